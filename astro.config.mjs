@@ -1,0 +1,18 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import react from '@astrojs/react';
+
+// Tests build fixture datasets side by side: let them choose where output and caches go.
+const outDir = process.env.ASTRO_OUT_DIR || './dist';
+const cacheDir = process.env.ASTRO_CACHE_DIR || './node_modules/.astro';
+
+export default defineConfig({
+  site: process.env.SITE_URL || 'https://example.invalid',
+  outDir,
+  cacheDir,
+  trailingSlash: 'always',
+  build: { format: 'directory' },
+  integrations: [mdx(), react()],
+  devToolbar: { enabled: false },
+});

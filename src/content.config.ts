@@ -1,0 +1,87 @@
+/**
+ * Typed collections of the site. The data collections are fed by one loader over the
+ * ingest core (the same code `npm run data:check` runs); an invalid DATA_DIR fails the
+ * build with the full Chinese report.
+ */
+import { defineCollection, reference } from 'astro:content';
+import type { Loader, LoaderContext } from 'astro/loaders';
+import { z } from 'astro/zod';
+import { defaultDataDir, ingestDataDir } from './lib/ingest-fs.ts';
+import type { IngestResult } from './lib/ingest.ts';
+import { textReport } from './lib/report.ts';
+import { pairingSchema, progressSchema, unitSchema, villageSchema } from './lib/schemas.ts';
+
+let ingested: IngestResult | null = null;
+
+/** Ingest DATA_DIR once per build, however many collections ask. */
+function dataset(): IngestResult {
+  if (!ingested) {
+    const result = ingestDataDir(defaultDataDir());
+    if (!result.ok) {
+      throw new Error(`数据校验未通过（DATA_DIR=${defaultDataDir()}），网站未构建：\n\n${textReport(result, { maxIssues: 200 })}`);
+    }
+    ingested = result;
+  }
+  return ingested;
+}
+
+function dataLoader(name: string, entries: (d: IngestResult) => Array<{ id: string; data: Record<string, unknown> }>): Loader {
+  return {
+    name: `gpdzc-${name}`,
+    load: async ({ store, parseData, generateDigest, logger }: LoaderContext) => {
+      const d = dataset();
+      store.clear();
+      const list = entries(d);
+      for (const { id, data } of list) {
+        const parsed = await parseData({ id, data });
+        store.set({ id, data: parsed, digest: generateDigest(data) });
+      }
+      logger.info(`${name}: ${list.length} 条`);
+    },
+  };
+}
+
+const villages = defineCollection({
+  loader: dataLoader('villages', (d) => d.villages.map((v) => ({ id: v.code, data: v }))),
+  schema: villageSchema,
+});
+
+const units = defineCollection({
+  loader: dataLoader('units', (d) => d.units.map((u) => ({ id: u.code, data: u }))),
+  schema: unitSchema,
+});
+
+const pairings = defineCollection({
+  loader: dataLoader('pairings', (d) => d.pairings.map((p) => ({ id: p.id, data: { ...p, village: p.villageCode, unit: p.unitCode } }))),
+  schema: pairingSchema.extend({ village: reference('villages'), unit: reference('units') }),
+});
+
+const progress = defineCollection({
+  loader: dataLoader('progress', (d) => d.progress.map((p) => ({ id: p.id, data: { ...p, village: p.villageCode, unit: p.unitCode, pairing: p.pairingId } }))),
+  schema: progressSchema.extend({ village: reference('villages'), unit: reference('units'), pairing: reference('pairings') }),
+});
+
+/** One entry, `current`: what the data is (synthetic or not), its months and sources. */
+const datasets = defineCollection({
+  loader: dataLoader('datasets', (d) => [
+    {
+      id: 'current',
+      data: {
+        synthetic: d.dataset.synthetic,
+        note: d.dataset.note ?? null,
+        months: d.months,
+        files: d.files.map((f) => ({ file: f.file, kind: f.kind, month: f.month, accepted: f.rows.accepted })),
+        warnings: d.issues.filter((i) => i.severity === 'warning').length,
+      },
+    },
+  ]),
+  schema: z.object({
+    synthetic: z.boolean(),
+    note: z.string().nullable(),
+    months: z.array(z.string()),
+    files: z.array(z.object({ file: z.string(), kind: z.string(), month: z.string().nullable(), accepted: z.number().int() })),
+    warnings: z.number().int(),
+  }),
+});
+
+export const collections = { villages, units, pairings, progress, datasets };

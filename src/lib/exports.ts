@@ -1,0 +1,468 @@
+/**
+ * One monthly progress export (附件3 data) → progress records plus issues. Reads both
+ * layouts of GUIDE §3: the flat export (one header row with location columns) and the
+ * county table as saved from Excel (title line, two-row header, 合计, legend, blank
+ * template rows). Every row ends accepted, rejected (with its reasons) or skipped.
+ */
+import {
+  GROUP_HEADERS,
+  LOCATION_COLUMNS,
+  METRIC_COLUMNS,
+  REPORTED_METRIC_IDS,
+  headerStem,
+  normalizeHeader,
+  type LocationColumnId,
+  type MetricColumn,
+  type ReportedMetricId,
+} from './columns.ts';
+import { IssueSink, type Issue } from './issues.ts';
+import { suggestion, type County, type RegistryIndex } from './registry-index.ts';
+import { metricValuesSchema, pairingId, type MetricValues, type Unit, type Village } from './schemas.ts';
+import { cellAt, displayHeader, isBlankRow, loadRows, matchHeader, newSummary, skip, type FileSummary } from './table.ts';
+import { isBlank, normalizeCell, normalizeName, parseCount, parseFlag, parseMoney, parseRatio, yuanToWanString } from './values.ts';
+
+/** A progress row before the cross-month checks. */
+export interface ExportRecord {
+  month: string | null;
+  pairingId: string;
+  villageCode: string;
+  unitCode: string;
+  values: MetricValues;
+  source: { file: string; row: number };
+}
+
+export interface ExportReadResult {
+  records: ExportRecord[];
+  summary: FileSummary;
+  issues: Issue[];
+  /** metric id → 0-based column index in this file, for issues found later */
+  metricColumns: Map<string, number>;
+}
+
+type FieldId = LocationColumnId | (typeof METRIC_COLUMNS)[number]['id'];
+
+const FIELDS: ReadonlyArray<{ id: FieldId; names: ReadonlyArray<string> }> = [
+  ...Object.entries(LOCATION_COLUMNS).map(([id, names]) => ({ id: id as LocationColumnId, names })),
+  ...METRIC_COLUMNS.map((m) => ({ id: m.id as FieldId, names: [m.header] })),
+];
+
+const METRIC_STEMS = new Set(METRIC_COLUMNS.map((m) => headerStem(normalizeHeader(m.header))));
+const GROUP_LABELS = new Set([...GROUP_HEADERS, '序号', '帮扶村', '结对帮扶单位'].map(normalizeHeader));
+const TOTAL_LABELS = new Set(['合计', '总计', '小计', '合计:', '总计:'].map(normalizeHeader));
+const PLACEHOLDER_VILLAGE = /^[A-Z]村$/;
+
+/** How many metric headers a row holds: the metric header row is the one with most. */
+function metricHeaderCount(row: string[]): number {
+  let n = 0;
+  for (const cell of row) if (METRIC_STEMS.has(headerStem(normalizeHeader(cell)))) n++;
+  return n;
+}
+
+export interface ReadExportOptions {
+  file: string;
+  bytes: Uint8Array;
+  /** YYYY-MM from the exports/ folder; null when unknown (checked, not filed) */
+  month: string | null;
+  registry: RegistryIndex;
+}
+
+export function readExport({ file, bytes, month, registry }: ReadExportOptions): ExportReadResult {
+  const sink = new IssueSink(file);
+  const summary = newSummary(file, 'export', month);
+  const records: ExportRecord[] = [];
+  const metricColumns = new Map<string, number>();
+  const rows = loadRows(bytes, sink, summary);
+  if (!rows) return { records, summary, issues: sink.issues, metricColumns };
+
+  // --- find the metric header row (within the first rows) ---
+  let headerIndex = -1;
+  let best = 0;
+  for (let i = 0; i < Math.min(rows.length, 12); i++) {
+    const n = metricHeaderCount(rows[i]!);
+    if (n > best) {
+      best = n;
+      headerIndex = i;
+    }
+  }
+  if (headerIndex < 0 || best < 8) {
+    sink.error('NO_HEADER', '找不到附件3的指标表头（如“资金计划总投入（万元）”）：请确认这是项目进展统计表，且表头在前几行', null, null);
+    accountUnread(rows, summary, 0);
+    return { records, summary, issues: sink.issues, metricColumns };
+  }
+
+  // A group row right above the metric row carries the labels of merged cells (序号, 帮扶村, …).
+  const above = headerIndex > 0 ? rows[headerIndex - 1]! : null;
+  const groupRow = above && above.some((c) => GROUP_LABELS.has(normalizeHeader(c))) ? above : null;
+  const headerRow = rows[headerIndex]!;
+  const width = Math.max(headerRow.length, groupRow?.length ?? 0);
+  const labels: string[] = [];
+  for (let c = 0; c < width; c++) {
+    const own = headerRow[c] ?? '';
+    labels.push(normalizeHeader(own) !== '' ? own : groupRow && !GROUP_HEADERS.map(normalizeHeader).includes(normalizeHeader(groupRow[c] ?? '')) ? (groupRow[c] ?? '') : '');
+  }
+  const headerRowNumber = headerIndex + 1;
+  const match = matchHeader(labels, FIELDS, sink, headerRowNumber);
+  const col = match.columns;
+  for (const m of METRIC_COLUMNS) {
+    const index = col[m.id as FieldId];
+    if (index !== undefined) metricColumns.set(m.id, index);
+  }
+  for (const u of match.unknown) {
+    sink.warn('UNKNOWN_COLUMN', `未知的列“${displayHeader(labels[u] ?? '')}”，已忽略`, headerRowNumber, u);
+  }
+
+  // Title lines before the header: they may name the county (and month).
+  const titleIndex = groupRow ? headerIndex - 1 : headerIndex;
+  const titleText = rows
+    .slice(0, titleIndex)
+    .flat()
+    .map((c) => c.trim())
+    .filter(Boolean)
+    .join(' ');
+  for (let i = 0; i < titleIndex; i++) skip(summary, isBlankRow(rows[i]!) ? 'blank' : 'title');
+  if (groupRow) skip(summary, 'header');
+  skip(summary, 'header');
+
+  const layout: FileSummary['layout'] = col.county !== undefined || col.villageCode !== undefined ? 'flat' : 'county-table';
+  summary.layout = layout;
+
+  // --- required columns ---
+  const fatal: string[] = [];
+  if (col.villageName === undefined && col.villageCode === undefined) fatal.push('帮扶村（或村代码）');
+  if (col.unitName === undefined && col.unitCode === undefined) fatal.push('结对帮扶单位（或单位代码）');
+  for (const m of METRIC_COLUMNS) {
+    if (m.kind !== 'ratio' && col[m.id as FieldId] === undefined) fatal.push(m.header);
+  }
+  for (const name of fatal) sink.error('MISSING_COLUMN', `缺少必需的列“${name}”`, headerRowNumber, null);
+
+  // --- county context for rows that carry no location of their own ---
+  const fileCounty = resolveFileCounty(file, titleText, registry, sink);
+  summary.county = fileCounty ? `${fileCounty.province}${fileCounty.prefecture}${fileCounty.name}` : null;
+  if (layout === 'county-table' && !fileCounty && col.villageCode === undefined && fatal.length === 0) {
+    sink.error('NO_COUNTY', '县表中没有县名：请在标题行写明县名（如“福贡县……统计表”），或把文件放在 exports/月份/省/市/县.csv', null, null);
+    fatal.push('县');
+  }
+
+  const metricIndex = (id: string) => col[id as FieldId];
+  const totals = new TotalsTracker();
+  let totalRowSeen = false;
+
+  for (let i = headerIndex + 1; i < rows.length; i++) {
+    const row = rows[i]!;
+    const rowNumber = i + 1;
+    if (isBlankRow(row)) {
+      skip(summary, 'blank');
+      continue;
+    }
+    const identityCells = [col.serial, col.villageName, col.unitName, col.villageCode, col.unitCode, col.county, col.township].map((c) => normalizeHeader(cellAt(row, c)));
+    const metricCells = METRIC_COLUMNS.map((m) => cellAt(row, metricIndex(m.id)));
+    const metricsBlank = metricCells.every((c) => isBlank(c));
+
+    if (identityCells.some((c) => TOTAL_LABELS.has(c)) || TOTAL_LABELS.has(normalizeHeader(row[0] ?? ''))) {
+      skip(summary, 'total');
+      totalRowSeen = true;
+      if (fatal.length === 0) totals.verify(row, rowNumber, metricIndex, sink);
+      continue;
+    }
+    if (metricHeaderCount(row) >= 8) {
+      skip(summary, 'header');
+      continue;
+    }
+    const rowText = normalizeHeader(row.join(''));
+    if (metricsBlank && (/^(注|说明|备注|填表|填报说明)/.test(rowText) || rowText.includes('1:有') || rowText.includes('无计划填零'))) {
+      skip(summary, 'legend');
+      continue;
+    }
+    const villageText = normalizeName(cellAt(row, col.villageName));
+    const hasUnit = !isBlank(cellAt(row, col.unitName)) || !isBlank(cellAt(row, col.unitCode));
+    const hasVillage = (villageText !== '' && !PLACEHOLDER_VILLAGE.test(villageText)) || !isBlank(cellAt(row, col.villageCode));
+    if (metricsBlank && !hasUnit && !hasVillage) {
+      // 附件3 ships blank numbered rows (and A村, B村 … placeholders) for counties to fill in.
+      skip(summary, 'template');
+      continue;
+    }
+    if (fatal.length > 0) {
+      summary.rows.rejected++;
+      continue;
+    }
+
+    const errorsBefore = sink.errorCount;
+    const village = resolveVillage(row, rowNumber, col, fileCounty, registry, sink);
+    const unit = resolveUnit(row, rowNumber, col, village, fileCounty, registry, sink);
+    const values = parseMetrics(row, rowNumber, metricIndex, sink, totals);
+    if (village && unit) {
+      const id = pairingId(village.code, unit.code);
+      if (!registry.pairings.has(id)) {
+        sink.error(
+          'UNREGISTERED_PAIRING',
+          `结对关系未登记：${village.name}（${village.code}）与 ${unit.name}（${unit.code}）没有登记在 registry/pairings.csv 中`,
+          rowNumber,
+          col.unitName ?? col.unitCode ?? null,
+        );
+      }
+    }
+    if (values) {
+      checkRatios(row, rowNumber, values, metricIndex, sink);
+      checkConsistency(rowNumber, values, metricIndex, sink);
+      const z = metricValuesSchema.safeParse(values);
+      if (!z.success) for (const issue of z.error.issues) sink.error('BAD_NUMBER', `字段 ${issue.path.join('.')}：${issue.message}`, rowNumber, null);
+    }
+    const errorsAfter = sink.errorCount;
+    if (errorsAfter > errorsBefore || !village || !unit || !values) {
+      summary.rows.rejected++;
+      continue;
+    }
+    summary.rows.accepted++;
+    records.push({ month, pairingId: pairingId(village.code, unit.code), villageCode: village.code, unitCode: unit.code, values, source: { file, row: rowNumber } });
+  }
+
+  if (layout === 'county-table' && !totalRowSeen && fatal.length === 0 && summary.rows.accepted + summary.rows.rejected > 0) {
+    sink.warn('TOTAL_MISSING', '县表没有合计行，无法核对合计', null, null);
+  }
+  return { records, summary, issues: sink.issues, metricColumns };
+}
+
+function accountUnread(rows: string[][], summary: FileSummary, from: number): void {
+  for (let i = from; i < rows.length; i++) {
+    if (isBlankRow(rows[i]!)) skip(summary, 'blank');
+    else summary.rows.rejected++;
+  }
+}
+
+/** The county a file is about, from its title line or its path (exports/月/省/市/县.csv). */
+function resolveFileCounty(file: string, titleText: string, registry: RegistryIndex, sink: IssueSink): County | null {
+  const segments = file.replace(/\\/g, '/').split('/').map((s) => normalizeName(s.replace(/\.(csv|txt|tsv)$/i, '')));
+  const fromPath = findCountyIn(segments, registry, (c) => segments.includes(normalizeName(c.name)));
+  const title = normalizeName(titleText);
+  const fromTitle = title ? findCountyIn(segments, registry, (c) => title.includes(normalizeName(c.name))) : null;
+  if (fromPath && fromTitle && fromPath.code !== fromTitle.code) {
+    sink.error('COUNTY_CONFLICT', `标题写的是${fromTitle.name}，文件路径写的是${fromPath.name}：请核对是哪个县的表`, 1, 0);
+    return null;
+  }
+  return fromTitle ?? fromPath;
+}
+
+function findCountyIn(segments: string[], registry: RegistryIndex, test: (c: County) => boolean): County | null {
+  let found: County[] = [];
+  for (const c of registry.counties.values()) if (test(c)) found.push(c);
+  if (found.length > 1) {
+    // Prefer the longest name (东乡族自治县 over 乡…), then the one whose province/prefecture the path names.
+    const longest = Math.max(...found.map((c) => c.name.length));
+    found = found.filter((c) => c.name.length === longest);
+    const byPath = found.filter((c) => segments.includes(normalizeName(c.province)) || segments.includes(normalizeName(c.prefecture)));
+    if (byPath.length === 1) return byPath[0]!;
+  }
+  return found.length === 1 ? found[0]! : null;
+}
+
+type Columns = Partial<Record<FieldId, number>>;
+
+function resolveVillage(row: string[], rowNumber: number, col: Columns, fileCounty: County | null, registry: RegistryIndex, sink: IssueSink): Village | null {
+  const codeCell = normalizeCell(cellAt(row, col.villageCode));
+  const name = cellAt(row, col.villageName).trim();
+  const countyName = normalizeName(cellAt(row, col.county));
+  const provinceName = normalizeName(cellAt(row, col.province));
+  if (codeCell !== '') {
+    if (!/^\d{12}$/.test(codeCell)) {
+      sink.error('BAD_VILLAGE_CODE', `村代码“${codeCell}”应为 12 位数字（统计用区划代码）`, rowNumber, col.villageCode ?? null);
+      return null;
+    }
+    const v = registry.villages.get(codeCell);
+    if (!v) {
+      sink.error('UNKNOWN_VILLAGE', `村代码 ${codeCell} 不在村名录（registry/villages.csv）中${name ? `（此行村名为“${name}”）` : ''}`, rowNumber, col.villageCode ?? null);
+      return null;
+    }
+    if (countyName !== '' && countyName !== normalizeName(v.county)) {
+      sink.error('LOCATION_MISMATCH', `此行写的县是“${cellAt(row, col.county).trim()}”，但村代码 ${codeCell} 是${v.county}的${v.name}`, rowNumber, col.county ?? null);
+      return null;
+    }
+    if (name !== '' && normalizeName(name) !== normalizeName(v.name)) {
+      sink.error('LOCATION_MISMATCH', `此行村名是“${name}”，但村代码 ${codeCell} 登记的是“${v.name}”`, rowNumber, col.villageName ?? null);
+      return null;
+    }
+    return v;
+  }
+  if (name === '') {
+    sink.error('MISSING_IDENTITY', '缺少帮扶村：请填写村名或村代码', rowNumber, col.villageName ?? null);
+    return null;
+  }
+  let county: County | null = fileCounty;
+  if (countyName !== '') {
+    let candidates = registry.countiesByName.get(countyName) ?? [];
+    if (candidates.length > 1 && provinceName) candidates = candidates.filter((c) => normalizeName(c.province) === provinceName);
+    if (candidates.length !== 1) {
+      const all = [...registry.counties.values()].map((c) => c.name);
+      sink.error('UNKNOWN_COUNTY', `县“${cellAt(row, col.county).trim()}”不在村名录中${suggestion(countyName, all)}`, rowNumber, col.county ?? null);
+      return null;
+    }
+    county = candidates[0]!;
+  }
+  if (!county) {
+    sink.error('NO_COUNTY', '无法确定此行的县：请填写“县”列或村代码', rowNumber, col.villageName ?? null);
+    return null;
+  }
+  let matches = county.villagesByName.get(normalizeName(name)) ?? [];
+  const township = normalizeName(cellAt(row, col.township));
+  if (matches.length > 1 && township) matches = matches.filter((v) => normalizeName(v.township) === township);
+  if (matches.length === 0) {
+    sink.error('UNKNOWN_VILLAGE', `帮扶村“${name}”不在${county.name}的村名录中${suggestion(name, county.villages.map((v) => v.name))}`, rowNumber, col.villageName ?? null);
+    return null;
+  }
+  if (matches.length > 1) {
+    sink.error('AMBIGUOUS_VILLAGE', `${county.name}有 ${matches.length} 个“${name}”（${matches.map((v) => `${v.township} ${v.code}`).join('、')}）：请填写乡镇或村代码`, rowNumber, col.villageName ?? null);
+    return null;
+  }
+  return matches[0]!;
+}
+
+function resolveUnit(row: string[], rowNumber: number, col: Columns, village: Village | null, fileCounty: County | null, registry: RegistryIndex, sink: IssueSink): Unit | null {
+  const codeCell = normalizeCell(cellAt(row, col.unitCode)).toUpperCase();
+  const name = cellAt(row, col.unitName).trim();
+  if (codeCell !== '') {
+    const u = registry.units.get(codeCell);
+    if (!u) {
+      sink.error('UNKNOWN_UNIT', `单位代码 ${codeCell} 不在单位名录（registry/units.csv）中${name ? `（此行单位名称为“${name}”）` : ''}`, rowNumber, col.unitCode ?? null);
+      return null;
+    }
+    if (name !== '' && normalizeName(name) !== normalizeName(u.name)) {
+      sink.error('LOCATION_MISMATCH', `此行单位名称是“${name}”，但单位代码 ${codeCell} 登记的是“${u.name}”`, rowNumber, col.unitName ?? null);
+      return null;
+    }
+    return u;
+  }
+  if (name === '') {
+    sink.error('MISSING_IDENTITY', '缺少结对帮扶单位：请填写单位名称或单位代码', rowNumber, col.unitName ?? null);
+    return null;
+  }
+  const key = normalizeName(name);
+  // Within the county first: the village's own units, then the county's.
+  const county = village ? registry.counties.get(village.countyCode) ?? null : fileCounty;
+  const local = [...(village ? registry.unitsByVillage.get(village.code) ?? [] : []), ...(county ? county.units.values() : [])];
+  const localMatch = [...new Map(local.filter((u) => normalizeName(u.name) === key).map((u) => [u.code, u])).values()];
+  if (localMatch.length === 1) return localMatch[0]!;
+  const global = registry.unitsByName.get(key) ?? [];
+  if (global.length === 1) return global[0]!;
+  if (global.length > 1) {
+    sink.error('AMBIGUOUS_UNIT', `单位名称“${name}”在单位名录中有 ${global.length} 个（${global.map((u) => u.code).join('、')}）：请填写单位代码`, rowNumber, col.unitName ?? null);
+    return null;
+  }
+  const pool = local.length > 0 ? local.map((u) => u.name) : [...registry.units.values()].map((u) => u.name);
+  sink.error('UNKNOWN_UNIT', `结对帮扶单位“${name}”不在单位名录中${suggestion(name, pool)}`, rowNumber, col.unitName ?? null);
+  return null;
+}
+
+function parseMetrics(row: string[], rowNumber: number, metricIndex: (id: string) => number | undefined, sink: IssueSink, totals: TotalsTracker): MetricValues | null {
+  const values: Record<string, number | boolean | null> = {};
+  let ok = true;
+  for (const m of METRIC_COLUMNS) {
+    if (m.kind === 'ratio') continue;
+    const index = metricIndex(m.id);
+    const cell = cellAt(row, index);
+    const r = m.kind === 'money' ? parseMoney(cell) : m.kind === 'count' ? parseCount(cell) : parseFlag(cell);
+    if (!r.ok) {
+      ok = false;
+      totals.poison(m.id);
+      const code = m.kind === 'flag' ? 'BAD_FLAG' : /负/.test(r.reason) ? 'NEGATIVE_VALUE' : /整数/.test(r.reason) ? 'NOT_INTEGER' : /小数位/.test(r.reason) ? 'TOO_MANY_DECIMALS' : /百分号/.test(r.reason) ? 'PERCENT_NOT_ALLOWED' : 'BAD_NUMBER';
+      sink.error(code, `${m.header}：${r.reason}`, rowNumber, index ?? null);
+      continue;
+    }
+    values[m.id] = r.value;
+    totals.add(m.id, r.value);
+  }
+  return ok ? (values as MetricValues) : null;
+}
+
+/** Ratios are derived: recompute, and warn where the file's own figure disagrees beyond rounding. */
+function checkRatios(row: string[], rowNumber: number, values: MetricValues, metricIndex: (id: string) => number | undefined, sink: IssueSink): void {
+  for (const m of METRIC_COLUMNS) {
+    if (m.kind !== 'ratio' || !m.ratioOf) continue;
+    const index = metricIndex(m.id);
+    if (index === undefined) continue;
+    const cell = cellAt(row, index);
+    const r = parseRatio(cell);
+    if (!r.ok) {
+      sink.warn('RATIO_UNREADABLE', `${m.header}：${r.reason}；比例由系统按计划与完成数重新计算`, rowNumber, index);
+      continue;
+    }
+    const plan = values[m.ratioOf.plan] as number | null;
+    const done = values[m.ratioOf.done] as number | null;
+    if (r.value === null || plan === null || done === null) continue;
+    if (plan === 0) {
+      if (r.value !== 0) sink.warn('RATIO_MISMATCH', `${m.header}：计划为 0（无计划），比例应为“无计划”，文件填的是 ${cell.trim()}`, rowNumber, index);
+      continue;
+    }
+    const computed = (done / plan) * 100;
+    if (Math.abs(r.value - computed) > 0.5 && Math.abs(r.value * 100 - computed) > 0.5) {
+      sink.warn('RATIO_MISMATCH', `${m.header}：文件填 ${cell.trim()}，按计划与完成数计算应为 ${computed.toFixed(2)}%（以计算值为准）`, rowNumber, index);
+    }
+  }
+}
+
+function checkConsistency(rowNumber: number, v: MetricValues, metricIndex: (id: string) => number | undefined, sink: IssueSink): void {
+  if (v.hasIndustryPlan === false && v.industryPlanDone === true) {
+    sink.warn('FLAG_INCONSISTENT', '“是否有产业扶贫计划”为 0，但“是否已完成计划”为 1', rowNumber, metricIndex('industryPlanDone') ?? null);
+  }
+  if (v.stationed === false && (v.stationedCount ?? 0) > 0) {
+    sink.warn('FLAG_INCONSISTENT', `“是否派驻村”为 0，但已驻村人数为 ${v.stationedCount}`, rowNumber, metricIndex('stationedCount') ?? null);
+  }
+  for (const [plan, done, label] of [
+    ['fundsPlan', 'fundsDone', '资金'],
+    ['materialsPlan', 'materialsDone', '物资'],
+    ['salesPlan', 'salesDone', '销售'],
+    ['jobsPlan', 'jobsDone', '就业'],
+    ['trainingPlan', 'trainingDone', '培训'],
+  ] as const) {
+    if (v[plan] === 0 && (v[done] ?? 0) > 0) {
+      sink.warn('DONE_WITHOUT_PLAN', `${label}计划为 0（无计划），但已完成 ${v[done]}：请核对是否漏填计划`, rowNumber, metricIndex(done) ?? null);
+    }
+  }
+}
+
+/** Column sums of the data rows, to verify the 合计 row. */
+class TotalsTracker {
+  private sums = new Map<string, number>();
+  private poisoned = new Set<string>();
+  add(id: string, value: number | boolean | null): void {
+    if (value === null) return;
+    this.sums.set(id, (this.sums.get(id) ?? 0) + (typeof value === 'boolean' ? (value ? 1 : 0) : value));
+  }
+  poison(id: string): void {
+    this.poisoned.add(id);
+  }
+  verify(row: string[], rowNumber: number, metricIndex: (id: string) => number | undefined, sink: IssueSink): void {
+    const sum = (id: string) => this.sums.get(id) ?? 0;
+    for (const m of METRIC_COLUMNS) {
+      const index = metricIndex(m.id);
+      if (index === undefined) continue;
+      const cell = cellAt(row, index);
+      if (isBlank(cell)) continue;
+      if (m.kind === 'ratio') {
+        checkTotalRatio(m, cell, sum, rowNumber, index, sink);
+        continue;
+      }
+      if (this.poisoned.has(m.id)) continue; // a bad cell above: its own error says so
+      const parsed = m.kind === 'money' ? parseMoney(cell) : parseCount(cell);
+      if (!parsed.ok || parsed.value === null) {
+        sink.error('TOTAL_MISMATCH', `合计行 ${m.header}：${parsed.ok ? '无法读取' : parsed.reason}`, rowNumber, index);
+        continue;
+      }
+      if (parsed.value !== sum(m.id)) {
+        const show = (n: number) => (m.kind === 'money' ? `${yuanToWanString(n)} 万元` : String(n));
+        sink.error('TOTAL_MISMATCH', `合计行 ${m.header}：填的是 ${show(parsed.value)}，各行之和为 ${show(sum(m.id))}`, rowNumber, index);
+      }
+    }
+  }
+}
+
+function checkTotalRatio(m: MetricColumn, cell: string, sum: (id: string) => number, rowNumber: number, index: number, sink: IssueSink): void {
+  if (!m.ratioOf) return;
+  const r = parseRatio(cell);
+  const plan = sum(m.ratioOf.plan);
+  if (!r.ok || r.value === null || plan === 0) return;
+  const computed = (sum(m.ratioOf.done) / plan) * 100;
+  if (Math.abs(r.value - computed) > 0.5 && Math.abs(r.value * 100 - computed) > 0.5) {
+    sink.warn('TOTAL_RATIO_MISMATCH', `合计行 ${m.header}：文件填 ${cell.trim()}，按合计计算应为 ${computed.toFixed(2)}%`, rowNumber, index);
+  }
+}
+
+export const REPORTED_METRICS: ReadonlyArray<ReportedMetricId> = REPORTED_METRIC_IDS;

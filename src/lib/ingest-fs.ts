@@ -1,0 +1,154 @@
+/**
+ * DATA_DIR on disk → the ingest core's input. Used by the CLI and by the content
+ * loaders, so both read exactly the same files the same way.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ingest, type IngestInput, type IngestResult, type SourceFile } from './ingest.ts';
+import { IssueSink, type Issue } from './issues.ts';
+import { datasetInfoSchema, type DatasetInfo } from './schemas.ts';
+
+const TABLE_FILE = /\.(csv|tsv|txt)$/i;
+const MONTH_DIR = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export function defaultDataDir(): string {
+  return path.resolve(process.env.DATA_DIR || 'data');
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** Where a file is shown in reports: relative to DATA_DIR when inside it. */
+function displayPath(file: string, dataDir: string): string {
+  const rel = path.relative(dataDir, file);
+  return toPosix(rel.startsWith('..') || path.isAbsolute(rel) ? path.relative(process.cwd(), file) || file : rel);
+}
+
+function readSource(file: string, dataDir: string, issues: Issue[]): SourceFile | null {
+  try {
+    return { path: displayPath(file, dataDir), bytes: new Uint8Array(readFileSync(file)) };
+  } catch (e) {
+    const sink = new IssueSink(displayPath(file, dataDir));
+    sink.error('FILE_MISSING', `无法读取文件：${(e as Error).message}`);
+    issues.push(...sink.issues);
+    return null;
+  }
+}
+
+function listTables(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
+      if (entry.name.startsWith('.')) continue;
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (TABLE_FILE.test(entry.name)) out.push(full);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The month a file belongs to: the YYYY-MM folder it sits in. */
+export function monthOf(file: string): string | null {
+  const parts = toPosix(file).split('/');
+  for (let i = parts.length - 2; i >= 0; i--) if (MONTH_DIR.test(parts[i]!)) return parts[i]!;
+  return null;
+}
+
+export function readDatasetInfo(dataDir: string): DatasetInfo {
+  const file = path.join(dataDir, 'dataset.json');
+  if (!existsSync(file)) return { synthetic: false };
+  try {
+    const parsed = datasetInfoSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data : { synthetic: false };
+  } catch {
+    return { synthetic: false };
+  }
+}
+
+/**
+ * Build the ingest input. With no `paths`, everything in DATA_DIR. With `paths`, those
+ * files or folders are checked as exports against DATA_DIR's registry; a path that is a
+ * data folder itself (has registry/) replaces DATA_DIR; registry files named
+ * villages.csv/units.csv/pairings.csv replace the registry's.
+ */
+export function collectInput(dataDir: string, paths: string[] = []): { input: IngestInput; dataDir: string } {
+  const listingIssues: Issue[] = [];
+  let dir = path.resolve(dataDir);
+  const explicit: string[] = [];
+  for (const p of paths) {
+    const abs = path.resolve(p);
+    if (existsSync(abs) && statSync(abs).isDirectory() && existsSync(path.join(abs, 'registry'))) dir = abs;
+    else explicit.push(abs);
+  }
+
+  const registryPath = { villages: path.join(dir, 'registry', 'villages.csv'), units: path.join(dir, 'registry', 'units.csv'), pairings: path.join(dir, 'registry', 'pairings.csv') };
+  let exportPaths: string[] = [];
+  if (explicit.length === 0) {
+    const exportsDir = path.join(dir, 'exports');
+    if (existsSync(exportsDir)) {
+      for (const entry of readdirSync(exportsDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
+        if (entry.name.startsWith('.')) continue;
+        const full = path.join(exportsDir, entry.name);
+        if (entry.isDirectory()) {
+          if (!MONTH_DIR.test(entry.name)) {
+            const sink = new IssueSink(displayPath(full, dir));
+            sink.error('BAD_MONTH_DIR', `月份目录“${entry.name}”应写作 YYYY-MM（如 2020-07），其中的文件未读取`);
+            listingIssues.push(...sink.issues);
+            continue;
+          }
+          exportPaths.push(...listTables(full));
+        } else if (TABLE_FILE.test(entry.name)) {
+          exportPaths.push(full);
+        }
+      }
+    }
+  } else {
+    for (const abs of explicit) {
+      if (!existsSync(abs)) {
+        const sink = new IssueSink(displayPath(abs, dir));
+        sink.error('FILE_MISSING', '文件或目录不存在');
+        listingIssues.push(...sink.issues);
+        continue;
+      }
+      const found = statSync(abs).isDirectory() ? listTables(abs) : [abs];
+      for (const f of found) {
+        const base = path.basename(f).toLowerCase();
+        if (base === 'villages.csv' || base === 'units.csv' || base === 'pairings.csv') registryPath[base.replace('.csv', '') as keyof typeof registryPath] = f;
+        else exportPaths.push(f);
+      }
+    }
+  }
+  exportPaths = [...new Set(exportPaths)];
+
+  const reg = (p: string): SourceFile | null => (existsSync(p) ? readSource(p, dir, listingIssues) : null);
+  const exports: IngestInput['exports'] = [];
+  for (const f of exportPaths) {
+    const src = readSource(f, dir, listingIssues);
+    if (!src) continue;
+    const month = monthOf(path.relative(dir, f)) ?? monthOf(f);
+    if (month === null) {
+      const sink = new IssueSink(src.path);
+      sink.error('MONTH_UNKNOWN', '无法确定月份：进展表应放在 exports/YYYY-MM/ 目录下（如 exports/2020-07/）');
+      listingIssues.push(...sink.issues);
+    }
+    exports.push({ ...src, month });
+  }
+  return {
+    dataDir: dir,
+    input: {
+      villages: reg(registryPath.villages),
+      units: reg(registryPath.units),
+      pairings: reg(registryPath.pairings),
+      exports,
+      dataset: readDatasetInfo(dir),
+      listingIssues,
+    },
+  };
+}
+
+export function ingestDataDir(dataDir: string = defaultDataDir(), paths: string[] = []): IngestResult {
+  return ingest(collectInput(dataDir, paths).input);
+}

@@ -1,0 +1,190 @@
+/**
+ * The ingest core: registry + monthly exports → exact, validated records and every
+ * issue, all at once. Pure (bytes in, records out); `ingest-fs.ts` reads DATA_DIR.
+ * The CLI (`npm run data:check`) and the site build both call `ingest`.
+ */
+import { METRIC_COLUMNS, type ReportedMetricId } from './columns.ts';
+import { readExport, type ExportRecord } from './exports.ts';
+import { IssueSink, sortIssues, type Issue } from './issues.ts';
+import { buildRegistryIndex } from './registry-index.ts';
+import { readPairings, readUnits, readVillages } from './registry.ts';
+import type { DatasetInfo, Decrease, Pairing, ProgressRecord, Unit, Village } from './schemas.ts';
+import { newSummary, type FileSummary, type RowCounts } from './table.ts';
+import { yuanToWanString } from './values.ts';
+
+export interface SourceFile {
+  /** as shown in reports: relative to DATA_DIR where possible */
+  path: string;
+  bytes: Uint8Array;
+}
+
+export interface IngestInput {
+  villages: SourceFile | null;
+  units: SourceFile | null;
+  pairings: SourceFile | null;
+  exports: Array<SourceFile & { month: string | null }>;
+  dataset?: DatasetInfo;
+  /** problems found while listing files (bad month folders, unreadable files) */
+  listingIssues?: Issue[];
+}
+
+export interface IngestResult {
+  ok: boolean;
+  dataset: DatasetInfo;
+  villages: Village[];
+  units: Unit[];
+  pairings: Pairing[];
+  progress: ProgressRecord[];
+  months: string[];
+  files: FileSummary[];
+  rows: RowCounts;
+  issues: Issue[];
+}
+
+/** Done columns are cumulative: a lower value than the previous report is a correction. */
+const CUMULATIVE: ReadonlyArray<ReportedMetricId> = ['fundsDone', 'materialsDone', 'industryPlanDone', 'salesDone', 'jobsDone', 'trainingDone'];
+
+export function ingest(input: IngestInput): IngestResult {
+  const issues: Issue[] = [...(input.listingIssues ?? [])];
+  const files: FileSummary[] = [];
+
+  const registryFile = (f: SourceFile | null, name: string, kind: FileSummary['kind']) => {
+    if (f) return f;
+    const sink = new IssueSink(`registry/${name}`);
+    sink.error('FILE_MISSING', `缺少必需的文件 registry/${name}`);
+    issues.push(...sink.issues);
+    files.push(newSummary(`registry/${name}`, kind));
+    return null;
+  };
+  const vf = registryFile(input.villages, 'villages.csv', 'villages');
+  const uf = registryFile(input.units, 'units.csv', 'units');
+  const pf = registryFile(input.pairings, 'pairings.csv', 'pairings');
+
+  const villages = vf ? readVillages(vf.path, vf.bytes) : null;
+  const units = uf ? readUnits(uf.path, uf.bytes) : null;
+  for (const r of [villages, units]) {
+    if (r) {
+      files.push(r.summary);
+      issues.push(...r.issues);
+    }
+  }
+  const villageMap = new Map((villages?.records ?? []).map((v) => [v.code, v]));
+  const unitMap = new Map((units?.records ?? []).map((u) => [u.code, u]));
+  const pairings = pf ? readPairings(pf.path, pf.bytes, villageMap, unitMap) : null;
+  if (pairings) {
+    files.push(pairings.summary);
+    issues.push(...pairings.issues);
+  }
+  const registry = buildRegistryIndex(villages?.records ?? [], units?.records ?? [], pairings?.records ?? []);
+
+  // Exports in a stable order: month, then path.
+  const exportFiles = [...input.exports].sort((a, b) => (a.month ?? '').localeCompare(b.month ?? '') || a.path.localeCompare(b.path, 'en'));
+  const exportRecords: ExportRecord[] = [];
+  const summaries = new Map<string, FileSummary>();
+  const metricColumns = new Map<string, Map<string, number>>();
+  for (const f of exportFiles) {
+    const r = readExport({ file: f.path, bytes: f.bytes, month: f.month, registry });
+    files.push(r.summary);
+    summaries.set(f.path, r.summary);
+    issues.push(...r.issues);
+    exportRecords.push(...r.records);
+    metricColumns.set(f.path, r.metricColumns);
+  }
+
+  const progress = crossCheck(exportRecords, summaries, metricColumns, issues);
+  const months = [...new Set(progress.map((p) => p.month))].sort();
+  const rows = files.reduce<RowCounts>(
+    (t, f) => ({ read: t.read + f.rows.read, accepted: t.accepted + f.rows.accepted, rejected: t.rejected + f.rows.rejected, skipped: t.skipped + f.rows.skipped }),
+    { read: 0, accepted: 0, rejected: 0, skipped: 0 },
+  );
+  const sorted = sortIssues(issues);
+  return {
+    ok: !sorted.some((i) => i.severity === 'error'),
+    dataset: input.dataset ?? { synthetic: false },
+    villages: villages?.records ?? [],
+    units: units?.records ?? [],
+    pairings: pairings?.records ?? [],
+    progress,
+    months,
+    files,
+    rows,
+    issues: sorted,
+  };
+}
+
+/** Across files and months: one report per pairing per month; cumulative values do not fall silently. */
+function crossCheck(records: ExportRecord[], summaries: Map<string, FileSummary>, metricColumns: Map<string, Map<string, number>>, issues: Issue[]): ProgressRecord[] {
+  const byMonth = new Map<string, ExportRecord>();
+  const kept: ExportRecord[] = [];
+  for (const r of records) {
+    if (r.month === null) {
+      kept.push(r);
+      continue;
+    }
+    const key = `${r.month}/${r.pairingId}`;
+    const first = byMonth.get(key);
+    if (first) {
+      const sink = new IssueSink(r.source.file);
+      const where = first.source.file === r.source.file ? `第 ${first.source.row} 行` : `${first.source.file} 第 ${first.source.row} 行`;
+      sink.error('DUPLICATE_PAIRING', `同一结对（村 ${r.villageCode} × 单位 ${r.unitCode}）在 ${r.month} 已填报过（${where}），同一月份只能有一行`, r.source.row, null);
+      issues.push(...sink.issues);
+      const s = summaries.get(r.source.file);
+      if (s) {
+        s.rows.accepted--;
+        s.rows.rejected++;
+      }
+      continue;
+    }
+    byMonth.set(key, r);
+    kept.push(r);
+  }
+
+  const byPairing = new Map<string, ExportRecord[]>();
+  for (const r of kept) {
+    if (r.month === null) continue;
+    const list = byPairing.get(r.pairingId);
+    if (list) list.push(r);
+    else byPairing.set(r.pairingId, [r]);
+  }
+  const decreases = new Map<ExportRecord, Decrease[]>();
+  for (const list of byPairing.values()) {
+    list.sort((a, b) => a.month!.localeCompare(b.month!));
+    const last = new Map<ReportedMetricId, { month: string; value: number | boolean }>();
+    for (const r of list) {
+      for (const metric of CUMULATIVE) {
+        const value = r.values[metric];
+        if (value === null) continue;
+        const prev = last.get(metric);
+        if (prev && Number(value) < Number(prev.value)) {
+          const header = METRIC_COLUMNS.find((m) => m.id === metric)!.header;
+          const sink = new IssueSink(r.source.file);
+          sink.warn('CUMULATIVE_DECREASE', `${header}：累计值比 ${prev.month} 的 ${fmt(prev.value, metric)} 减少为 ${fmt(value, metric)}；网站将显示为数据更正`, r.source.row, metricColumns.get(r.source.file)?.get(metric) ?? null);
+          issues.push(...sink.issues);
+          const d = decreases.get(r) ?? [];
+          d.push({ metric, previousMonth: prev.month, previous: prev.value, current: value });
+          decreases.set(r, d);
+        }
+        last.set(metric, { month: r.month!, value });
+      }
+    }
+  }
+
+  return kept
+    .filter((r) => r.month !== null)
+    .map((r) => ({
+      id: `${r.month}/${r.villageCode}/${r.unitCode}`,
+      month: r.month!,
+      pairingId: r.pairingId,
+      villageCode: r.villageCode,
+      unitCode: r.unitCode,
+      values: r.values,
+      decreases: decreases.get(r) ?? [],
+      source: r.source,
+    }));
+}
+
+function fmt(v: number | boolean, metric: ReportedMetricId): string {
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  const kind = METRIC_COLUMNS.find((m) => m.id === metric)?.kind;
+  return kind === 'money' ? `${yuanToWanString(v)} 万元` : String(v);
+}

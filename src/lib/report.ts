@@ -1,0 +1,57 @@
+/**
+ * The validation report, for staff (Chinese text) and for machines (`--json`, GUIDE §4).
+ * The same text is what a failing `npm run build` prints.
+ */
+import { ISSUE_CODES } from './issues.ts';
+import type { IngestResult } from './ingest.ts';
+
+export interface JsonReport {
+  ok: boolean;
+  files: Array<{ file: string; kind: string; month: string | null; encoding: string | null; layout: string | null; county: string | null; rows: IngestResult['rows'] }>;
+  rows: IngestResult['rows'];
+  issues: IngestResult['issues'];
+}
+
+export function jsonReport(result: IngestResult): JsonReport {
+  return {
+    ok: result.ok,
+    files: result.files.map((f) => ({ file: f.file, kind: f.kind, month: f.month, encoding: f.encoding, layout: f.layout, county: f.county, rows: f.rows })),
+    rows: result.rows,
+    issues: result.issues,
+  };
+}
+
+const nf = new Intl.NumberFormat('zh-CN');
+
+/** Human report: every issue with file, row, column and reason; then the row accounting. */
+export function textReport(result: IngestResult, options: { maxIssues?: number } = {}): string {
+  const max = options.maxIssues ?? Infinity;
+  const errors = result.issues.filter((i) => i.severity === 'error');
+  const warnings = result.issues.filter((i) => i.severity === 'warning');
+  const lines: string[] = [];
+  const shown = result.issues.slice(0, max);
+  let currentFile = '';
+  for (const i of shown) {
+    if (i.file !== currentFile) {
+      currentFile = i.file;
+      lines.push('', `【${i.file}】`);
+    }
+    const where = [i.row !== null ? `第 ${i.row} 行` : '整个文件', i.column !== null ? `${i.column} 列` : ''].filter(Boolean).join(' ');
+    lines.push(`  ${i.severity === 'error' ? '错误' : '警告'}  ${where}  ${i.message}  [${i.code}：${ISSUE_CODES[i.code]}]`);
+  }
+  if (result.issues.length > shown.length) lines.push('', `……另有 ${nf.format(result.issues.length - shown.length)} 条问题未列出（用 --json 可得到全部）`);
+
+  const r = result.rows;
+  const exports = result.files.filter((f) => f.kind === 'export');
+  lines.push(
+    '',
+    `读取 ${nf.format(result.files.length)} 个文件（名录 ${nf.format(result.files.length - exports.length)} 个，月度进展表 ${nf.format(exports.length)} 个，月份：${result.months.join('、') || '无'}）`,
+    `共 ${nf.format(r.read)} 行：接受 ${nf.format(r.accepted)}，拒绝 ${nf.format(r.rejected)}，跳过 ${nf.format(r.skipped)}（表头、标题、合计、说明、空行）` +
+      (r.accepted + r.rejected + r.skipped === r.read ? '，合计相符' : '，合计不符！'),
+    `登记：村 ${nf.format(result.villages.length)} 个，单位 ${nf.format(result.units.length)} 个，结对 ${nf.format(result.pairings.length)} 个；进展记录 ${nf.format(result.progress.length)} 条`,
+    result.ok
+      ? `校验通过${warnings.length ? `（${nf.format(warnings.length)} 条警告，不影响发布）` : ''}。`
+      : `校验未通过：${nf.format(errors.length)} 个错误，${nf.format(warnings.length)} 条警告。请按上面列出的文件、行、列逐一修改后重新运行。`,
+  );
+  return lines.join('\n').replace(/^\n/, '');
+}
