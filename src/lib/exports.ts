@@ -362,8 +362,7 @@ function parseMetrics(row: string[], rowNumber: number, metricIndex: (id: string
     if (!r.ok) {
       ok = false;
       totals.poison(m.id);
-      const code = m.kind === 'flag' ? 'BAD_FLAG' : /负/.test(r.reason) ? 'NEGATIVE_VALUE' : /整数/.test(r.reason) ? 'NOT_INTEGER' : /小数位/.test(r.reason) ? 'TOO_MANY_DECIMALS' : /百分号/.test(r.reason) ? 'PERCENT_NOT_ALLOWED' : 'BAD_NUMBER';
-      sink.error(code, `${m.header}：${r.reason}`, rowNumber, index ?? null);
+      sink.error(r.code, `${m.header}：${r.reason}`, rowNumber, index ?? null);
       continue;
     }
     values[m.id] = r.value;

@@ -15,7 +15,7 @@ import { IssueSink } from './issues.ts';
 import { pairingId, pairingSchema, unitSchema, villageSchema, type Pairing, type Unit, type Village } from './schemas.ts';
 import { cellAt, displayHeader, isBlankRow, loadRows, matchHeader, newSummary, skip, type FileSummary } from './table.ts';
 import { usccProblem } from './uscc.ts';
-import { normalizeCell, normalizeName, parseCount, parseDate, parseFlag, parseMoney, type CellResult } from './values.ts';
+import { normalizeCell, normalizeName, parseCount, parseDate, parseFlag, parseMoney, type CellProblem, type CellResult } from './values.ts';
 
 export interface RegistryTableResult<T> {
   records: T[];
@@ -104,10 +104,10 @@ function readRegistryTable(
 }
 
 type RegistryCellResult = { ok: true; value: string | number | boolean | null } | { ok: false; code: IssueCodeForCell; reason: string };
-type IssueCodeForCell = 'BAD_NUMBER' | 'BAD_FLAG' | 'BAD_DATE' | 'BAD_VILLAGE_CODE' | 'BAD_UNIT_CODE' | 'BAD_UNIT_TYPE';
+type IssueCodeForCell = CellProblem | 'BAD_VILLAGE_CODE' | 'BAD_UNIT_CODE' | 'BAD_UNIT_TYPE';
 
-function fromCell<T>(r: CellResult<T>, code: IssueCodeForCell): RegistryCellResult {
-  return r.ok ? { ok: true, value: r.value as string | number | boolean | null } : { ok: false, code, reason: r.reason };
+function fromCell<T>(r: CellResult<T>): RegistryCellResult {
+  return r.ok ? { ok: true, value: r.value as string | number | boolean | null } : { ok: false, code: r.code, reason: r.reason };
 }
 
 function parseRegistryCell(col: RegistryColumn, cell: string): RegistryCellResult {
@@ -132,13 +132,13 @@ function parseRegistryCell(col: RegistryColumn, cell: string): RegistryCellResul
       return { ok: true, value: s };
     }
     case 'money':
-      return fromCell(parseMoney(cell), 'BAD_NUMBER');
+      return fromCell(parseMoney(cell));
     case 'count':
-      return fromCell(parseCount(cell), 'BAD_NUMBER');
+      return fromCell(parseCount(cell));
     case 'flag':
-      return fromCell(parseFlag(cell), 'BAD_FLAG');
+      return fromCell(parseFlag(cell));
     case 'date':
-      return fromCell(parseDate(cell), 'BAD_DATE');
+      return fromCell(parseDate(cell));
     case 'text': {
       const s = cell.trim();
       return { ok: true, value: s === '' ? null : s };

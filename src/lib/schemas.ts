@@ -75,27 +75,27 @@ export const pairingSchema = z.object({
 });
 export type Pairing = z.infer<typeof pairingSchema>;
 
-const metricShape = Object.fromEntries(
-  REPORTED_METRIC_IDS.map((id) => [id, id === 'hasIndustryPlan' || id === 'industryPlanDone' || id === 'stationed' ? z.boolean().nullable() : z.number().int().nonnegative().nullable()]),
-) as Record<ReportedMetricId, z.ZodNullable<z.ZodBoolean> | z.ZodNullable<z.ZodNumber>>;
+const metricCount = z.number().int().nonnegative().nullable();
+const metricFlag = z.boolean().nullable();
 
-export const metricValuesSchema = z.object(metricShape);
-export type MetricValues = {
-  fundsPlan: number | null;
-  fundsDone: number | null;
-  materialsPlan: number | null;
-  materialsDone: number | null;
-  hasIndustryPlan: boolean | null;
-  industryPlanDone: boolean | null;
-  salesPlan: number | null;
-  salesDone: number | null;
-  jobsPlan: number | null;
-  jobsDone: number | null;
-  trainingPlan: number | null;
-  trainingDone: number | null;
-  stationed: boolean | null;
-  stationedCount: number | null;
-};
+/** The sixteen reported metrics of one progress row (money in 元, flags as booleans, null = 未填报). */
+export const metricValuesSchema = z.object({
+  fundsPlan: metricCount,
+  fundsDone: metricCount,
+  materialsPlan: metricCount,
+  materialsDone: metricCount,
+  hasIndustryPlan: metricFlag,
+  industryPlanDone: metricFlag,
+  salesPlan: metricCount,
+  salesDone: metricCount,
+  jobsPlan: metricCount,
+  jobsDone: metricCount,
+  trainingPlan: metricCount,
+  trainingDone: metricCount,
+  stationed: metricFlag,
+  stationedCount: metricCount,
+}) satisfies z.ZodType<Record<ReportedMetricId, number | boolean | null>>;
+export type MetricValues = z.infer<typeof metricValuesSchema>;
 
 export const decreaseSchema = z.object({
   metric: z.enum(REPORTED_METRIC_IDS),
@@ -116,7 +116,7 @@ export const progressSchema = z.object({
   decreases: z.array(decreaseSchema),
   source,
 });
-export type ProgressRecord = Omit<z.infer<typeof progressSchema>, 'values'> & { values: MetricValues };
+export type ProgressRecord = z.infer<typeof progressSchema>;
 
 export const datasetInfoSchema = z.object({
   synthetic: z.boolean(),

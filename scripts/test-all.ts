@@ -1,0 +1,34 @@
+/**
+ * npm test: every test, in order — type check (astro check, strict), then vitest (unit,
+ * build and browser). Sets up what a fresh machine lacks (Debian's chromium).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const bin = (name: string) => path.join(ROOT, 'node_modules/.bin', name);
+const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', PATH: `${path.join(ROOT, 'node_modules/.bin')}${path.delimiter}${process.env.PATH ?? ''}` };
+
+function step(title: string, cmd: string, args: string[], extraEnv: Record<string, string> = {}): void {
+  console.log(`\n=== ${title} ===`);
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...env, ...extraEnv } });
+  if (r.status !== 0) {
+    console.error(`\n✗ ${title} 失败（退出码 ${r.status ?? r.signal}）`);
+    process.exit(1);
+  }
+}
+
+step('准备 Chromium', 'bash', [path.join(ROOT, 'scripts/ensure-chromium.sh')]);
+// Type check against the small fixture so it does not depend on (or wait for) DATA_DIR.
+step('类型检查（astro check）', bin('astro'), ['check'], { DATA_DIR: path.join(ROOT, 'tests/fixtures/site-small') });
+mkdirSync(path.join(ROOT, 'tmp'), { recursive: true });
+const report = path.join(ROOT, 'tmp/vitest-report.json');
+const vitest = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit', env });
+try {
+  const r = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };
+  console.log(`\nvitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed${r.numPendingTests ? `, ${r.numPendingTests} skipped` : ''}`);
+} catch {
+  console.error('（没有读到 vitest 的结果文件）');
+}
+process.exit(vitest.status ?? 1);
