@@ -27,7 +27,7 @@ export const MEASURES: ReadonlyArray<{ id: MeasureId; name: string; group: strin
   { id: 'stationing', name: '派驻力量', group: '派驻力量' },
 ];
 
-/** The sixteen metrics a county reports; the three ratio columns of 附件3 are derived. */
+/** The fourteen metrics a county reports; the five ratio columns of 附件3 are derived from them. */
 export const REPORTED_METRIC_IDS = [
   'fundsPlan',
   'fundsDone',

@@ -78,7 +78,7 @@ export type Pairing = z.infer<typeof pairingSchema>;
 const metricCount = z.number().int().nonnegative().nullable();
 const metricFlag = z.boolean().nullable();
 
-/** The sixteen reported metrics of one progress row (money in 元, flags as booleans, null = 未填报). */
+/** The fourteen reported metrics of one progress row (money in 元, flags as booleans, null = 未填报). */
 export const metricValuesSchema = z.object({
   fundsPlan: metricCount,
   fundsDone: metricCount,

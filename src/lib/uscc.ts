@@ -35,3 +35,20 @@ export function makeUscc(first17: string): string {
   if (c === null) throw new Error(`not a USCC prefix: ${first17}`);
   return first17 + c;
 }
+
+/**
+ * GB 11714 organisation-code check character over an 8-character body (digits and
+ * upper-case letters, A = 10 … Z = 35): weights 3 7 9 10 5 8 4 2, C = 11 − (Σ mod 11),
+ * 10 → X, 11 → 0. Used so the synthetic codes look like real ones (e.g. `M000100Y` → `4`).
+ */
+export function orgCodeCheckChar(body8: string): string {
+  const weights = [3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 8; i++) {
+    const ch = body8.charCodeAt(i);
+    const v = ch >= 48 && ch <= 57 ? ch - 48 : ch - 55;
+    sum += v * weights[i]!;
+  }
+  const c = 11 - (sum % 11);
+  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
+}
