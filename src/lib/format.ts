@@ -31,3 +31,9 @@ export function formatMonth(month: string): string {
   const [y, m] = month.split('-');
   return `${y}年${Number(m)}月`;
 }
+
+/** `2020-05-12` → `2020年5月12日` */
+export function formatDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${y}年${Number(m)}月${Number(d)}日`;
+}

@@ -1,0 +1,112 @@
+/**
+ * Build-time chart rendering: ChartSpec → accessible, self-contained inline SVG string.
+ * ECharts server-side rendering (no DOM): tree-shaken echarts/core + SVGRenderer, ssr: true.
+ *
+ * The raw ECharts SVG is post-processed so that it is
+ * - accessible: role="img", aria-label (the spec's summary) and a <title> on the root;
+ * - scalable: viewBox plus width/height attributes (intrinsic size; pages shrink it with
+ *   `max-width:100%; height:auto`);
+ * - light and static: no hover <style>, classes, pointer-events or ecmeta_* attributes, one
+ *   font-family and font-size on the root instead of on every <text>;
+ * - safe: nothing that could make a request (href/url() to anything but a local #id, <image>,
+ *   <script>, <foreignObject>);
+ * - deterministic: ECharts numbers its instances (zr0, zr1 …); ids are rewritten to a prefix
+ *   derived from the spec's digest, so equal specs give equal SVG and different charts on one
+ *   page never share an id.
+ * Identical specs are rendered once per process (digest-keyed cache).
+ */
+import { createHash } from 'node:crypto';
+import * as echarts from 'echarts/core';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkPointComponent } from 'echarts/components';
+import { LabelLayout } from 'echarts/features';
+import { SVGRenderer } from 'echarts/renderers';
+import { CHART_FONT_FAMILY, CHART_FONT_SIZE, type ChartSpec } from './charts.ts';
+
+echarts.use([LineChart, BarChart, GridComponent, LegendComponent, MarkPointComponent, LabelLayout, SVGRenderer]);
+
+const cache = new Map<string, string>();
+let renders = 0;
+
+/** sha1 of the spec's JSON: the cache key and the source of the SVG's id prefix. */
+export function chartDigest(spec: ChartSpec): string {
+  return createHash('sha1').update(JSON.stringify(spec)).digest('hex');
+}
+
+/** Escape text for an XML attribute value or element content. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+/** How many charts ECharts actually rendered in this process (cache misses). */
+export function chartRenderCount(): number {
+  return renders;
+}
+
+/** Forget cached SVGs (tests). */
+export function clearChartCache(): void {
+  cache.clear();
+}
+
+/** The spec's chart as an inline SVG string (cached by digest). */
+export function renderChartSvg(spec: ChartSpec): string {
+  const digest = chartDigest(spec);
+  const hit = cache.get(digest);
+  if (hit !== undefined) return hit;
+  const svg = postProcess(renderRaw(spec), spec, `c${digest.slice(0, 8)}`);
+  cache.set(digest, svg);
+  return svg;
+}
+
+function renderRaw(spec: ChartSpec): string {
+  renders++;
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: spec.width, height: spec.height });
+  try {
+    chart.setOption(spec.option);
+    return chart.renderToSVGString({ useViewBox: true });
+  } finally {
+    chart.dispose();
+  }
+}
+
+const LOCAL_REF = /^#[\w.-]+$/;
+
+function postProcess(raw: string, spec: ChartSpec, idPrefix: string): string {
+  let body = raw
+    // Strip the root element; rebuilt below.
+    .replace(/^\s*<svg\b[^>]*>/, '')
+    .replace(/<\/svg>\s*$/, '')
+    // Hover/emphasis CSS is useless in a static picture.
+    .replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '')
+    // Anything that could fetch or run something.
+    .replace(/<(script|foreignObject|image|use)\b[\s\S]*?<\/\1>/gi, '')
+    .replace(/<(script|foreignObject|image|use)\b[^>]*\/>/gi, '')
+    // Interaction-only attributes.
+    .replace(/ (?:class|pointer-events|ecmeta_[a-z_]+)="[^"]*"/g, '')
+    // The transparent full-size background rect.
+    .replace(/<rect width="[\d.]+" height="[\d.]+" x="0" y="0" fill="none"><\/rect>/, '')
+    // One font-family on the root instead of on every text.
+    .replace(/font-family:[^;"]*;?/g, '')
+    .replaceAll(`font-size:${CHART_FONT_SIZE}px;`, '')
+    .replace(/ style=""/g, '')
+    .replace(/<(\w+) >/g, '<$1>')
+    // Per-instance ids (zr0-c0, zr1-c0 …) → digest prefix.
+    .replace(/\bzr\d+-/g, `${idPrefix}-`)
+    .replace(/>\s*\n\s*</g, '><')
+    .trim();
+
+  // Remove any reference that is not to a local #id.
+  body = body.replace(/ (?:xlink:)?href="([^"]*)"/g, (m, ref: string) => (LOCAL_REF.test(ref) ? m : ''));
+  body = body.replace(/url\(\s*(['"]?)([^)'"]*)\1\s*\)/g, (m, _q: string, ref: string) => (LOCAL_REF.test(ref) ? m : 'none'));
+  body = body.replace(/@import[^;]*;?/g, '');
+
+  const label = escapeXml(spec.summary);
+  const w = spec.width;
+  const h = spec.height;
+  const xlink = body.includes('xlink:') ? ' xmlns:xlink="http://www.w3.org/1999/xlink"' : '';
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg"${xlink} width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"` +
+    ` role="img" aria-label="${label}" font-family="${CHART_FONT_FAMILY}" font-size="${CHART_FONT_SIZE}">` +
+    `<title>${label}</title>${body}</svg>`
+  );
+}

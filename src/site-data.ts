@@ -1,0 +1,30 @@
+/**
+ * The bridge from Astro's collections to the plain read model in src/lib: loaded and
+ * aggregated once per build, however many pages ask.
+ */
+import { getCollection, getEntry } from 'astro:content';
+import { buildSiteModel, type SiteModel } from './lib/model.ts';
+
+let model: Promise<SiteModel> | null = null;
+
+export function getSiteModel(): Promise<SiteModel> {
+  model ??= (async () => {
+    const [villages, units, pairings, progress] = await Promise.all([getCollection('villages'), getCollection('units'), getCollection('pairings'), getCollection('progress')]);
+    return buildSiteModel({
+      villages: villages.map((e) => e.data),
+      units: units.map((e) => e.data),
+      pairings: pairings.map((e) => e.data),
+      progress: progress.map((e) => e.data),
+    });
+  })();
+  return model;
+}
+
+export async function getDatasetInfo() {
+  const entry = await getEntry('datasets', 'current');
+  if (!entry) throw new Error('数据集信息缺失（datasets/current）');
+  return entry.data;
+}
+
+/** 驻村人员 names are personal data: published only when PUBLISH_PERSONAL_NAMES=1. */
+export const PUBLISH_PERSONAL_NAMES = process.env.PUBLISH_PERSONAL_NAMES === '1';
