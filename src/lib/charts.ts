@@ -201,8 +201,8 @@ function legendFor(series: ChartSeries[]): LegendComponentOption | undefined {
 /** Monthly trend, one line per series; null months are gaps. */
 export function trendChart(input: TrendChartInput): ChartSpec {
   const { title, months, series, unit } = input;
-  const width = input.width ?? 640;
-  const height = input.height ?? 320;
+  const width = input.width ?? 480;
+  const height = input.height ?? 300;
   if (months.length === 0) throw new Error(`图表「${title}」没有月份`);
   months.forEach(parseMonth);
   for (let i = 1; i < months.length; i++) {
@@ -332,10 +332,10 @@ export function barChart(input: BarChartInput): ChartSpec {
   const horizontal = input.horizontal ?? false;
   if (categories.length === 0) throw new Error(`图表「${title}」没有类别`);
   checkSeries(title, '类别', categories.length, series);
-  const width = input.width ?? 640;
+  const width = input.width ?? 480;
   const bandPx = horizontal ? Math.max(28, series.length * 16 + 12) : 0;
   const legendTop = series.length > 1 ? 32 : 0;
-  const height = input.height ?? (horizontal ? 48 + legendTop + categories.length * bandPx : 320);
+  const height = input.height ?? (horizontal ? 48 + legendTop + categories.length * bandPx : 300);
 
   const legend = legendFor(series);
   const labelsFor = (s: ChartSeries) => s.values.map((v) => (v === null ? '' : formatChartNumber(v, unit)));
