@@ -3,13 +3,17 @@
  * ingest core (the same code `npm run data:check` runs); an invalid DATA_DIR fails the
  * build with the full Chinese report.
  */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { defineCollection, reference } from 'astro:content';
-import type { Loader, LoaderContext } from 'astro/loaders';
+import { glob, type Loader, type LoaderContext } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { defaultDataDir, ingestDataDir } from './lib/ingest-fs.ts';
 import type { IngestResult } from './lib/ingest.ts';
 import { textReport } from './lib/report.ts';
 import { pairingSchema, progressSchema, unitSchema, villageSchema } from './lib/schemas.ts';
+import { MEASURES } from './lib/columns.ts';
+import { checkStory, storyReport, type StoryIssue } from './lib/stories.ts';
 
 let ingested: IngestResult | null = null;
 
@@ -84,4 +88,61 @@ const datasets = defineCollection({
   }),
 });
 
-export const collections = { villages, units, pairings, progress, datasets };
+/** Editors' stories; tests point STORIES_DIR at fixture folders. */
+const STORIES_DIR = path.resolve(process.env.STORIES_DIR || 'content/stories');
+
+/**
+ * Every story is checked (front matter, registry codes, safe MDX) before Astro's glob
+ * loader reads it, so an unsafe story never reaches the MDX compiler.
+ */
+function checkedStories(): Loader {
+  const inner = glob({ pattern: '**/*.mdx', base: STORIES_DIR });
+  return {
+    name: 'gpdzc-stories',
+    load: async (context: LoaderContext) => {
+      const d = dataset();
+      const registry = {
+        villages: new Set(d.villages.map((v) => v.code)),
+        units: new Set(d.units.map((u) => u.code)),
+        imageExists: (rel: string) => existsSync(path.resolve(STORIES_DIR, rel)),
+      };
+      const issues: StoryIssue[] = [];
+      const files = existsSync(STORIES_DIR) ? readdirSync(STORIES_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mdx') || f.endsWith('.md')).sort() : [];
+      for (const f of files) {
+        const display = path.relative(process.cwd(), path.join(STORIES_DIR, f)).split(path.sep).join('/');
+        if (f.endsWith('.md')) {
+          issues.push({ file: display, field: null, line: null, code: 'MDX_SYNTAX', message: '案例文件应以 .mdx 结尾' });
+          continue;
+        }
+        issues.push(...checkStory(display, readFileSync(path.join(STORIES_DIR, f), 'utf8'), registry).issues);
+      }
+      if (issues.length > 0) throw new Error(storyReport(issues));
+      await inner.load(context);
+    },
+  };
+}
+
+const measureIds = MEASURES.map((m) => m.id) as [string, ...string[]];
+const measureByName = new Map(MEASURES.flatMap((m) => [[m.id, m.id], [m.name, m.id]]));
+
+const stories = defineCollection({
+  loader: checkedStories(),
+  schema: ({ image }) =>
+    z
+      .object({
+        title: z.string(),
+        date: z.coerce.date(),
+        summary: z.string(),
+        villages: z.array(reference('villages')).min(1),
+        units: z.array(reference('units')).default([]),
+        measures: z.array(z.string().transform((m) => measureByName.get(m) ?? m).pipe(z.enum(measureIds))).min(1),
+        cover: z.object({ src: image(), alt: z.string().min(4) }).optional(),
+        author: z.string(),
+        editor: z.string().optional(),
+        source: z.string(),
+        synthetic: z.boolean().default(false),
+      })
+      .strict(),
+});
+
+export const collections = { villages, units, pairings, progress, datasets, stories };

@@ -2,7 +2,7 @@
  * The bridge from Astro's collections to the plain read model in src/lib: loaded and
  * aggregated once per build, however many pages ask.
  */
-import { getCollection, getEntry } from 'astro:content';
+import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { buildSiteModel, type SiteModel } from './lib/model.ts';
 
 let model: Promise<SiteModel> | null = null;
@@ -28,3 +28,14 @@ export async function getDatasetInfo() {
 
 /** 驻村人员 names are personal data: published only when PUBLISH_PERSONAL_NAMES=1. */
 export const PUBLISH_PERSONAL_NAMES = process.env.PUBLISH_PERSONAL_NAMES === '1';
+
+export type StoryEntry = CollectionEntry<'stories'>;
+let stories: Promise<StoryEntry[]> | null = null;
+
+/** All stories, newest first (then by id, so the order is stable). */
+export function getStories(): Promise<StoryEntry[]> {
+  stories ??= getCollection('stories').then((list) => list.sort((a, b) => b.data.date.getTime() - a.data.date.getTime() || a.id.localeCompare(b.id, 'en')));
+  return stories;
+}
+
+export const STORIES_PER_PAGE = 10;
