@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ingest, type IngestInput, type IngestResult, type SourceFile } from './ingest.ts';
 import { IssueSink, type Issue } from './issues.ts';
+import { manifestSchema, type Manifest } from './revisions.ts';
 import { datasetInfoSchema, type DatasetInfo } from './schemas.ts';
 
 const TABLE_FILE = /\.(csv|tsv|txt)$/i;
@@ -136,9 +137,19 @@ export function collectInput(dataDir: string, paths: string[] = []): { input: In
     }
     exports.push({ ...src, month });
   }
+  const manifest = readManifest(dir, listingIssues);
+  const archived = new Map<string, Uint8Array>();
+  for (const r of manifest?.revisions ?? []) {
+    for (const f of r.files) {
+      if (f.previous && existsSync(path.join(dir, f.previous))) archived.set(f.previous, new Uint8Array(readFileSync(path.join(dir, f.previous))));
+    }
+  }
   return {
     dataDir: dir,
     input: {
+      manifest,
+      archived,
+      complete: explicit.length === 0,
       villages: reg(registryPath.villages),
       units: reg(registryPath.units),
       pairings: reg(registryPath.pairings),
@@ -147,6 +158,25 @@ export function collectInput(dataDir: string, paths: string[] = []): { input: In
       listingIssues,
     },
   };
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export function readManifest(dataDir: string, issues: Issue[]): Manifest | null {
+  const file = path.join(dataDir, MANIFEST_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (parsed.success) return parsed.data;
+    const sink = new IssueSink(MANIFEST_FILE);
+    sink.error('MANIFEST_INVALID', `data/manifest.json 格式错误：${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('；')}`);
+    issues.push(...sink.issues);
+  } catch (e) {
+    const sink = new IssueSink(MANIFEST_FILE);
+    sink.error('MANIFEST_INVALID', `data/manifest.json 不是有效的 JSON：${(e as Error).message}`);
+    issues.push(...sink.issues);
+  }
+  return null;
 }
 
 export function ingestDataDir(dataDir: string = defaultDataDir(), paths: string[] = []): IngestResult {

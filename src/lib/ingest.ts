@@ -9,6 +9,7 @@ import { IssueSink, sortIssues, type Issue } from './issues.ts';
 import { buildRegistryIndex } from './registry-index.ts';
 import { readPairings, readUnits, readVillages } from './registry.ts';
 import type { DatasetInfo, Decrease, Pairing, ProgressRecord, Unit, Village } from './schemas.ts';
+import { diffRecords, revisionVersions, sha256, type Manifest, type RevisionWithChanges } from './revisions.ts';
 import { newSummary, type FileSummary, type RowCounts } from './table.ts';
 import { yuanToWanString } from './values.ts';
 
@@ -26,6 +27,12 @@ export interface IngestInput {
   dataset?: DatasetInfo;
   /** problems found while listing files (bad month folders, unreadable files) */
   listingIssues?: Issue[];
+  /** data/manifest.json: publish records and revisions (absent: files were not filed with data:import) */
+  manifest?: Manifest | null;
+  /** archived copies of revised files, by path under DATA_DIR */
+  archived?: ReadonlyMap<string, Uint8Array>;
+  /** true when `exports` is all of DATA_DIR (so a published file that is absent is missing) */
+  complete?: boolean;
 }
 
 export interface IngestResult {
@@ -39,6 +46,9 @@ export interface IngestResult {
   files: FileSummary[];
   rows: RowCounts;
   issues: Issue[];
+  manifest: Manifest | null;
+  /** revisions of published months, oldest first, with the figures they changed */
+  revisions: RevisionWithChanges[];
 }
 
 /** Done columns are cumulative: a lower value than the previous report is a correction. */
@@ -92,6 +102,7 @@ export function ingest(input: IngestInput): IngestResult {
   }
 
   const progress = crossCheck(exportRecords, summaries, metricColumns, issues);
+  const revisions = input.manifest ? checkPublished(input, registry, issues) : [];
   const months = [...new Set(progress.map((p) => p.month))].sort();
   const rows = files.reduce<RowCounts>(
     (t, f) => ({ read: t.read + f.rows.read, accepted: t.accepted + f.rows.accepted, rejected: t.rejected + f.rows.rejected, skipped: t.skipped + f.rows.skipped }),
@@ -109,7 +120,52 @@ export function ingest(input: IngestInput): IngestResult {
     files,
     rows,
     issues: sorted,
+    manifest: input.manifest ?? null,
+    revisions,
   };
+}
+
+/** Published files are unchanged unless a revision says so; revisions get their changed figures. */
+function checkPublished(input: IngestInput, registry: ReturnType<typeof buildRegistryIndex>, issues: Issue[]): RevisionWithChanges[] {
+  const manifest = input.manifest!;
+  const current = new Map(input.exports.map((f) => [f.path, f]));
+  for (const f of input.exports) {
+    const entry = manifest.published[f.path];
+    const sink = new IssueSink(f.path);
+    if (!entry) sink.warn('UNPUBLISHED_FILE', '此文件没有用 npm run data:import 登记：发布日期未知，今后的改动也无法作为更正记录下来');
+    else if (entry.sha256 !== sha256(f.bytes)) {
+      sink.error('PUBLISHED_FILE_CHANGED', `此文件已于 ${entry.publishedOn} 发布，之后被直接改动过，没有更正记录。请恢复原文件，再用 npm run data:import -- --month ${f.month ?? 'YYYY-MM'} 更正后的文件 提交更正`);
+    }
+    issues.push(...sink.issues);
+  }
+  if (input.complete) {
+    for (const [file, entry] of Object.entries(manifest.published)) {
+      if (!current.has(file)) {
+        const sink = new IssueSink(file);
+        sink.error('PUBLISHED_FILE_MISSING', `此文件已于 ${entry.publishedOn} 发布，但现在找不到了；已发布的数据不能删除，只能更正`);
+        issues.push(...sink.issues);
+      }
+    }
+  }
+  const bytesOf = (p: string) => current.get(p)?.bytes ?? input.archived?.get(p) ?? null;
+  return revisionVersions(manifest.revisions).map(({ revision, pairs }) => {
+    const before: ExportRecord[] = [];
+    const after: ExportRecord[] = [];
+    for (const pair of pairs) {
+      for (const [which, list] of [[pair.before, before], [pair.after, after]] as const) {
+        if (which === null) continue;
+        const bytes = bytesOf(which);
+        if (!bytes) {
+          const sink = new IssueSink(which);
+          sink.error('REVISION_FILE_MISSING', `更正记录 ${revision.id}（${revision.date}）需要的文件 ${which} 不见了`);
+          issues.push(...sink.issues);
+          continue;
+        }
+        list.push(...readExport({ file: which, bytes, month: revision.month, registry }).records);
+      }
+    }
+    return { ...revision, changes: diffRecords(before, after) };
+  });
 }
 
 /** Across files and months: one report per pairing per month; cumulative values do not fall silently. */

@@ -53,6 +53,12 @@ export const ISSUE_CODES = {
   TOTAL_MISSING: '县表缺少合计行',
   DUPLICATE_PAIRING: '同一结对在同一月份重复填报',
   CUMULATIVE_DECREASE: '累计值比上月减少（按更正处理）',
+  // publishing
+  PUBLISHED_FILE_CHANGED: '已发布的文件被改动，且没有更正记录',
+  PUBLISHED_FILE_MISSING: '已发布的文件不见了',
+  UNPUBLISHED_FILE: '文件未通过 data:import 登记，发布日期未知',
+  REVISION_FILE_MISSING: '更正记录中的存档文件不见了',
+  MANIFEST_INVALID: 'data/manifest.json 格式错误',
   // registry
   DUPLICATE_VILLAGE: '村代码重复',
   DUPLICATE_UNIT: '单位代码重复',

@@ -134,7 +134,7 @@ describe('renderChartSvg', () => {
     const root = svg.slice(0, svg.indexOf('>') + 1);
     expect(root).toContain('role="img"');
     expect(root).toContain(`aria-label="${spec.summary}"`);
-    expect(root).toContain('viewBox="0 0 640 320"');
+    expect(root).toContain(`viewBox="0 0 ${spec.width} ${spec.height}"`);
     expect(root).toContain('font-family="system-ui, -apple-system, \'PingFang SC\'');
     expect(svg).toContain(`<title>${spec.summary}</title>`);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
@@ -153,7 +153,7 @@ describe('renderChartSvg', () => {
     expect(svg).toContain('>计划投入</text>');
     expect(svg).toContain('>实际到位</text>');
     expect(svg).toContain('>2020年5月</text>');
-    expect(svg).toContain('>6月</text>');
+    expect(svg).toContain('>7月</text>');
     expect(svg).toContain('>1,260</text>');
     expect(svg).toContain('>280</text>');
     expect(svg).not.toContain('font-family:sans-serif');

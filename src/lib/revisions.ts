@@ -1,0 +1,105 @@
+/**
+ * Published data never changes silently. `data/manifest.json` records, for every export
+ * that `npm run data:import` filed, its SHA-256 and publish date, and every revision of
+ * a published month: which files it replaced (the old copies are archived under
+ * `data/revisions/`) and when. The figures that changed are derived from the files
+ * themselves (old copy vs new), so the record cannot drift from the data.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { REPORTED_METRIC_IDS, type ReportedMetricId } from './columns.ts';
+import type { ExportRecord } from './exports.ts';
+
+export const revisionSchema = z.object({
+  id: z.string().regex(/^[0-9A-Za-z._-]+$/),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  note: z.string().optional(),
+  files: z.array(
+    z.object({
+      /** path under DATA_DIR of the file as it is now */
+      file: z.string(),
+      /** path under DATA_DIR of the archived previous copy; null when the revision added the file */
+      previous: z.string().nullable(),
+    }),
+  ),
+});
+export type Revision = z.infer<typeof revisionSchema>;
+
+export const manifestSchema = z.object({
+  published: z.record(z.string(), z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), publishedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) })),
+  revisions: z.array(revisionSchema).default([]),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+
+export const EMPTY_MANIFEST: Manifest = { published: {}, revisions: [] };
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export interface Change {
+  pairingId: string;
+  villageCode: string;
+  unitCode: string;
+  kind: 'changed' | 'added' | 'removed';
+  /** null for added/removed rows */
+  metric: ReportedMetricId | null;
+  old: number | boolean | null;
+  new: number | boolean | null;
+}
+
+export interface RevisionWithChanges extends Revision {
+  changes: Change[];
+}
+
+/** What changed between two versions of a month's rows for the same files. */
+export function diffRecords(before: ReadonlyArray<ExportRecord>, after: ReadonlyArray<ExportRecord>): Change[] {
+  const b = new Map(before.map((r) => [r.pairingId, r]));
+  const a = new Map(after.map((r) => [r.pairingId, r]));
+  const changes: Change[] = [];
+  const ids = [...new Set([...b.keys(), ...a.keys()])].sort();
+  for (const id of ids) {
+    const old = b.get(id);
+    const now = a.get(id);
+    const ref = (now ?? old)!;
+    const base = { pairingId: id, villageCode: ref.villageCode, unitCode: ref.unitCode };
+    if (!old) {
+      changes.push({ ...base, kind: 'added', metric: null, old: null, new: null });
+      continue;
+    }
+    if (!now) {
+      changes.push({ ...base, kind: 'removed', metric: null, old: null, new: null });
+      continue;
+    }
+    for (const metric of REPORTED_METRIC_IDS) {
+      if (old.values[metric] !== now.values[metric]) changes.push({ ...base, kind: 'changed', metric, old: old.values[metric], new: now.values[metric] });
+    }
+  }
+  return changes;
+}
+
+/**
+ * For each revision, the version of a file before it (its archived copy) and after it
+ * (the next revision's archived copy of the same file, or the current file).
+ */
+export function revisionVersions(revisions: ReadonlyArray<Revision>): Array<{ revision: Revision; pairs: Array<{ file: string; before: string | null; after: string }> }> {
+  const ordered = [...revisions].sort((x, y) => x.date.localeCompare(y.date) || x.id.localeCompare(y.id));
+  return ordered.map((revision, i) => ({
+    revision,
+    pairs: revision.files.map((f) => {
+      const later = ordered.slice(i + 1).find((r) => r.files.some((g) => g.file === f.file && g.previous !== null));
+      const after = later ? later.files.find((g) => g.file === f.file)!.previous! : f.file;
+      return { file: f.file, before: f.previous, after };
+    }),
+  }));
+}
+
+/** Publish date of a month: the earliest publish date of its files, if the manifest has them. */
+export function monthPublishedOn(manifest: Manifest, month: string): string | null {
+  const dates = Object.entries(manifest.published)
+    .filter(([file]) => file.startsWith(`exports/${month}/`))
+    .map(([, v]) => v.publishedOn)
+    .sort();
+  return dates[0] ?? null;
+}
