@@ -3,8 +3,8 @@
  *
  * Writes a deterministic synthetic dataset (GUIDE §3 layout) into DIR. Refuses to write
  * into a non-empty DIR that is not itself a synthetic dataset (no dataset.json with
- * "synthetic": true), so it cannot clobber real data; otherwise replaces its registry/
- * and exports/.
+ * "synthetic": true), so it cannot clobber real data; otherwise replaces its registry/,
+ * exports/, revisions/ and manifest.json.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -73,7 +73,7 @@ function prepareOutDir(dir: string): void {
       `输出目录“${dir}”不是空目录，也不是此前生成的示例数据目录（没有标明 "synthetic": true 的 dataset.json）。为免覆盖真实数据，已停止；请换一个空目录。`,
     );
   }
-  for (const sub of ['registry', 'exports']) rmSync(join(dir, sub), { recursive: true, force: true });
+  for (const sub of ['registry', 'exports', 'revisions', 'manifest.json']) rmSync(join(dir, sub), { recursive: true, force: true });
 }
 
 function main(argv: string[]): number {

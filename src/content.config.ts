@@ -13,7 +13,8 @@ import type { IngestResult } from './lib/ingest.ts';
 import { textReport } from './lib/report.ts';
 import { pairingSchema, progressSchema, unitSchema, villageSchema } from './lib/schemas.ts';
 import { MEASURES } from './lib/columns.ts';
-import { checkStory, storyReport, type StoryIssue } from './lib/stories.ts';
+import { checkBulletinText, checkStory, storyReport, type StoryIssue } from './lib/stories.ts';
+import { monthPublishedOn } from './lib/revisions.ts';
 
 let ingested: IngestResult | null = null;
 
@@ -76,6 +77,7 @@ const datasets = defineCollection({
         months: d.months,
         files: d.files.map((f) => ({ file: f.file, kind: f.kind, month: f.month, accepted: f.rows.accepted })),
         warnings: d.issues.filter((i) => i.severity === 'warning').length,
+        publishedOn: Object.fromEntries(d.months.map((m) => [m, d.manifest ? monthPublishedOn(d.manifest, m) : null])),
       },
     },
   ]),
@@ -85,7 +87,66 @@ const datasets = defineCollection({
     months: z.array(z.string()),
     files: z.array(z.object({ file: z.string(), kind: z.string(), month: z.string().nullable(), accepted: z.number().int() })),
     warnings: z.number().int(),
+    /** month → publish date from data/manifest.json (null: not filed with data:import) */
+    publishedOn: z.record(z.string(), z.string().nullable()),
   }),
+});
+
+/** Revisions of published months, with the figures they changed (derived from the archived files). */
+const corrections = defineCollection({
+  loader: dataLoader('corrections', (d) => d.revisions.map((r) => ({ id: r.id, data: { ...r } }))),
+  schema: z.object({
+    id: z.string(),
+    month: z.string(),
+    date: z.string(),
+    note: z.string().optional(),
+    files: z.array(z.object({ file: z.string(), previous: z.string().nullable() })),
+    changes: z.array(
+      z.object({
+        pairingId: z.string(),
+        villageCode: z.string(),
+        unitCode: z.string(),
+        kind: z.enum(['changed', 'added', 'removed']),
+        metric: z.string().nullable(),
+        old: z.union([z.number(), z.boolean()]).nullable(),
+        new: z.union([z.number(), z.boolean()]).nullable(),
+      }),
+    ),
+  }),
+});
+
+const BULLETINS_DIR = path.resolve(process.env.BULLETINS_DIR || 'content/bulletins');
+
+/** Optional editorial text around the generated bulletins, checked like stories. */
+function checkedBulletins(): Loader {
+  const inner = glob({ pattern: '*.mdx', base: BULLETINS_DIR });
+  return {
+    name: 'gpdzc-bulletins',
+    load: async (context: LoaderContext) => {
+      const d = dataset();
+      const registry = { villages: new Set(d.villages.map((v) => v.code)), units: new Set(d.units.map((u) => u.code)) };
+      const files = existsSync(BULLETINS_DIR) ? readdirSync(BULLETINS_DIR).filter((f) => f.endsWith('.mdx')).sort() : [];
+      const issues = files.flatMap((f) => checkBulletinText(path.relative(process.cwd(), path.join(BULLETINS_DIR, f)).split(path.sep).join('/'), readFileSync(path.join(BULLETINS_DIR, f), 'utf8'), registry, d.months).issues);
+      if (issues.length > 0) throw new Error(storyReport(issues));
+      await inner.load(context);
+    },
+  };
+}
+
+const bulletins = defineCollection({
+  loader: checkedBulletins(),
+  schema: z
+    .object({
+      title: z.string(),
+      summary: z.string(),
+      // YAML reads an unquoted 2020-08-06 as a date
+      date: z
+        .union([z.string(), z.date()])
+        .transform((d) => (typeof d === 'string' ? d : d.toISOString().slice(0, 10)))
+        .optional(),
+      author: z.string().optional(),
+    })
+    .strict(),
 });
 
 /** Editors' stories; tests point STORIES_DIR at fixture folders. */
@@ -145,4 +206,4 @@ const stories = defineCollection({
       .strict(),
 });
 
-export const collections = { villages, units, pairings, progress, datasets, stories };
+export const collections = { villages, units, pairings, progress, datasets, stories, corrections, bulletins };

@@ -3,7 +3,9 @@
  * aggregated once per build, however many pages ask.
  */
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
+import { buildBulletin } from './lib/bulletin.ts';
 import { buildSiteModel, type SiteModel } from './lib/model.ts';
+import type { RevisionWithChanges } from './lib/revisions.ts';
 
 let model: Promise<SiteModel> | null = null;
 
@@ -39,3 +41,17 @@ export function getStories(): Promise<StoryEntry[]> {
 }
 
 export const STORIES_PER_PAGE = 10;
+
+export type CorrectionEntry = CollectionEntry<'corrections'>['data'];
+
+/** Revisions of published months, oldest first. */
+export async function getCorrections(): Promise<RevisionWithChanges[]> {
+  return (await getCollection('corrections')).map((e) => e.data as RevisionWithChanges).sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
+}
+
+/** Bulletins for every month, newest first, with their optional editorial text. */
+export async function getBulletins() {
+  const [model, dataset, corrections, texts] = await Promise.all([getSiteModel(), getDatasetInfo(), getCorrections(), getCollection('bulletins')]);
+  const publishedOn = (m: string) => texts.find((t) => t.id === m)?.data.date ?? dataset.publishedOn[m] ?? null;
+  return [...model.months].reverse().map((month) => ({ bulletin: buildBulletin(model, month, publishedOn, corrections), text: texts.find((t) => t.id === month) ?? null }));
+}

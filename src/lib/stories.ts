@@ -135,7 +135,20 @@ interface MdastNode {
 
 const UNSAFE_URL = /^\s*(javascript|vbscript|data):/i;
 
-export function checkStory(file: string, source: string, registry: StoryRegistry): { issues: StoryIssue[]; frontmatter: StoryFrontmatter | null } {
+type AddIssue = (code: StoryIssueCode, message: string, field?: string | null, line?: number | null) => void;
+
+/**
+ * Check one MDX document: front matter against `schema` (messages name the field by
+ * `labels`), then `extra` checks on the parsed front matter, then the safe-MDX body rules.
+ */
+export function checkMdxDocument<S extends z.ZodType>(
+  file: string,
+  source: string,
+  registry: StoryRegistry,
+  schema: S,
+  labels: Record<string, string>,
+  extra: (fm: z.output<S>, add: AddIssue) => void = () => {},
+): { issues: StoryIssue[]; frontmatter: z.output<S> | null } {
   const issues: StoryIssue[] = [];
   const add = (code: StoryIssueCode, message: string, field: string | null = null, line: number | null = null) => issues.push({ file, field, line, code, message });
 
@@ -154,7 +167,7 @@ export function checkStory(file: string, source: string, registry: StoryRegistry
 
   // --- front matter ---
   const yamlNode = tree.children?.[0]?.type === 'yaml' ? tree.children[0] : null;
-  let fm: StoryFrontmatter | null = null;
+  let fm: z.output<S> | null = null;
   if (!yamlNode) {
     add('FRONTMATTER_MISSING', '文件开头缺少以 --- 包围的案例信息（front matter），可用 npm run new:story 生成模板');
   } else {
@@ -165,32 +178,24 @@ export function checkStory(file: string, source: string, registry: StoryRegistry
       add('FRONTMATTER_YAML', `案例信息（front matter）格式错误：${(e as Error).message.split('\n')[0]}`, null, 1);
     }
     if (raw !== undefined) {
-      const parsed = storyFrontmatterSchema.safeParse(raw ?? {});
+      const parsed = schema.safeParse(raw ?? {});
       if (parsed.success) fm = parsed.data;
       else {
         for (const issue of parsed.error.issues) {
           const key = String(issue.path[0] ?? '');
           if (issue.code === 'unrecognized_keys') {
-            for (const k of issue.keys) add('UNKNOWN_FIELD', `不认识的字段“${k}”（可用字段：${Object.keys(FIELD_LABELS).join('、')}）`, issue.path.length ? `${issue.path.join('.')}.${k}` : k);
+            for (const k of issue.keys) add('UNKNOWN_FIELD', `不认识的字段“${k}”（可用字段：${Object.keys(labels).join('、')}）`, issue.path.length ? `${issue.path.join('.')}.${k}` : k);
             continue;
           }
           let at: unknown = raw;
           for (const k of issue.path) at = at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined;
           const missing = issue.code === 'invalid_type' && at === undefined;
           const sub = issue.path[1];
-          const where = typeof sub === 'number' ? `${FIELD_LABELS[key] ?? key} 第 ${sub + 1} 项` : sub !== undefined ? `${FIELD_LABELS[key] ?? key} 的 ${String(sub)}` : (FIELD_LABELS[key] ?? key);
+          const where = typeof sub === 'number' ? `${labels[key] ?? key} 第 ${sub + 1} 项` : sub !== undefined ? `${labels[key] ?? key} 的 ${String(sub)}` : (labels[key] ?? key);
           add(missing ? 'FIELD_MISSING' : 'FIELD_INVALID', `${where}：${missing ? '缺少此项，' : ''}${issue.message}`, issue.path.join('.') || null);
         }
       }
-      if (fm) {
-        fm.villages.forEach((code, i) => {
-          if (!registry.villages.has(code)) add('UNKNOWN_VILLAGE', `帮扶村（villages）第 ${i + 1} 项：村代码 ${code} 不在村名录（registry/villages.csv）中`, `villages.${i}`);
-        });
-        fm.units.forEach((code, i) => {
-          if (!registry.units.has(code)) add('UNKNOWN_UNIT', `帮扶单位（units）第 ${i + 1} 项：单位代码 ${code} 不在单位名录（registry/units.csv）中`, `units.${i}`);
-        });
-        if (fm.cover && registry.imageExists && !registry.imageExists(fm.cover.src)) add('IMAGE_MISSING', `封面图（cover.src）：找不到图片文件 ${fm.cover.src}`, 'cover.src');
-      }
+      if (fm) extra(fm, add);
     }
   }
 
@@ -267,7 +272,43 @@ export function checkStory(file: string, source: string, registry: StoryRegistry
   return { issues, frontmatter: fm };
 }
 
+export function checkStory(file: string, source: string, registry: StoryRegistry): { issues: StoryIssue[]; frontmatter: StoryFrontmatter | null } {
+  return checkMdxDocument(file, source, registry, storyFrontmatterSchema, FIELD_LABELS, (fm, add) => {
+    fm.villages.forEach((code, i) => {
+      if (!registry.villages.has(code)) add('UNKNOWN_VILLAGE', `帮扶村（villages）第 ${i + 1} 项：村代码 ${code} 不在村名录（registry/villages.csv）中`, `villages.${i}`);
+    });
+    fm.units.forEach((code, i) => {
+      if (!registry.units.has(code)) add('UNKNOWN_UNIT', `帮扶单位（units）第 ${i + 1} 项：单位代码 ${code} 不在单位名录（registry/units.csv）中`, `units.${i}`);
+    });
+    if (fm.cover && registry.imageExists && !registry.imageExists(fm.cover.src)) add('IMAGE_MISSING', `封面图（cover.src）：找不到图片文件 ${fm.cover.src}`, 'cover.src');
+  });
+}
+
+/** Editorial text of a monthly bulletin: content/bulletins/YYYY-MM.mdx. */
+export const bulletinFrontmatterSchema = z
+  .object({
+    title: z.string({ error: '必填，写通报标题' }).trim().min(4, '标题太短（至少 4 个字）').max(60, '标题太长（最多 60 个字）'),
+    summary: z.string({ error: '必填，用一两句话概括本月情况' }).trim().min(10, '摘要太短（至少 10 个字）').max(300, '摘要太长（最多 300 个字）'),
+    date: z
+      .union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '发布日期应写作 2020-10-05'), z.date()])
+      .transform((d) => (typeof d === 'string' ? d : d.toISOString().slice(0, 10)))
+      .optional(),
+    author: z.string().trim().min(1).optional(),
+  })
+  .strict();
+export type BulletinFrontmatter = z.output<typeof bulletinFrontmatterSchema>;
+
+const BULLETIN_LABELS: Record<string, string> = { title: '标题（title）', summary: '摘要（summary）', date: '发布日期（date）', author: '作者（author）' };
+
+export function checkBulletinText(file: string, source: string, registry: StoryRegistry, months: ReadonlyArray<string>): { issues: StoryIssue[]; frontmatter: BulletinFrontmatter | null } {
+  const result = checkMdxDocument(file, source, registry, bulletinFrontmatterSchema, BULLETIN_LABELS);
+  const month = /(\d{4}-\d{2})\.mdx$/.exec(file)?.[1];
+  if (!month) result.issues.push({ file, field: null, line: null, code: 'FIELD_INVALID', message: '通报文件名应为月份，如 content/bulletins/2020-09.mdx' });
+  else if (!months.includes(month)) result.issues.push({ file, field: null, line: null, code: 'FIELD_INVALID', message: `数据中没有 ${month} 这个月份，通报文字无处可挂（已有月份：${months.join('、')}）` });
+  return result;
+}
+
 export function storyReport(issues: StoryIssue[]): string {
   const lines = issues.map((i) => `  ${i.file}${i.line ? ` 第 ${i.line} 行` : ''}${i.field ? ` 字段 ${i.field}` : ''}：${i.message}  [${i.code}]`);
-  return `典型案例校验未通过（${issues.length} 个问题），网站未构建：\n${lines.join('\n')}\n请按提示修改后重新运行 npm run dev 或 npm run build；案例写法见 docs/editor-guide.md。`;
+  return `内容（典型案例、通报文字）校验未通过（${issues.length} 个问题），网站未构建：\n${lines.join('\n')}\n请按提示修改后重新运行 npm run dev 或 npm run build；案例写法见 docs/editor-guide.md。`;
 }

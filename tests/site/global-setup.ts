@@ -11,6 +11,7 @@ import type { TestProject } from 'vitest/node';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const FIXTURE = path.join(ROOT, 'tests/fixtures/site-small');
 export const FIXTURE_STORIES = path.join(ROOT, 'tests/fixtures/stories-small');
+export const FIXTURE_BULLETINS = path.join(ROOT, 'tests/fixtures/bulletins-small');
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,7 +24,7 @@ export default function setup(project: TestProject) {
   const outDir = path.join(work, 'dist');
   const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: FIXTURE, STORIES_DIR: FIXTURE_STORIES, ASTRO_OUT_DIR: outDir, ASTRO_CACHE_DIR: path.join(work, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, DATA_DIR: FIXTURE, STORIES_DIR: FIXTURE_STORIES, BULLETINS_DIR: FIXTURE_BULLETINS, ASTRO_OUT_DIR: outDir, ASTRO_CACHE_DIR: path.join(work, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`astro build of the fixture failed:\n${r.stdout}\n${r.stderr}`);

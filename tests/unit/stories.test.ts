@@ -62,7 +62,7 @@ describe('the build refuses hostile stories', () => {
       });
       const out = r.stdout + r.stderr;
       expect(r.status).not.toBe(0);
-      expect(out).toContain('典型案例校验未通过');
+      expect(out).toContain('校验未通过');
       for (const [file] of EXPECTED) expect(out).toContain(`stories-hostile/${file}`);
       expect(existsSync(path.join(work, 'dist', 'index.html'))).toBe(false);
     } finally {

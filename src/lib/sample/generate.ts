@@ -32,6 +32,7 @@ import {
   type HomeCity,
 } from './geography.ts';
 import { USCC_CHARSET, makeUscc, orgCodeCheckChar } from '../uscc.ts';
+import { withPublishing } from './publishing.ts';
 
 // ---------------------------------------------------------------------------------------
 // Public API
@@ -530,7 +531,9 @@ export function createSample(options: SampleOptions): SamplePlan {
   if (!config) throw new Error(`unknown scale ${String(options.scale)}`);
   const model = buildModel(options.scale, seed, config);
   const summary = summarise(model);
-  return { summary, files: () => emitFiles(model) };
+  // Demo data comes with its publishing record and one planted revision (real and tiny scales).
+  const revisionMonth = options.scale === 'national' ? null : options.scale === 'tiny' ? '2020-06' : '2020-08';
+  return { summary, files: () => withPublishing(emitFiles(model), revisionMonth) };
 }
 
 function buildModel(scale: SampleScale, seed: number, config: ScaleConfig): Model {

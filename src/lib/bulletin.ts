@@ -1,0 +1,164 @@
+/**
+ * 月度通报: generated for every month from the data — national totals and the change
+ * since last month, a table by province, how many pairings completed each plan, counties
+ * that did not report, notable progress, the month's new stories and the corrections
+ * made since the previous bulletin. Plain data; the page renders it.
+ */
+import type { RatioMetricId, ReportedMetricId } from './columns.ts';
+import type { Totals } from './aggregate.ts';
+import { formatCount, formatMonth, formatRatio, formatWan } from './format.ts';
+import type { SiteModel } from './model.ts';
+import type { RevisionWithChanges } from './revisions.ts';
+
+export interface BulletinFigure {
+  key: ReportedMetricId;
+  label: string;
+  value: string;
+  raw: number;
+  /** change since the previous month's bulletin, or null for the first month */
+  delta: string | null;
+  deltaRaw: number | null;
+}
+
+export interface Bulletin {
+  month: string;
+  previousMonth: string | null;
+  nextMonth: string | null;
+  /** YYYY-MM-DD from the publishing record, or null when the files were not filed with data:import */
+  publishedOn: string | null;
+  reported: number;
+  registered: number;
+  figures: BulletinFigure[];
+  ratios: Array<{ key: RatioMetricId; label: string; value: string }>;
+  provinces: Array<{ code: string; name: string; reported: number; registered: number; fundsDone: string; fundsRatio: string; salesRatio: string; jobsRatio: string; trainingRatio: string }>;
+  completed: Array<{ label: string; completed: number; withPlan: number }>;
+  notReported: Array<{ code: string; name: string; province: string }>;
+  notable: Array<{ villageCode: string; villageName: string; county: string; gain: string; gainRaw: number }>;
+  reachedPlan: Array<{ villageCode: string; villageName: string; unitCode: string; unitName: string }>;
+  corrections: RevisionWithChanges[];
+  decreases: number;
+}
+
+const FIGURES: Array<[ReportedMetricId, string, 'money' | 'count']> = [
+  ['fundsDone', '资金已到位', 'money'],
+  ['materialsDone', '物资已到位', 'money'],
+  ['salesDone', '已完成销售', 'money'],
+  ['jobsDone', '已解决就业', 'count'],
+  ['trainingDone', '已完成培训', 'count'],
+  ['stationedCount', '已驻村人数', 'count'],
+];
+
+const PLANS: Array<[ReportedMetricId, ReportedMetricId, string]> = [
+  ['fundsPlan', 'fundsDone', '资金投入计划'],
+  ['materialsPlan', 'materialsDone', '物资投入计划'],
+  ['salesPlan', 'salesDone', '销售计划'],
+  ['jobsPlan', 'jobsDone', '就业计划'],
+  ['trainingPlan', 'trainingDone', '培训计划'],
+];
+
+const show = (kind: 'money' | 'count', n: number) => (kind === 'money' ? `${formatWan(n)} 万元` : `${formatCount(n)} 人`);
+const signed = (kind: 'money' | 'count', n: number) => (n >= 0 ? `+${show(kind, n)}` : `−${show(kind, -n)}`);
+
+/** The bulletin's publish date: when its month was published; corrections since the previous one belong to it. */
+export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (month: string) => string | null, revisions: ReadonlyArray<RevisionWithChanges>): Bulletin {
+  const i = model.months.indexOf(month);
+  const previousMonth = i > 0 ? model.months[i - 1]! : null;
+  const nextMonth = i >= 0 && i < model.months.length - 1 ? model.months[i + 1]! : null;
+  const t = model.national.byMonth.get(month)!;
+  const p: Totals | null = previousMonth ? model.national.byMonth.get(previousMonth)! : null;
+  const publishedOn = publishedOnOf(month);
+  const previousPublishedOn = previousMonth ? publishedOnOf(previousMonth) : null;
+
+  const figures = FIGURES.map(([key, label, kind]) => ({
+    key,
+    label,
+    value: show(kind, t.metrics[key].sum),
+    raw: t.metrics[key].sum,
+    delta: p ? signed(kind, t.metrics[key].sum - p.metrics[key].sum) : null,
+    deltaRaw: p ? t.metrics[key].sum - p.metrics[key].sum : null,
+  }));
+  const ratios: Bulletin['ratios'] = [
+    { key: 'fundsRatio', label: '资金到位比例', value: formatRatio(t.ratios.fundsRatio) },
+    { key: 'materialsRatio', label: '物资到位比例', value: formatRatio(t.ratios.materialsRatio) },
+    { key: 'salesRatio', label: '销售完成比例', value: formatRatio(t.ratios.salesRatio) },
+    { key: 'jobsRatio', label: '就业完成比例', value: formatRatio(t.ratios.jobsRatio) },
+    { key: 'trainingRatio', label: '培训完成比例', value: formatRatio(t.ratios.trainingRatio) },
+  ];
+
+  const provinces = [...model.provinces.values()].map((pv) => {
+    const pt = pv.byMonth.get(month)!;
+    return {
+      code: pv.code,
+      name: pv.name,
+      reported: pt.records,
+      registered: pv.pairingCount,
+      fundsDone: formatWan(pt.metrics.fundsDone.sum),
+      fundsRatio: formatRatio(pt.ratios.fundsRatio),
+      salesRatio: formatRatio(pt.ratios.salesRatio),
+      jobsRatio: formatRatio(pt.ratios.jobsRatio),
+      trainingRatio: formatRatio(pt.ratios.trainingRatio),
+    };
+  });
+
+  const records = model.pairings.flatMap((pv) => {
+    const r = pv.byMonth.get(month);
+    return r ? [{ pv, r }] : [];
+  });
+  const completed = PLANS.map(([plan, done, label]) => {
+    let withPlan = 0;
+    let n = 0;
+    for (const { r } of records) {
+      const pl = r.values[plan] as number | null;
+      const dn = r.values[done] as number | null;
+      if (pl === null || pl === 0) continue;
+      withPlan++;
+      if (dn !== null && dn >= pl) n++;
+    }
+    return { label, completed: n, withPlan };
+  });
+  completed.push({
+    label: '产业扶贫计划',
+    completed: records.filter(({ r }) => r.values.hasIndustryPlan === true && r.values.industryPlanDone === true).length,
+    withPlan: records.filter(({ r }) => r.values.hasIndustryPlan === true).length,
+  });
+
+  const notReported = [...model.counties.values()]
+    .filter((c) => c.pairingCount > 0 && c.byMonth.get(month)!.records === 0)
+    .map((c) => ({ code: c.code, name: c.name, province: c.province }));
+
+  const notable = previousMonth
+    ? [...model.villages.values()]
+        .flatMap((v) => {
+          const now = v.byMonth.get(month)!;
+          const before = v.byMonth.get(previousMonth)!;
+          if (now.records === 0 || before.records === 0 || now.records !== before.records) return [];
+          const gain = now.metrics.fundsDone.sum - before.metrics.fundsDone.sum;
+          return gain > 0 ? [{ villageCode: v.village.code, villageName: v.village.name, county: `${v.village.province}${v.village.county}`, gain: `${formatWan(gain)} 万元`, gainRaw: gain }] : [];
+        })
+        .sort((a, b) => b.gainRaw - a.gainRaw || a.villageCode.localeCompare(b.villageCode))
+        .slice(0, 5)
+    : [];
+
+  const reachedPlan = previousMonth
+    ? records
+        .filter(({ pv, r }) => {
+          const before = pv.byMonth.get(previousMonth);
+          const reached = (x: typeof r | undefined) => !!x && x.values.fundsPlan !== null && x.values.fundsPlan > 0 && x.values.fundsDone !== null && x.values.fundsDone >= x.values.fundsPlan;
+          return reached(r) && before !== undefined && !reached(before);
+        })
+        .map(({ pv }) => ({ villageCode: pv.village.code, villageName: pv.village.name, unitCode: pv.unit.code, unitName: pv.unit.name }))
+    : [];
+
+  // Corrections made since the previous bulletin (by publish dates), else revisions of the previous month.
+  const corrections = revisions.filter((r) => {
+    if (publishedOn) return r.date <= publishedOn && (previousPublishedOn === null || r.date > previousPublishedOn) && r.month < month;
+    return r.month === previousMonth;
+  });
+  const decreases = records.reduce((n, { r }) => n + r.decreases.length, 0);
+
+  return { month, previousMonth, nextMonth, publishedOn, reported: t.records, registered: model.national.pairingCount, figures, ratios, provinces, completed, notReported, notable, reachedPlan, corrections, decreases };
+}
+
+export function bulletinTitle(month: string): string {
+  return `${formatMonth(month)}帮扶项目进展通报`;
+}
