@@ -144,6 +144,16 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
   }
 
   const metricIndex = (id: string) => col[id as FieldId];
+  const unnamed = new Set(labels.flatMap((l, i) => (normalizeHeader(l) === '' ? [i] : [])));
+  const reportUnnamed = (row: string[], rowNumber: number) => {
+    for (let c = 0; c < row.length; c++) {
+      if ((c >= labels.length || unnamed.has(c)) && !isBlank(row[c])) {
+        sink.warn('UNNAMED_COLUMN', `第 ${c + 1} 列没有列名，但有内容“${(row[c] ?? '').trim().slice(0, 20)}”：已忽略这一列；如是数据，请补上列名`, rowNumber, c);
+        unnamed.delete(c);
+        labels[c] = labels[c] || ' ';
+      }
+    }
+  };
   const totals = new TotalsTracker();
   let totalRowSeen = false;
 
@@ -185,6 +195,7 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
       summary.rows.rejected++;
       continue;
     }
+    reportUnnamed(row, rowNumber);
 
     const errorsBefore = sink.errorCount;
     const village = resolveVillage(row, rowNumber, col, fileCounty, registry, sink);
@@ -412,7 +423,8 @@ function checkConsistency(rowNumber: number, v: MetricValues, metricIndex: (id: 
     ['trainingPlan', 'trainingDone', '培训'],
   ] as const) {
     if (v[plan] === 0 && (v[done] ?? 0) > 0) {
-      sink.warn('DONE_WITHOUT_PLAN', `${label}计划为 0（无计划），但已完成 ${v[done]}：请核对是否漏填计划`, rowNumber, metricIndex(done) ?? null);
+      const doneText = plan === 'jobsPlan' || plan === 'trainingPlan' ? `${v[done]} 人` : `${yuanToWanString(v[done]!)} 万元`;
+      sink.warn('DONE_WITHOUT_PLAN', `${label}计划为 0（无计划），但已完成 ${doneText}：请核对是否漏填计划`, rowNumber, metricIndex(done) ?? null);
     }
   }
 }

@@ -36,17 +36,23 @@ export function importMonth(options: ImportOptions): ImportOutcome {
   if (!MONTH.test(month)) return { ok: false, reason: 'usage', message: `--month “${month}”应写作 YYYY-MM（如 2020-09）` };
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return { ok: false, reason: 'usage', message: `--date “${date}”应写作 2020-09-05` };
   if (options.files.length === 0) return { ok: false, reason: 'usage', message: '请给出要导入的文件' };
-  const targets = new Map<string, string>();
   for (const f of options.files) {
     if (!existsSync(f)) return { ok: false, reason: 'usage', message: `文件不存在：${f}` };
     if (!/\.(csv|tsv|txt)$/i.test(f)) return { ok: false, reason: 'usage', message: `只能导入 .csv/.tsv/.txt 表格文件：${f}` };
-    const target = `exports/${month}/${path.basename(f)}`;
-    if (targets.has(target)) return { ok: false, reason: 'usage', message: `两个文件同名（${path.basename(f)}），请改名后再导入` };
-    targets.set(target, f);
   }
 
   log(`读取 DATA_DIR（${options.dataDir}）中的名录和已有进展表……`);
   const { input, dataDir } = collectInput(options.dataDir);
+  // A file replaces the month's file of the same name wherever it sits (exports/月/省/市/县.csv too).
+  const targets = new Map<string, string>();
+  for (const f of options.files) {
+    const name = path.basename(f);
+    const same = input.exports.filter((e) => e.month === month && path.posix.basename(e.path) === name);
+    if (same.length > 1) return { ok: false, reason: 'usage', message: `${month} 已有 ${same.length} 个名为 ${name} 的文件（${same.map((e) => e.path).join('、')}），无法判断更正哪一个：请把文件改名为要更正的那个县的名称` };
+    const target = same[0]?.path ?? `exports/${month}/${name}`;
+    if (targets.has(target)) return { ok: false, reason: 'usage', message: `两个文件同名（${name}），请改名后再导入` };
+    targets.set(target, f);
+  }
   const manifest: Manifest = structuredClone(input.manifest ?? EMPTY_MANIFEST);
   const monthHadFiles = input.exports.some((e) => e.month === month);
   const existing = new Map(input.exports.map((e) => [e.path, e]));

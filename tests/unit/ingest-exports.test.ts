@@ -322,3 +322,16 @@ describe('across files and months', () => {
     expect(r.progress).toHaveLength(0);
   });
 });
+
+describe('columns without a header', () => {
+  it('content under a blank header is a warning, once per column, and is ignored', () => {
+    const r = ingestExports([{ path: 'exports/2020-07/云南省.csv', bytes: utf8(flat(`${flatRow()},备注一`, `${flatRow({ 帮扶村: '白河村', 村代码: '533323101002' })},备注二`)) }]);
+    expect(r.ok).toBe(true);
+    expect(issuesOf(r, 'UNNAMED_COLUMN')).toMatchObject([{ severity: 'warning', row: 2, column: 'AB' }]);
+    expect(r.progress).toHaveLength(2);
+  });
+  it('trailing empty columns are not reported', () => {
+    const r = ingestExports([{ path: 'exports/2020-07/云南省.csv', bytes: utf8(flat(`${flatRow()},,,`)) }]);
+    expect(r.issues).toEqual([]);
+  });
+});

@@ -287,12 +287,14 @@ describe('generateSample', () => {
     const paths = real.map((f) => f.path);
     expect(paths.slice(0, 4)).toEqual(['dataset.json', 'registry/villages.csv', 'registry/units.csv', 'registry/pairings.csv']);
     expect(new Set(paths).size).toBe(paths.length);
-    for (const p of paths.slice(4)) expect(p).toMatch(/^exports\/2020-(0[5-9]|1[0-2])\/[^/]+(\/[^/]+\/[^/]+)?\.csv$/);
+    expect(paths.at(-1)).toBe('manifest.json');
+    expect(paths.at(-2)).toMatch(/^revisions\/2020-08\/2020-09-18-1\/[^/]+\.csv$/);
+    for (const p of paths.slice(4, -2)) expect(p).toMatch(/^exports\/2020-(0[5-9]|1[0-2])\/[^/]+(\/[^/]+\/[^/]+)?\.csv$/);
     const info = JSON.parse(Buffer.from(real[0]!.bytes).toString('utf8'));
     expect(info).toMatchObject({ synthetic: true, scale: 'real', seed: summary.seed, generator: 'npm run sample' });
     expect(info.note).toMatch(/^示例数据：.*虚构/);
     expect(summary.files).toBe(real.length);
-    for (const f of real.slice(1)) {
+    for (const f of real.slice(1).filter((x) => x.path !== 'manifest.json')) {
       const { text } = decode(f.bytes);
       expect(text.endsWith('\r\n'), f.path).toBe(true);
       expect(/[^\r]\n(?=[^"]*$)/.test(text.split('\r\n').slice(-3).join('\r\n')), f.path).toBe(false);

@@ -57,7 +57,7 @@ describe('the build refuses hostile stories', () => {
     try {
       const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'], {
         cwd: ROOT,
-        env: { ...process.env, DATA_DIR: path.join(ROOT, 'tests/fixtures/site-small'), STORIES_DIR: HOSTILE, ASTRO_OUT_DIR: path.join(work, 'dist'), ASTRO_CACHE_DIR: path.join(work, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
+        env: { ...process.env, DATA_DIR: path.join(ROOT, 'tests/fixtures/site-small'), STORIES_DIR: HOSTILE, BULLETINS_DIR: path.join(ROOT, 'tests/fixtures/bulletins-small'), ASTRO_OUT_DIR: path.join(work, 'dist'), ASTRO_CACHE_DIR: path.join(work, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
         encoding: 'utf8',
       });
       const out = r.stdout + r.stderr;
@@ -76,7 +76,7 @@ describe('npm run new:story', () => {
     const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-newstory-'));
     try {
       const dir = path.join(work, 'stories');
-      const env = { ...process.env, DATA_DIR: path.join(ROOT, 'tests/fixtures/site-small'), ASTRO_TELEMETRY_DISABLED: '1' };
+      const env = { ...process.env, DATA_DIR: path.join(ROOT, 'tests/fixtures/site-small'), BULLETINS_DIR: path.join(ROOT, 'tests/fixtures/bulletins-small'), ASTRO_TELEMETRY_DISABLED: '1' };
       const made = spawnSync(process.execPath, [path.join(ROOT, 'scripts/new-story.ts'), '--village', '533323101002', '--title', '白河村的新故事', '--date', '2020-10-01', '--dir', dir], { cwd: ROOT, env, encoding: 'utf8' });
       expect(made.status, made.stderr).toBe(0);
       const file = readdirSync(dir)[0]!;

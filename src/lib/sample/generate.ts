@@ -531,8 +531,9 @@ export function createSample(options: SampleOptions): SamplePlan {
   if (!config) throw new Error(`unknown scale ${String(options.scale)}`);
   const model = buildModel(options.scale, seed, config);
   const summary = summarise(model);
-  // Demo data comes with its publishing record and one planted revision (real and tiny scales).
-  const revisionMonth = options.scale === 'national' ? null : options.scale === 'tiny' ? '2020-06' : '2020-08';
+  // Demo data comes with its publishing record, and at real scale one planted revision.
+  const revisionMonth = options.scale === 'real' ? '2020-08' : null;
+  summary.files += revisionMonth ? 2 : 1; // manifest.json, and the revision's archived copy
   return { summary, files: () => withPublishing(emitFiles(model), revisionMonth) };
 }
 

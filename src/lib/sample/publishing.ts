@@ -1,7 +1,7 @@
 /**
  * The demo data's publishing record: data/manifest.json as `npm run data:import` would
  * have written it (each month published on the 5th of the next), plus one planted
- * revision — a county-level correction of an already published month, with the
+ * revision (real scale) — a county-level correction of an already published month, with the
  * original copy archived under revisions/ — so the site's corrections are exercised.
  */
 import Papa from 'papaparse';
