@@ -12,7 +12,7 @@ import { defaultDataDir, ingestDataDir } from './lib/ingest-fs.ts';
 import type { IngestResult } from './lib/ingest.ts';
 import { textReport } from './lib/report.ts';
 import { pairingSchema, progressSchema, unitSchema, villageSchema } from './lib/schemas.ts';
-import { MEASURES } from './lib/columns.ts';
+import { MEASURES, REPORTED_METRIC_IDS } from './lib/columns.ts';
 import { checkBulletinText, checkStory, storyReport, type StoryIssue } from './lib/stories.ts';
 import { monthPublishedOn } from './lib/revisions.ts';
 
@@ -78,6 +78,7 @@ const datasets = defineCollection({
         files: d.files.map((f) => ({ file: f.file, kind: f.kind, month: f.month, accepted: f.rows.accepted })),
         warnings: d.issues.filter((i) => i.severity === 'warning').length,
         publishedOn: Object.fromEntries(d.months.map((m) => [m, d.manifest ? monthPublishedOn(d.manifest, m) : null])),
+        revisions: d.revisions,
       },
     },
   ]),
@@ -89,27 +90,25 @@ const datasets = defineCollection({
     warnings: z.number().int(),
     /** month → publish date from data/manifest.json (null: not filed with data:import) */
     publishedOn: z.record(z.string(), z.string().nullable()),
-  }),
-});
-
-/** Revisions of published months, with the figures they changed (derived from the archived files). */
-const corrections = defineCollection({
-  loader: dataLoader('corrections', (d) => d.revisions.map((r) => ({ id: r.id, data: { ...r } }))),
-  schema: z.object({
-    id: z.string(),
-    month: z.string(),
-    date: z.string(),
-    note: z.string().optional(),
-    files: z.array(z.object({ file: z.string(), previous: z.string().nullable() })),
-    changes: z.array(
+    /** revisions of published months, with the figures they changed (derived from the archived files) */
+    revisions: z.array(
       z.object({
-        pairingId: z.string(),
-        villageCode: z.string(),
-        unitCode: z.string(),
-        kind: z.enum(['changed', 'added', 'removed']),
-        metric: z.string().nullable(),
-        old: z.union([z.number(), z.boolean()]).nullable(),
-        new: z.union([z.number(), z.boolean()]).nullable(),
+        id: z.string(),
+        month: z.string(),
+        date: z.string(),
+        note: z.string().optional(),
+        files: z.array(z.object({ file: z.string(), previous: z.string().nullable() })),
+        changes: z.array(
+          z.object({
+            pairingId: z.string(),
+            villageCode: z.string(),
+            unitCode: z.string(),
+            kind: z.enum(['changed', 'added', 'removed']),
+            metric: z.enum(REPORTED_METRIC_IDS).nullable(),
+            old: z.union([z.number(), z.boolean()]).nullable(),
+            new: z.union([z.number(), z.boolean()]).nullable(),
+          }),
+        ),
       }),
     ),
   }),
@@ -206,4 +205,4 @@ const stories = defineCollection({
       .strict(),
 });
 
-export const collections = { villages, units, pairings, progress, datasets, stories, corrections, bulletins };
+export const collections = { villages, units, pairings, progress, datasets, stories, bulletins };

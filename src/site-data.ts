@@ -42,11 +42,9 @@ export function getStories(): Promise<StoryEntry[]> {
 
 export const STORIES_PER_PAGE = 10;
 
-export type CorrectionEntry = CollectionEntry<'corrections'>['data'];
-
 /** Revisions of published months, oldest first. */
 export async function getCorrections(): Promise<RevisionWithChanges[]> {
-  return (await getCollection('corrections')).map((e) => e.data as RevisionWithChanges).sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
+  return [...(await getDatasetInfo()).revisions].sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
 }
 
 /** Bulletins for every month, newest first, with their optional editorial text. */

@@ -1,0 +1,14 @@
+// The search page: Pagefind's self-hosted UI in Chinese; ?q= from the header's search box.
+window.addEventListener('DOMContentLoaded', function () {
+  if (typeof PagefindUI === 'undefined') return;
+  var ui = new PagefindUI({
+    element: '#search',
+    showSubResults: true,
+    showImages: false,
+    pageSize: 10,
+    resetStyles: false,
+    translations: { placeholder: '输入村名、单位名称或案例中的词语', zero_results: '没有找到与“[SEARCH_TERM]”相关的内容' },
+  });
+  var q = new URLSearchParams(window.location.search).get('q');
+  if (q) ui.triggerSearch(q);
+});

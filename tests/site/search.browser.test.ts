@@ -1,0 +1,82 @@
+/** Search in headless Chromium: Chinese queries find the right page first; filters narrow; nothing leaves the origin. */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, serve } from './browser.ts';
+
+describe('site search (Pagefind, Chinese)', () => {
+  let browser: Browser;
+  let context: BrowserContext;
+  let server: Awaited<ReturnType<typeof serve>>;
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    server = await serve(inject('siteDir'));
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    context.on('request', (r) => requests.push(r.url()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function firstResult(query: string): Promise<{ page: Page; href: string | null }> {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(`${server.origin}/search/?q=${encodeURIComponent(query)}`);
+    const link = page.locator('.pagefind-ui__result-link').first();
+    await link.waitFor({ timeout: 15_000 });
+    expect(errors).toEqual([]);
+    return { page, href: await link.getAttribute('href') };
+  }
+
+  for (const [what, query, expected] of [
+    ['a village name', '青松村', '/villages/533323101001/'],
+    ['a unit name', '示例乌蒙山食品有限公司', '/units/91520500MA6K0002XC/'],
+    ['a phrase from a story', '核桃初加工车间', '/stories/2020-08-qingsong-walnut/'],
+  ] as const) {
+    it(`${what} (${query}) returns its page first`, async () => {
+      const { page, href } = await firstResult(query);
+      expect(href).toBe(expected);
+      await page.close();
+    });
+  }
+
+  it('the header search box leads to the search page without JavaScript', async () => {
+    const noJs = await browser.newContext({ javaScriptEnabled: false });
+    const page = await noJs.newPage();
+    await page.goto(`${server.origin}/villages/533323101001/`);
+    await page.fill('#site-q', '青松村');
+    await page.click('.site-search button');
+    await page.waitForURL(/\/search\/\?q=/);
+    expect(decodeURIComponent(new URL(page.url()).search)).toBe('?q=青松村');
+    await expect(page.locator('h1').textContent()).resolves.toBe('搜索');
+    await noJs.close();
+  });
+
+  it('a filter narrows the results', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/search/`);
+    // A string, so the test runner does not rewrite the browser's import().
+    const counts = (await page.evaluate(`(async () => {
+      const pagefind = await import('/pagefind/pagefind.js');
+      const all = await pagefind.search('青松村');
+      const stories = await pagefind.search('青松村', { filters: { 类型: '案例' } });
+      const villages = await pagefind.search('青松村', { filters: { 类型: '村' } });
+      const filters = await pagefind.filters();
+      return { all: all.results.length, stories: stories.results.length, villages: villages.results.length, types: Object.keys(filters['类型'] || {}).sort() };
+    })()`)) as { all: number; stories: number; villages: number; types: string[] };
+    expect(counts.all).toBeGreaterThan(counts.stories);
+    expect(counts.stories).toBeGreaterThanOrEqual(1);
+    expect(counts.villages).toBe(1);
+    expect(counts.types).toEqual(['单位', '县', '村', '案例', '通报'].sort());
+    await page.close();
+  });
+
+  it('no request left the origin', () => {
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((u) => !u.startsWith(server.origin))).toEqual([]);
+  });
+});
