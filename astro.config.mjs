@@ -16,4 +16,13 @@ export default defineConfig({
   build: { format: 'directory' },
   integrations: [mdx(), react(), searchIndex()],
   devToolbar: { enabled: false },
+  // Content Security Policy as a <meta> on every page: Astro hashes its own inline styles and
+  // scripts; nothing may load from another origin. Pagefind's search needs WebAssembly.
+  security: {
+    csp: {
+      directives: ["default-src 'self'", "img-src 'self' data:", "object-src 'none'", "base-uri 'self'", "form-action 'self'"],
+      scriptDirective: { resources: ["'self'", "'wasm-unsafe-eval'"] },
+      styleDirective: { resources: ["'self'"] },
+    },
+  },
 });

@@ -88,7 +88,15 @@ function postProcess(raw: string, spec: ChartSpec, idPrefix: string): string {
     // One font-family on the root instead of on every text.
     .replace(/font-family:[^;"]*;?/g, '')
     .replaceAll(`font-size:${CHART_FONT_SIZE}px;`, '')
-    .replace(/ style=""/g, '')
+    // A CSP without 'unsafe-inline' blocks style attributes: turn what is left into presentation attributes.
+    .replace(/ style="([^"]*)"/g, (_m, css: string) =>
+      css
+        .split(';')
+        .map((d) => d.split(':').map((x) => x.trim()))
+        .filter(([k, v]) => k && v && /^[a-z-]+$/.test(k))
+        .map(([k, v]) => ` ${k}="${v}"`)
+        .join(''),
+    )
     .replace(/<(\w+) >/g, '<$1>')
     // Per-instance ids (zr0-c0, zr1-c0 …) → digest prefix.
     .replace(/\bzr\d+-/g, `${idPrefix}-`)

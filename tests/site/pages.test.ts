@@ -57,6 +57,10 @@ describe('pages for every entity', () => {
       // Only the search page runs script (Pagefind's UI); every other page is readable without JS.
       if (path.relative(site(), f) !== path.join('search', 'index.html')) expect(html, f).not.toMatch(/<script/i);
       expect(html, f).not.toMatch(/NaN|Infinity|undefined/);
+      const csp = /<meta http-equiv="content-security-policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
+      expect(csp, f).toContain("default-src 'self'");
+      expect(/script-src [^;]*'unsafe-inline'/.test(csp), f).toBe(false);
+      expect(html, f).not.toMatch(/ style="/);
     }
   });
 });
