@@ -1,9 +1,31 @@
 /**
- * Builds the Pagefind search index (its extended binary segments Chinese) over the
- * finished site, at the end of `astro build`. Pages opt in with data-pagefind-body.
+ * At the end of `astro build`: the Pagefind search index (its extended binary segments
+ * Chinese; pages opt in with data-pagefind-body), then SHA256SUMS — the hash of every
+ * file of the site, published with it so anyone can verify a copy (`sha256sum -c SHA256SUMS`).
  */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
+
+export const CHECKSUM_FILE = 'SHA256SUMS';
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+/** `sha256  path` lines, sorted by path, as sha256sum writes and checks them. */
+export function checksums(site: string): string {
+  return (
+    walk(site)
+      .map((f) => path.relative(site, f).split(path.sep).join('/'))
+      .filter((f) => f !== CHECKSUM_FILE)
+      .sort()
+      .map((f) => `${createHash('sha256').update(readFileSync(path.join(site, f))).digest('hex')}  ${f}`)
+      .join('\n') + '\n'
+  );
+}
 
 export default function searchIndex(): AstroIntegration {
   return {
@@ -22,6 +44,8 @@ export default function searchIndex(): AstroIntegration {
         if (written.errors.length) throw new Error(`搜索索引写入出错：${written.errors.join('；')}`);
         await pagefind.close();
         logger.info(`搜索索引：${added.page_count} 个页面，用时 ${((performance.now() - started) / 1000).toFixed(1)} 秒`);
+        writeFileSync(path.join(site, CHECKSUM_FILE), checksums(site));
+        logger.info(`已写入 ${CHECKSUM_FILE}（全部文件的 SHA-256，供核验）`);
       },
     },
   };

@@ -1,0 +1,36 @@
+/** Two builds of the same input produce byte-identical sites, and SHA256SUMS verifies every file. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { CHECKSUM_FILE, checksums } from '../../src/integrations/search-index.ts';
+import { FIXTURE, FIXTURE_BULLETINS, FIXTURE_STORIES } from './global-setup.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+describe('reproducible builds', () => {
+  it('SHA256SUMS lists every file of the site with its hash', () => {
+    const site = inject('siteDir');
+    const published = readFileSync(path.join(site, CHECKSUM_FILE), 'utf8');
+    expect(published).toBe(checksums(site));
+    expect(published).toMatch(/^[0-9a-f]{64} {2}index\.html$/m);
+    expect(published).toMatch(/^[0-9a-f]{64} {2}pagefind\/pagefind\.js$/m);
+  });
+
+  it('a second build of the same input is byte-identical', () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-repro-'));
+    try {
+      const out = path.join(work, 'dist');
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'], {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: FIXTURE, STORIES_DIR: FIXTURE_STORIES, BULLETINS_DIR: FIXTURE_BULLETINS, ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: path.join(work, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(checksums(out)).toBe(checksums(inject('siteDir')));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
