@@ -2,6 +2,7 @@
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import react from '@astrojs/react';
+import sitemap from '@astrojs/sitemap';
 import searchIndex from './src/integrations/search-index.ts';
 
 // Tests build fixture datasets side by side: let them choose where output and caches go.
@@ -14,7 +15,8 @@ export default defineConfig({
   cacheDir,
   trailingSlash: 'always',
   build: { format: 'directory' },
-  integrations: [mdx(), react(), searchIndex()],
+  // searchIndex last: it indexes and checksums the finished site.
+  integrations: [mdx(), react(), sitemap(), searchIndex()],
   devToolbar: { enabled: false },
   // Content Security Policy as a <meta> on every page: Astro hashes its own inline styles and
   // scripts; nothing may load from another origin. Pagefind's search needs WebAssembly.
