@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // then read dist/), browser (headless Chromium against the built site).
 export default defineConfig({
   test: {
+    // Several tests run `astro build`, and builds in one checkout share .astro/: one file at a time.
+    fileParallelism: false,
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], testTimeout: 120_000 } },
       {

@@ -1,0 +1,13 @@
+/** /downloads/registry/<villages|units|pairings>{.csv,-excel.csv,.json}: the registry tables. */
+import type { APIContext } from 'astro';
+import { fileResponse, getDownloadFiles } from '../../../downloads.ts';
+
+export async function getStaticPaths() {
+  const files = await getDownloadFiles();
+  return [...files.values()].filter((f) => f.table !== 'progress').map((f) => ({ params: { file: f.file } }));
+}
+
+export async function GET({ params }: APIContext) {
+  const f = (await getDownloadFiles()).get(`registry/${params.file}`);
+  return f ? fileResponse(f.body, f.contentType) : new Response(null, { status: 404 });
+}
