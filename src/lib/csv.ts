@@ -30,22 +30,24 @@ export function parseCsv(text: string): ParsedTable {
   return { rows, delimiter, problems };
 }
 
-/** Excel writes commas for CSV and tabs for "Unicode 文本"; look at the first lines outside quotes. */
+/**
+ * Excel writes commas for CSV and tabs for "Unicode 文本". Decide on the first line that
+ * splits at all (a title line or the header): the delimiter that gives it the most cells.
+ * Counting over the whole file would let a cell full of commas in a tab file win.
+ */
 function guessDelimiter(text: string): string {
-  const head = text.slice(0, 8192);
-  let tabs = 0;
-  let commas = 0;
-  let semicolons = 0;
+  const candidates = [',', '\t', ';'];
+  const head = text.slice(0, 65536);
   let quoted = false;
+  let counts = new Map(candidates.map((c) => [c, 0]));
   for (const ch of head) {
     if (ch === '"') quoted = !quoted;
-    else if (!quoted) {
-      if (ch === '\t') tabs++;
-      else if (ch === ',') commas++;
-      else if (ch === ';') semicolons++;
-    }
+    else if (!quoted && (ch === '\n' || ch === '\r')) {
+      const best = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+      if (best[1] > 0) return best[0];
+      counts = new Map(candidates.map((c) => [c, 0]));
+    } else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
   }
-  if (tabs > commas && tabs >= semicolons) return '\t';
-  if (semicolons > commas && semicolons > tabs) return ';';
-  return ',';
+  const best = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+  return best[1] > 0 ? best[0] : ',';
 }

@@ -65,10 +65,15 @@ export function decodeTable(bytes: Uint8Array): DecodeResult {
   return { ok: true, text, encoding };
 }
 
-/** UTF-16LE without BOM: ASCII and CJK text both leave many zero high bytes at odd offsets. */
+/**
+ * UTF-16LE without BOM: the delimiters and line breaks (tab, comma, CR, LF) are ASCII, so
+ * their high bytes are zeros at odd offsets, while mostly-Chinese text has few zeros. A file
+ * whose zero bytes sit only at odd offsets and that decodes to clean text with delimiters is
+ * UTF-16LE; other files with zero bytes are binary.
+ */
 function looksLikeUtf16le(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, 4096);
-  if (n < 4 || n % 2 !== 0) return false;
+  const n = Math.min(bytes.length, 65536) & ~1;
+  if (n < 4) return false;
   let oddZeros = 0;
   let evenZeros = 0;
   for (let i = 0; i < n; i++) {
@@ -77,7 +82,9 @@ function looksLikeUtf16le(bytes: Uint8Array): boolean {
       else evenZeros++;
     }
   }
-  return oddZeros > n / 8 && evenZeros < oddZeros / 8;
+  if (oddZeros === 0 || evenZeros > oddZeros / 8) return false;
+  const sample = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, n), 'utf-16le');
+  return /[\t,\r\n]/.test(sample) && !looksBinary(sample);
 }
 
 /** Control characters other than tab, CR and LF are not in any honest table. */

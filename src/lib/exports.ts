@@ -111,15 +111,23 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
     sink.warn('UNKNOWN_COLUMN', `未知的列“${displayHeader(labels[u] ?? '')}”，已忽略`, headerRowNumber, u);
   }
 
-  // Title lines before the header: they may name the county (and month).
+  // Title lines before the header may name the county (and month). A row there with more
+  // than a few cells is not a title: it is data the header does not describe, and is rejected.
   const titleIndex = groupRow ? headerIndex - 1 : headerIndex;
-  const titleText = rows
-    .slice(0, titleIndex)
-    .flat()
-    .map((c) => c.trim())
-    .filter(Boolean)
-    .join(' ');
-  for (let i = 0; i < titleIndex; i++) skip(summary, isBlankRow(rows[i]!) ? 'blank' : 'title');
+  const titleParts: string[] = [];
+  for (let i = 0; i < titleIndex; i++) {
+    const row = rows[i]!;
+    const cells = row.map((c) => c.trim()).filter(Boolean);
+    if (cells.length === 0) skip(summary, 'blank');
+    else if (cells.length <= 3) {
+      skip(summary, 'title');
+      titleParts.push(...cells);
+    } else {
+      summary.rows.rejected++;
+      sink.error('ROW_BEFORE_HEADER', `表头（第 ${headerIndex + 1} 行）之前的这一行有 ${cells.length} 个单元格，不像标题，未读取：如是数据，请移到表头之后`, i + 1, null);
+    }
+  }
+  const titleText = titleParts.join(' ');
   if (groupRow) skip(summary, 'header');
   skip(summary, 'header');
 

@@ -14,6 +14,7 @@ export const ISSUE_CODES = {
   ENCODING_UNKNOWN: '无法识别文件编码',
   CSV_MALFORMED: 'CSV 格式错误',
   NO_HEADER: '找不到表头',
+  ROW_BEFORE_HEADER: '表头之前有数据行（未读取）',
   MISSING_COLUMN: '缺少必需的列',
   DUPLICATE_COLUMN: '列名重复',
   UNKNOWN_COLUMN: '未知的列（已忽略）',

@@ -1,6 +1,6 @@
 /** Two builds of the same input produce byte-identical sites, and SHA256SUMS verifies every file. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -16,6 +16,18 @@ describe('reproducible builds', () => {
     expect(published).toBe(checksums(site));
     expect(published).toMatch(/^[0-9a-f]{64} {2}index\.html$/m);
     expect(published).toMatch(/^[0-9a-f]{64} {2}pagefind\/pagefind\.js$/m);
+  });
+
+  it('the checksums notice a changed byte (the check can fail)', () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-sums-'));
+    try {
+      cpSync(inject('siteDir'), work, { recursive: true });
+      const file = path.join(work, 'index.html');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('帮扶项目进展', '帮扶项目进屐'));
+      expect(checksums(work)).not.toBe(readFileSync(path.join(work, CHECKSUM_FILE), 'utf8'));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('a second build of the same input is byte-identical', () => {
