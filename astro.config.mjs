@@ -3,7 +3,6 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import react from '@astrojs/react';
 import sitemap from '@astrojs/sitemap';
-import searchIndex from './src/integrations/search-index.ts';
 
 // Tests build fixture datasets side by side: let them choose where output and caches go.
 const outDir = process.env.ASTRO_OUT_DIR || './dist';
@@ -15,8 +14,8 @@ export default defineConfig({
   cacheDir,
   trailingSlash: 'always',
   build: { format: 'directory' },
-  // searchIndex last: it indexes and checksums the finished site.
-  integrations: [mdx(), react(), sitemap(), searchIndex()],
+  // The search index and SHA256SUMS are written after the build, by scripts/build.ts.
+  integrations: [mdx(), react(), sitemap()],
   devToolbar: { enabled: false },
   // Content Security Policy as a <meta> on every page: Astro hashes its own inline styles and
   // scripts; nothing may load from another origin. Pagefind's search needs WebAssembly.

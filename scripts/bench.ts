@@ -124,7 +124,7 @@ for (const scale of scales) {
   const check = ingestDataDir(dataDir);
 
   console.log(`[${scale}] 完整构建（astro build）……`);
-  const build = await timed(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'], {
+  const build = await timed(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
     ...process.env,
     DATA_DIR: dataDir,
     ASTRO_OUT_DIR: outDir,

@@ -22,7 +22,7 @@ declare module 'vitest' {
 export default function setup(project: TestProject) {
   const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-site-'));
   const outDir = path.join(work, 'dist');
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'], {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: FIXTURE, STORIES_DIR: FIXTURE_STORIES, BULLETINS_DIR: FIXTURE_BULLETINS, ASTRO_OUT_DIR: outDir, ASTRO_CACHE_DIR: path.join(work, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
     encoding: 'utf8',

@@ -34,7 +34,7 @@ beforeAll(() => {
   const values = ',10,5,50,0,0,,0,0,1,1,100,1,1,100,1,1,100,0,0,,\r\n';
   appendFileSync(path.join(data, 'exports/2020-07/贵州省.csv'), Buffer.from(`贵州省,毕节市,纳雍县,龙场镇,${csvCell(VILLAGE)},${csvCell(UNIT)}${values}`, 'utf8'));
   dist = path.join(work, 'dist');
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'], {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: data, STORIES_DIR: FIXTURE_STORIES, BULLETINS_DIR: FIXTURE_BULLETINS, ASTRO_OUT_DIR: dist, ASTRO_CACHE_DIR: path.join(work, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
     encoding: 'utf8',

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { CHECKSUM_FILE, checksums } from '../../src/integrations/search-index.ts';
+import { CHECKSUM_FILE, checksums } from '../../src/lib/site-index.ts';
 import { FIXTURE, FIXTURE_BULLETINS, FIXTURE_STORIES } from './global-setup.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -34,7 +34,7 @@ describe('reproducible builds', () => {
     const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-repro-'));
     try {
       const out = path.join(work, 'dist');
-      const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'], {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
         cwd: ROOT,
         env: { ...process.env, DATA_DIR: FIXTURE, STORIES_DIR: FIXTURE_STORIES, BULLETINS_DIR: FIXTURE_BULLETINS, ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: path.join(work, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
         encoding: 'utf8',

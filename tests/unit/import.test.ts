@@ -91,7 +91,7 @@ describe('npm run data:import', () => {
 
   it('the built site shows the revision on the village page, the bulletin and the corrections page', () => {
     const out = path.join(work, 'dist');
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'], {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
       cwd: ROOT,
       env: { ...process.env, DATA_DIR: data, STORIES_DIR: path.join(ROOT, 'tests/fixtures/stories-small'), BULLETINS_DIR: path.join(ROOT, 'tests/fixtures/bulletins-small'), ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: path.join(work, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
       encoding: 'utf8',

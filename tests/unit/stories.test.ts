@@ -55,7 +55,7 @@ describe('the build refuses hostile stories', () => {
   it('fails with one Chinese report naming every bad file', () => {
     const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-hostile-'));
     try {
-      const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'], {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
         cwd: ROOT,
         env: { ...process.env, DATA_DIR: path.join(ROOT, 'tests/fixtures/site-small'), STORIES_DIR: HOSTILE, BULLETINS_DIR: path.join(ROOT, 'tests/fixtures/bulletins-small'), ASTRO_OUT_DIR: path.join(work, 'dist'), ASTRO_CACHE_DIR: path.join(work, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
         encoding: 'utf8',
@@ -82,7 +82,7 @@ describe('npm run new:story', () => {
       const file = readdirSync(dir)[0]!;
       expect(file).toBe('2020-10-01-533323101002.mdx');
       expect(checkStory(file, readFileSync(path.join(dir, file), 'utf8'), registry).issues).toEqual([]);
-      const built = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'], {
+      const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
         cwd: ROOT,
         env: { ...env, STORIES_DIR: dir, ASTRO_OUT_DIR: path.join(work, 'dist'), ASTRO_CACHE_DIR: path.join(work, 'cache') },
         encoding: 'utf8',
