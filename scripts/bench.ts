@@ -20,10 +20,12 @@ const scales: SampleScale[] = [];
 for (let i = 0; i < args.length; i++) if (args[i] === '--scale') scales.push(args[++i] as SampleScale);
 if (scales.length === 0) scales.push('real');
 const write = !args.includes('--no-write');
+/** `--ingest-only`: sample and data:check only (national scale does not build within budget yet). */
+const ingestOnly = args.includes('--ingest-only');
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const mb = (bytes: number) => (Number.isNaN(bytes) ? '未测' : `${(bytes / 1024 / 1024).toFixed(0)} MB`);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const s = (ms: number) => (Number.isNaN(ms) ? '未测' : `${(ms / 1000).toFixed(1)} s`);
 
 /** Resident memory of a process and all its descendants, from /proc. */
 function treeRss(pid: number): number {
@@ -123,6 +125,10 @@ for (const scale of scales) {
   if (ingest.code !== 0) throw new Error(`data:check failed for ${scale}:\n${ingest.output.slice(0, 2000)}`);
   const check = ingestDataDir(dataDir);
 
+  if (ingestOnly) {
+    rows.push({ scale, villages: check.villages.length, pairings: check.pairings.length, progressRows: check.progress.length, ingestMs: ingest.ms, ingestPeak: ingest.peak, buildMs: NaN, buildPeak: NaN, pages: NaN, distBytes: NaN, weights: [] });
+    continue;
+  }
   console.log(`[${scale}] 完整构建（astro build）……`);
   const build = await timed(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
     ...process.env,
@@ -171,7 +177,7 @@ const table = [
   '',
   '| 规模 | 村 | 结对 | 进展行 | 只校验（ingest） | 校验峰值内存 | 完整构建 | 构建峰值内存（进程树） | 页面数 | dist 大小 |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...rows.map((r) => `| ${r.scale} | ${r.villages.toLocaleString('zh-CN')} | ${r.pairings.toLocaleString('zh-CN')} | ${r.progressRows.toLocaleString('zh-CN')} | ${s(r.ingestMs)} | ${mb(r.ingestPeak)} | ${s(r.buildMs)} | ${mb(r.buildPeak)} | ${r.pages.toLocaleString('zh-CN')} | ${mb(r.distBytes)} |`),
+  ...rows.map((r) => `| ${r.scale} | ${r.villages.toLocaleString('zh-CN')} | ${r.pairings.toLocaleString('zh-CN')} | ${r.progressRows.toLocaleString('zh-CN')} | ${s(r.ingestMs)} | ${mb(r.ingestPeak)} | ${s(r.buildMs)} | ${mb(r.buildPeak)} | ${(Number.isNaN(r.pages) ? '未测' : r.pages.toLocaleString('zh-CN'))} | ${mb(r.distBytes)} |`),
   '',
   '| 规模 | 页面 | 地址 | 页面及其加载的全部资源（gzip） | 其中 JS |',
   '| --- | --- | --- | ---: | ---: |',

@@ -17,7 +17,7 @@ let dist: string;
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'gpdzc-shipped-'));
   dist = path.join(work, 'dist');
-  const env = { ...process.env, ASTRO_OUT_DIR: dist, ASTRO_CACHE_DIR: path.join(work, 'cache') };
+  const env: NodeJS.ProcessEnv = { ...process.env, ASTRO_OUT_DIR: dist, ASTRO_CACHE_DIR: path.join(work, 'cache') };
   for (const k of ['DATA_DIR', 'STORIES_DIR', 'BULLETINS_DIR']) delete env[k];
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], { cwd: ROOT, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`the shipped site did not build:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
