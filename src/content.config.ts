@@ -114,26 +114,35 @@ const datasets = defineCollection({
   }),
 });
 
-const BULLETINS_DIR = path.resolve(process.env.BULLETINS_DIR || 'content/bulletins');
-
-/** Optional editorial text around the generated bulletins, checked like stories. */
-function checkedBulletins(): Loader {
-  const inner = glob({ pattern: '*.mdx', base: BULLETINS_DIR });
+/**
+ * Editors' MDX (stories, bulletin texts) is checked — front matter, registry codes, safe
+ * MDX — before Astro's glob loader reads it, so an unsafe file never reaches the MDX
+ * compiler. Every problem of every file is reported at once. Tests point the folders elsewhere.
+ */
+function checkedMdx(name: string, dir: string, check: (file: string, source: string, d: IngestResult) => StoryIssue[]): Loader {
+  const inner = glob({ pattern: '**/*.mdx', base: dir });
   return {
-    name: 'gpdzc-bulletins',
+    name: `gpdzc-${name}`,
     load: async (context: LoaderContext) => {
       const d = dataset();
-      const registry = { villages: new Set(d.villages.map((v) => v.code)), units: new Set(d.units.map((u) => u.code)) };
-      const files = existsSync(BULLETINS_DIR) ? readdirSync(BULLETINS_DIR).filter((f) => f.endsWith('.mdx')).sort() : [];
-      const issues = files.flatMap((f) => checkBulletinText(path.relative(process.cwd(), path.join(BULLETINS_DIR, f)).split(path.sep).join('/'), readFileSync(path.join(BULLETINS_DIR, f), 'utf8'), registry, d.months).issues);
+      const files = existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mdx') || f.endsWith('.md')).sort() : [];
+      const issues = files.flatMap((f): StoryIssue[] => {
+        const display = path.relative(process.cwd(), path.join(dir, f)).split(path.sep).join('/');
+        if (f.endsWith('.md')) return [{ file: display, field: null, line: null, code: 'MDX_SYNTAX', message: '文件应以 .mdx 结尾' }];
+        return check(display, readFileSync(path.join(dir, f), 'utf8'), d);
+      });
       if (issues.length > 0) throw new Error(storyReport(issues));
       await inner.load(context);
     },
   };
 }
 
+const registryOf = (d: IngestResult) => ({ villages: new Set(d.villages.map((v) => v.code)), units: new Set(d.units.map((u) => u.code)) });
+const STORIES_DIR = path.resolve(process.env.STORIES_DIR || 'content/stories');
+const BULLETINS_DIR = path.resolve(process.env.BULLETINS_DIR || 'content/bulletins');
+
 const bulletins = defineCollection({
-  loader: checkedBulletins(),
+  loader: checkedMdx('bulletins', BULLETINS_DIR, (file, source, d) => checkBulletinText(file, source, registryOf(d), d.months).issues),
   schema: z
     .object({
       title: z.string(),
@@ -148,45 +157,11 @@ const bulletins = defineCollection({
     .strict(),
 });
 
-/** Editors' stories; tests point STORIES_DIR at fixture folders. */
-const STORIES_DIR = path.resolve(process.env.STORIES_DIR || 'content/stories');
-
-/**
- * Every story is checked (front matter, registry codes, safe MDX) before Astro's glob
- * loader reads it, so an unsafe story never reaches the MDX compiler.
- */
-function checkedStories(): Loader {
-  const inner = glob({ pattern: '**/*.mdx', base: STORIES_DIR });
-  return {
-    name: 'gpdzc-stories',
-    load: async (context: LoaderContext) => {
-      const d = dataset();
-      const registry = {
-        villages: new Set(d.villages.map((v) => v.code)),
-        units: new Set(d.units.map((u) => u.code)),
-        imageExists: (rel: string) => existsSync(path.resolve(STORIES_DIR, rel)),
-      };
-      const issues: StoryIssue[] = [];
-      const files = existsSync(STORIES_DIR) ? readdirSync(STORIES_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mdx') || f.endsWith('.md')).sort() : [];
-      for (const f of files) {
-        const display = path.relative(process.cwd(), path.join(STORIES_DIR, f)).split(path.sep).join('/');
-        if (f.endsWith('.md')) {
-          issues.push({ file: display, field: null, line: null, code: 'MDX_SYNTAX', message: '案例文件应以 .mdx 结尾' });
-          continue;
-        }
-        issues.push(...checkStory(display, readFileSync(path.join(STORIES_DIR, f), 'utf8'), registry).issues);
-      }
-      if (issues.length > 0) throw new Error(storyReport(issues));
-      await inner.load(context);
-    },
-  };
-}
-
 const measureIds = MEASURES.map((m) => m.id) as [string, ...string[]];
 const measureByName = new Map(MEASURES.flatMap((m) => [[m.id, m.id], [m.name, m.id]]));
 
 const stories = defineCollection({
-  loader: checkedStories(),
+  loader: checkedMdx('stories', STORIES_DIR, (file, source, d) => checkStory(file, source, { ...registryOf(d), imageExists: (rel) => existsSync(path.resolve(STORIES_DIR, rel)) }).issues),
   schema: ({ image }) =>
     z
       .object({

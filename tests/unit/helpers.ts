@@ -3,6 +3,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { METRIC_COLUMNS } from '../../src/lib/columns.ts';
 import { ingest, type IngestResult } from '../../src/lib/ingest.ts';
+import { columnLetter } from '../../src/lib/issues.ts';
 
 export const SMALL = path.resolve(import.meta.dirname, '../fixtures/site-small');
 
@@ -60,14 +61,7 @@ export function flatRow(over: Record<string, string> = {}): string {
 export function flatColumn(header: string): string {
   const i = FLAT_HEADER.split(',').indexOf(header);
   if (i < 0) throw new Error(`no column ${header}`);
-  let n = i + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
+  return columnLetter(i);
 }
 
 export function countsAddUp(r: IngestResult): boolean {
