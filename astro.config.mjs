@@ -17,6 +17,8 @@ export default defineConfig({
   // The search index and SHA256SUMS are written after the build, by scripts/build.ts.
   integrations: [mdx(), react(), sitemap()],
   devToolbar: { enabled: false },
+  // No code blocks on this site; Shiki's inline styles would break the CSP.
+  markdown: { syntaxHighlight: false },
   // Content Security Policy as a <meta> on every page: Astro hashes its own inline styles and
   // scripts; nothing may load from another origin. Pagefind's search needs WebAssembly.
   security: {
