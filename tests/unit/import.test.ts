@@ -4,7 +4,8 @@
  * built site shows on the village page, the bulletin and the corrections page.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import iconv from 'iconv-lite';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +75,21 @@ describe('npm run data:import', () => {
     expect(result.revisions).toEqual([
       expect.objectContaining({ id: '2020-08-20-1', month: '2020-07', date: '2020-08-20', changes: [{ pairingId: '520525101001-91520500MA6K0002XC', villageCode: '520525101001', unitCode: '91520500MA6K0002XC', kind: 'changed', metric: 'fundsDone', old: 1_500_000, new: 1_600_000 }] }),
     ]);
+  });
+
+  it('a corrected county table replaces the file in its province/prefecture folder, recorded', () => {
+    const nested = path.join(data, 'exports/2020-06/贵州省/毕节市/纳雍县.csv');
+    const corrected = path.join(work, 'fix', '纳雍县.csv');
+    mkdirSync(path.dirname(corrected), { recursive: true });
+    // 石桥村 × 乌蒙山: 资金已到位 40 → 45 万元, and the 合计 with it (GB18030, as the county sent it)
+    const text = iconv.decode(readFileSync(nested), 'gb18030').replace('2,石桥村,示例乌蒙山食品有限公司,80,40,', '2,石桥村,示例乌蒙山食品有限公司,80,45,').replace('合计,,,340,"1,053"', '合计,,,340,"1,058"');
+    writeFileSync(corrected, iconv.encode(text, 'gb18030'));
+    const r = run('scripts/data-import.ts', ['--month', '2020-06', '--date', '2020-08-25', corrected]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('更正 exports/2020-06/贵州省/毕节市/纳雍县.csv');
+    expect(r.stdout).toContain('资金已到位总投入：40 万元 → 45 万元');
+    expect(existsSync(path.join(data, 'exports/2020-06/纳雍县.csv'))).toBe(false);
+    expect(ingestDataDir(data).ok).toBe(true);
   });
 
   it('editing a published file by hand is caught', () => {
