@@ -11,7 +11,7 @@ import { z } from 'astro/zod';
 import { defaultDataDir, ingestDataDir } from './lib/ingest-fs.ts';
 import type { IngestResult } from './lib/ingest.ts';
 import { textReport } from './lib/report.ts';
-import { pairingSchema, progressSchema, unitSchema, villageSchema } from './lib/schemas.ts';
+import { pairingSchema, progressSchema, unitSchema, villageSchema, type ProgressRecord } from './lib/schemas.ts';
 import { MEASURES, REPORTED_METRIC_IDS } from './lib/columns.ts';
 import { checkBulletinText, checkStory, storyReport, type StoryIssue } from './lib/stories.ts';
 import { monthPublishedOn } from './lib/revisions.ts';
@@ -61,9 +61,21 @@ const pairings = defineCollection({
   schema: pairingSchema.extend({ village: reference('villages'), unit: reference('units') }),
 });
 
+/**
+ * Monthly progress, one entry per pairing holding its records month by month: eight times
+ * fewer store entries than one per record, which is what lets large datasets fit in memory.
+ */
 const progress = defineCollection({
-  loader: dataLoader('progress', (d) => d.progress.map((p) => ({ id: p.id, data: { ...p, village: p.villageCode, unit: p.unitCode, pairing: p.pairingId } }))),
-  schema: progressSchema.extend({ village: reference('villages'), unit: reference('units'), pairing: reference('pairings') }),
+  loader: dataLoader('progress', (d) => {
+    const byPairing = new Map<string, ProgressRecord[]>();
+    for (const r of d.progress) {
+      const list = byPairing.get(r.pairingId);
+      if (list) list.push(r);
+      else byPairing.set(r.pairingId, [r]);
+    }
+    return [...byPairing].map(([id, records]) => ({ id, data: { pairing: id, village: records[0]!.villageCode, unit: records[0]!.unitCode, records } }));
+  }),
+  schema: z.object({ pairing: reference('pairings'), village: reference('villages'), unit: reference('units'), records: z.array(progressSchema) }),
 });
 
 /** One entry, `current`: what the data is (synthetic or not), its months and sources. */

@@ -16,7 +16,7 @@ export function getSiteModel(): Promise<SiteModel> {
       villages: villages.map((e) => e.data),
       units: units.map((e) => e.data),
       pairings: pairings.map((e) => e.data),
-      progress: progress.map((e) => e.data),
+      progress: progress.flatMap((e) => e.data.records),
     });
   })();
   return model;
