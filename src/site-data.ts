@@ -47,9 +47,15 @@ export async function getCorrections(): Promise<RevisionWithChanges[]> {
   return [...(await getDatasetInfo()).revisions].sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
 }
 
-/** Bulletins for every month, newest first, with their optional editorial text. */
-export async function getBulletins() {
+async function loadBulletins() {
   const [model, dataset, corrections, texts] = await Promise.all([getSiteModel(), getDatasetInfo(), getCorrections(), getCollection('bulletins')]);
   const publishedOn = (m: string) => texts.find((t) => t.id === m)?.data.date ?? dataset.publishedOn[m] ?? null;
   return [...model.months].reverse().map((month) => ({ bulletin: buildBulletin(model, month, publishedOn, corrections), text: texts.find((t) => t.id === month) ?? null }));
+}
+let bulletins: ReturnType<typeof loadBulletins> | null = null;
+
+/** Bulletins for every month, newest first, with their optional editorial text; built once per build. */
+export function getBulletins(): ReturnType<typeof loadBulletins> {
+  bulletins ??= loadBulletins();
+  return bulletins;
 }
