@@ -11,6 +11,7 @@
  * - the option is JSON-safe (no functions), so a spec can be hashed and cached by its JSON.
  * - animation off, system CJK fonts only.
  */
+import { formatMonth } from './format.ts';
 import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, MarkPointComponentOption } from 'echarts/components';
@@ -117,10 +118,10 @@ function parseMonth(month: string): { year: number; month: number } {
   return { year: Number(m[1]), month: Number(m[2]) };
 }
 
-/** `2020-07` → `2020年7月` */
+/** `2020-07` → `2020年7月` (formatMonth, after checking the month is well-formed) */
 export function chartMonthLabel(month: string): string {
-  const { year, month: m } = parseMonth(month);
-  return `${year}年${m}月`;
+  parseMonth(month);
+  return formatMonth(month);
 }
 
 /** `2020年5月至12月` (same year) or `2020年11月至2021年2月`; one month alone → `2020年5月`. */

@@ -8,12 +8,10 @@ import {
   GROUP_HEADERS,
   LOCATION_COLUMNS,
   METRIC_COLUMNS,
-  REPORTED_METRIC_IDS,
   headerStem,
   normalizeHeader,
   type LocationColumnId,
   type MetricColumn,
-  type ReportedMetricId,
 } from './columns.ts';
 import { IssueSink, type Issue } from './issues.ts';
 import { suggestion, type County, type RegistryIndex } from './registry-index.ts';
@@ -47,7 +45,8 @@ const FIELDS: ReadonlyArray<{ id: FieldId; names: ReadonlyArray<string> }> = [
 ];
 
 const METRIC_STEMS = new Set(METRIC_COLUMNS.map((m) => headerStem(normalizeHeader(m.header))));
-const GROUP_LABELS = new Set([...GROUP_HEADERS, '序号', '帮扶村', '结对帮扶单位'].map(normalizeHeader));
+const GROUP_NAMES = new Set(GROUP_HEADERS.map(normalizeHeader));
+const GROUP_LABELS = new Set([...GROUP_NAMES, ...['序号', '帮扶村', '结对帮扶单位'].map(normalizeHeader)]);
 const TOTAL_LABELS = new Set(['合计', '总计', '小计', '合计:', '总计:'].map(normalizeHeader));
 const PLACEHOLDER_VILLAGE = /^[A-Z]村$/;
 
@@ -98,7 +97,7 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
   const labels: string[] = [];
   for (let c = 0; c < width; c++) {
     const own = headerRow[c] ?? '';
-    labels.push(normalizeHeader(own) !== '' ? own : groupRow && !GROUP_HEADERS.map(normalizeHeader).includes(normalizeHeader(groupRow[c] ?? '')) ? (groupRow[c] ?? '') : '');
+    labels.push(normalizeHeader(own) !== '' ? own : groupRow && !GROUP_NAMES.has(normalizeHeader(groupRow[c] ?? '')) ? (groupRow[c] ?? '') : '');
   }
   const headerRowNumber = headerIndex + 1;
   const match = matchHeader(labels, FIELDS, sink, headerRowNumber);
@@ -484,4 +483,3 @@ function checkTotalRatio(m: MetricColumn, cell: string, sum: (id: string) => num
   }
 }
 
-export const REPORTED_METRICS: ReadonlyArray<ReportedMetricId> = REPORTED_METRIC_IDS;
