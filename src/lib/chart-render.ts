@@ -1,8 +1,11 @@
 /**
  * Build-time chart rendering: ChartSpec → accessible, self-contained inline SVG string.
- * ECharts server-side rendering (no DOM): tree-shaken echarts/core + SVGRenderer, ssr: true.
+ * Trend (line) charts are written by trend-svg.ts (hundreds of thousands per build; ECharts
+ * would take minutes). Bar charts use ECharts server-side rendering (no DOM): tree-shaken
+ * echarts/core + SVGRenderer, ssr: true.
  *
- * The raw ECharts SVG is post-processed so that it is
+ * The trend writer's output already meets the rules below; the raw ECharts SVG is
+ * post-processed so that it is
  * - accessible: role="img", aria-label (the spec's summary) and a <title> on the root;
  * - scalable: viewBox plus width/height attributes (intrinsic size; pages shrink it with
  *   `max-width:100%; height:auto`);
@@ -13,19 +16,29 @@
  * - deterministic: ECharts numbers its instances (zr0, zr1 …); ids are rewritten to a prefix
  *   derived from the spec's digest, so equal specs give equal SVG and different charts on one
  *   page never share an id.
- * Identical specs are rendered once per process (digest-keyed cache).
+ * Identical specs are rendered once (digest-keyed cache of the most recent charts).
  */
 import { createHash } from 'node:crypto';
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart } from 'echarts/charts';
+import { BarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkPointComponent } from 'echarts/components';
 import { LabelLayout } from 'echarts/features';
 import { SVGRenderer } from 'echarts/renderers';
-import { CHART_FONT_FAMILY, CHART_FONT_SIZE, type ChartSpec } from './charts.ts';
+import { CHART_FONT_FAMILY, CHART_FONT_SIZE, type ChartOption, type ChartSpec } from './charts.ts';
+import { escapeXml, renderTrendSvgBody } from './trend-svg.ts';
 
-echarts.use([LineChart, BarChart, GridComponent, LegendComponent, MarkPointComponent, LabelLayout, SVGRenderer]);
+export { escapeXml };
 
+echarts.use([BarChart, GridComponent, LegendComponent, MarkPointComponent, LabelLayout, SVGRenderer]);
+
+/**
+ * Recently rendered SVGs by digest. Bounded: a national build renders ~350,000 distinct trend
+ * charts (~5 KB of heap each), and identical specs come close together (the same page or
+ * dataset), so keeping them all would hold gigabytes for nothing.
+ */
 const cache = new Map<string, string>();
+/** Least recently used charts are dropped beyond this many. */
+export const CHART_CACHE_LIMIT = 2000;
 let renders = 0;
 
 /** sha1 of the spec's JSON: the cache key and the source of the SVG's id prefix. */
@@ -33,12 +46,7 @@ export function chartDigest(spec: ChartSpec): string {
   return createHash('sha1').update(JSON.stringify(spec)).digest('hex');
 }
 
-/** Escape text for an XML attribute value or element content. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
-
-/** How many charts ECharts actually rendered in this process (cache misses). */
+/** How many charts were actually rendered in this process (cache misses, trend and bar alike). */
 export function chartRenderCount(): number {
   return renders;
 }
@@ -52,17 +60,26 @@ export function clearChartCache(): void {
 export function renderChartSvg(spec: ChartSpec): string {
   const digest = chartDigest(spec);
   const hit = cache.get(digest);
-  if (hit !== undefined) return hit;
-  const svg = postProcess(renderRaw(spec), spec, `c${digest.slice(0, 8)}`);
+  if (hit !== undefined) {
+    // Most recently used goes last (Map keeps insertion order), so eviction drops the least recent.
+    cache.delete(digest);
+    cache.set(digest, hit);
+    return hit;
+  }
+  renders++;
+  const body = spec.trend
+    ? renderTrendSvgBody(spec.trend, spec.width, spec.height)
+    : cleanEcharts(renderEcharts(spec.option, spec.width, spec.height), `c${digest.slice(0, 8)}`);
+  const svg = wrap(body, spec);
+  if (cache.size >= CHART_CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(digest, svg);
   return svg;
 }
 
-function renderRaw(spec: ChartSpec): string {
-  renders++;
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: spec.width, height: spec.height });
+function renderEcharts(option: ChartOption, width: number, height: number): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
-    chart.setOption(spec.option);
+    chart.setOption(option);
     return chart.renderToSVGString({ useViewBox: true });
   } finally {
     chart.dispose();
@@ -71,9 +88,10 @@ function renderRaw(spec: ChartSpec): string {
 
 const LOCAL_REF = /^#[\w.-]+$/;
 
-function postProcess(raw: string, spec: ChartSpec, idPrefix: string): string {
+/** ECharts' SVG → a static, safe body with ids prefixed by `idPrefix` (root element removed). */
+function cleanEcharts(raw: string, idPrefix: string): string {
   let body = raw
-    // Strip the root element; rebuilt below.
+    // Strip the root element; wrap() rebuilds it.
     .replace(/^\s*<svg\b[^>]*>/, '')
     .replace(/<\/svg>\s*$/, '')
     // Hover/emphasis CSS is useless in a static picture.
@@ -106,8 +124,11 @@ function postProcess(raw: string, spec: ChartSpec, idPrefix: string): string {
   // Remove any reference that is not to a local #id.
   body = body.replace(/ (?:xlink:)?href="([^"]*)"/g, (m, ref: string) => (LOCAL_REF.test(ref) ? m : ''));
   body = body.replace(/url\(\s*(['"]?)([^)'"]*)\1\s*\)/g, (m, _q: string, ref: string) => (LOCAL_REF.test(ref) ? m : 'none'));
-  body = body.replace(/@import[^;]*;?/g, '');
+  return body.replace(/@import[^;]*;?/g, '');
+}
 
+/** The shared accessible root around either kind of body. */
+function wrap(body: string, spec: ChartSpec): string {
   const label = escapeXml(spec.summary);
   const w = spec.width;
   const h = spec.height;

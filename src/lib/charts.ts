@@ -1,22 +1,24 @@
 /**
- * Chart option builders: plain data in, a ChartSpec out (ECharts option + Chinese text
- * alternative + the same data as a table). Pure: no DOM, no Astro, no ECharts runtime
- * (type imports only). Rendering to SVG lives in chart-render.ts.
+ * Chart builders: plain data in, a ChartSpec out (what to draw + Chinese text alternative +
+ * the same data as a table). Pure: no DOM, no Astro, no ECharts runtime (type imports only).
+ * Bar charts carry an ECharts option; trend (line) charts carry plain data for the small SVG
+ * writer in trend-svg.ts (ECharts SSR is far too slow for ~350,000 trend charts per build).
+ * Rendering to SVG lives in chart-render.ts.
  *
  * Rules every chart follows:
- * - null is a gap (未填报), never 0: it stays null in the option and reads 未填报 in the table.
+ * - null is a gap (未填报), never 0: it stays null in the spec and reads 未填报 in the table.
  * - no colour-only meaning: line series differ by dash pattern and symbol shape, bar series by
  *   solid fill vs. outline; a text legend whenever there is more than one series; the values
  *   that matter (last value of each line, every bar) are written on the chart.
- * - the option is JSON-safe (no functions), so a spec can be hashed and cached by its JSON.
+ * - the spec is JSON-safe (no functions), so it can be hashed and cached by its JSON.
  * - animation off, system CJK fonts only.
  */
 import { formatMonth } from './format.ts';
 import type { ComposeOption } from 'echarts/core';
-import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
+import type { BarSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, MarkPointComponentOption } from 'echarts/components';
 
-export type ChartOption = ComposeOption<LineSeriesOption | BarSeriesOption | GridComponentOption | LegendComponentOption | MarkPointComponentOption>;
+export type ChartOption = ComposeOption<BarSeriesOption | GridComponentOption | LegendComponentOption | MarkPointComponentOption>;
 
 export type ChartUnit = '万元' | '人' | '个' | '%';
 
@@ -31,10 +33,20 @@ export interface ChartTable {
   rows: string[][];
 }
 
-export interface ChartSpec {
+/** What the trend SVG writer draws (JSON-safe: specs are hashed by their JSON). */
+export interface TrendData {
+  /** 'YYYY-MM', in order. */
+  months: string[];
+  /** Axis label per month: `2020年5月`, `6月`, … (the first month and each January carry the year). */
+  axisLabels: string[];
+  /** Values stay null where not reported: a gap in the line, never 0. */
+  series: ChartSeries[];
+  unit: ChartUnit;
+}
+
+interface ChartSpecBase {
   /** Chart title: the page shows it as the figure caption; it is not drawn inside the SVG. */
   title: string;
-  option: ChartOption;
   /** Chinese text alternative (aria-label): what the chart shows and its key figures. */
   summary: string;
   /** The same data as a table; numbers formatted for zh-CN, null as 未填报. */
@@ -42,6 +54,9 @@ export interface ChartSpec {
   width: number;
   height: number;
 }
+
+/** Exactly one of `option` (bar chart, drawn by ECharts) and `trend` (drawn by trend-svg.ts). */
+export type ChartSpec = ChartSpecBase & ({ option: ChartOption; trend?: never } | { trend: TrendData; option?: never });
 
 export interface TrendChartInput {
   title: string;
@@ -73,14 +88,15 @@ export const CHART_FONT_FAMILY =
 export const UNREPORTED = '未填报';
 
 /** Dark enough for 3:1 against white (WCAG 1.4.11); never the only cue. */
-const PALETTE = ['#1f5fa8', '#b3471b', '#2e7d32', '#6a3d9a', '#4d4d4d'] as const;
+export const PALETTE = ['#1f5fa8', '#b3471b', '#2e7d32', '#6a3d9a', '#4d4d4d'] as const;
 /** Line dash per series: solid, dashed, dotted, dash-dot, long dash. */
-const DASHES: Array<'solid' | number[]> = ['solid', [8, 4], [2, 3], [8, 3, 2, 3], [14, 4]];
-const SYMBOLS = ['circle', 'rect', 'triangle', 'diamond', 'emptyCircle'] as const;
+export const DASHES: ReadonlyArray<'solid' | readonly number[]> = ['solid', [8, 4], [2, 3], [8, 3, 2, 3], [14, 4]];
+export const SYMBOLS = ['circle', 'rect', 'triangle', 'diamond', 'emptyCircle'] as const;
+export type ChartSymbol = (typeof SYMBOLS)[number];
 
-const TEXT_COLOR = '#333333';
-const AXIS_COLOR = '#666666';
-const GRID_LINE = '#e3e3e3';
+export const TEXT_COLOR = '#333333';
+export const AXIS_COLOR = '#666666';
+export const GRID_LINE = '#e3e3e3';
 /** Text size in the SVG (px of the viewBox); the renderer sets it once on the root. */
 export const CHART_FONT_SIZE = 12;
 const FONT_SIZE = CHART_FONT_SIZE;
@@ -173,8 +189,8 @@ function firstIndex(values: Array<number | null>): number {
   return values.findIndex((v) => v !== null);
 }
 
-/** Rough width in px of a label in the fallback metric ECharts uses on the server. */
-function textWidth(text: string, fontSize: number): number {
+/** Rough width in px of a label (the fallback metric ECharts uses on the server; a little wide for real fonts). */
+export function textWidth(text: string, fontSize: number): number {
   let w = 0;
   for (const ch of text) w += ch.charCodeAt(0) < 0x2e80 ? fontSize * 0.6 : fontSize;
   return Math.ceil(w);
@@ -199,7 +215,10 @@ function legendFor(series: ChartSeries[]): LegendComponentOption | undefined {
 
 // ---------------------------------------------------------------- trend (line) chart
 
-/** Monthly trend, one line per series; null months are gaps. */
+/**
+ * Monthly trend, one line per series; null months are gaps. Drawn by trend-svg.ts (dash
+ * pattern and symbol per series, legend when ≥2 series, bold last value at each line's end).
+ */
 export function trendChart(input: TrendChartInput): ChartSpec {
   const { title, months, series, unit } = input;
   const width = input.width ?? 480;
@@ -211,82 +230,11 @@ export function trendChart(input: TrendChartInput): ChartSpec {
   }
   checkSeries(title, '月份', months.length, series);
 
-  const legend = legendFor(series);
-  const endLabels = series.map((s) => {
-    const i = lastIndex(s.values);
-    return i < 0 ? '' : formatChartNumber(s.values[i] ?? null, unit);
-  });
-  // Room on the right for the end labels of series that reach the last month.
-  const right = Math.max(24, ...endLabels.map((l) => textWidth(l, LABEL_FONT_SIZE) + 16));
-
-  // The first month label is centred on the y axis: leave it half its width.
-  const axisLabels = axisMonthLabels(months);
-  const left = Math.max(16, Math.ceil(textWidth(axisLabels[0]!, FONT_SIZE) / 2) + 16);
-
-  const lineSeries: LineSeriesOption[] = series.map((s, k) => {
-    const color = PALETTE[k % PALETTE.length]!;
-    const dash = DASHES[k % DASHES.length]!;
-    const last = lastIndex(s.values);
-    return {
-      type: 'line',
-      name: s.name,
-      color,
-      symbol: SYMBOLS[k % SYMBOLS.length]!,
-      symbolSize: 7,
-      showSymbol: true,
-      showAllSymbol: true,
-      connectNulls: false,
-      clip: false,
-      silent: true,
-      animation: false,
-      emphasis: { disabled: true },
-      lineStyle: { width: 2, type: dash, color },
-      itemStyle: { color, borderColor: color },
-      labelLayout: { moveOverlap: 'shiftY' },
-      data: s.values.map((v, i) =>
-        i === last && v !== null
-          ? {
-              value: v,
-              label: {
-                show: true,
-                position: 'right',
-                distance: 6,
-                formatter: endLabels[k]!,
-                color: TEXT_COLOR,
-                fontFamily: CHART_FONT_FAMILY,
-                fontSize: LABEL_FONT_SIZE,
-                fontWeight: 'bold',
-              },
-            }
-          : v,
-      ),
-    };
-  });
-
-  const option: ChartOption = {
-    animation: false,
-    color: [...PALETTE],
-    textStyle: { ...baseTextStyle },
-    ...(legend ? { legend } : {}),
-    grid: { left, right, top: legend ? 56 : 36, bottom: 12, outerBounds: OUTER_BOUNDS },
-    xAxis: {
-      type: 'category',
-      boundaryGap: false,
-      data: axisLabels,
-      axisLine: { lineStyle: { color: AXIS_COLOR } },
-      axisTick: { alignWithLabel: true, lineStyle: { color: AXIS_COLOR } },
-      axisLabel: { color: TEXT_COLOR, fontFamily: CHART_FONT_FAMILY, fontSize: FONT_SIZE, hideOverlap: true },
-    },
-    yAxis: {
-      type: 'value',
-      name: `单位：${unit}`,
-      nameLocation: 'end',
-      nameGap: 12,
-      nameTextStyle: { color: TEXT_COLOR, fontFamily: CHART_FONT_FAMILY, fontSize: FONT_SIZE, align: 'left' },
-      axisLabel: { color: TEXT_COLOR, fontFamily: CHART_FONT_FAMILY, fontSize: FONT_SIZE },
-      splitLine: { lineStyle: { color: GRID_LINE } },
-    },
-    series: lineSeries,
+  const trend: TrendData = {
+    months: [...months],
+    axisLabels: axisMonthLabels(months),
+    series: series.map((s) => ({ name: s.name, values: [...s.values] })),
+    unit,
   };
 
   const range = chartMonthRange(months[0]!, months[months.length - 1]!);
@@ -322,7 +270,7 @@ export function trendChart(input: TrendChartInput): ChartSpec {
     rows: months.map((_, i) => [labels[i]!, ...series.map((s) => formatChartNumber(s.values[i] ?? null, unit))]),
   };
 
-  return { title, option, summary, table, width, height };
+  return { title, trend, summary, table, width, height };
 }
 
 // ---------------------------------------------------------------- bar chart
