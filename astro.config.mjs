@@ -17,6 +17,9 @@ export default defineConfig({
   // The search index and SHA256SUMS are written after the build, by scripts/build.ts.
   integrations: [mdx(), react(), sitemap()],
   devToolbar: { enabled: false },
+  // Pages whose data and code are unchanged since the last build are copied, not rendered
+  // again (cacheKey in getStaticPaths; see src/lib/page-keys.ts).
+  experimental: { incrementalBuild: true },
   // No code blocks on this site; Shiki's inline styles would break the CSP.
   markdown: { syntaxHighlight: false },
   // Content Security Policy as a <meta> on every page: Astro hashes its own inline styles and

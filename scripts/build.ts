@@ -1,16 +1,62 @@
 /**
- * npm run build: `astro build` (validates DATA_DIR and content/, renders the site), then,
- * once it has exited, the search index and SHA256SUMS over the output.
+ * npm run build:
+ * 1. `data:check` in a child process: ingest DATA_DIR (or find the snapshot of an identical
+ *    earlier ingest); stop with the full Chinese report if it is invalid;
+ * 2. `astro build` in a child process (the pages; it reads the same snapshot);
+ * 3. once Astro has exited: every page's own downloads (data.csv / data.json), the search
+ *    index and SHA256SUMS, straight from the read model.
+ * Steps 1 and 2 are separate processes so that at national scale no two copies of the data
+ * are in memory at once. Each step prints its time, so a slow build says where time went.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { writeEntityDownloads } from '../src/lib/entity-downloads.ts';
+import { ingestDataDirCached } from '../src/lib/ingest-cache.ts';
+import { defaultDataDir } from '../src/lib/ingest-fs.ts';
+import { buildSiteModel } from '../src/lib/model.ts';
 import { indexSite } from '../src/lib/site-index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const astro = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...process.argv.slice(2)], {
+const SITE = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
+const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} 秒`;
+
+let t = performance.now();
+const check = spawnSync(process.execPath, [path.join(ROOT, 'scripts/data-check.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+if (check.status !== 0) {
+  console.error(`数据校验未通过（DATA_DIR=${defaultDataDir()}），网站未构建：\n\n${check.stdout}`);
+  process.exit(1);
+}
+process.stdout.write(check.stdout);
+console.log(`[数据] 校验通过，用时 ${seconds(t)}`);
+
+t = performance.now();
+// Astro's log passes through; its per-page lines are counted to say how much was reused.
+const astro = spawn(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...process.argv.slice(2)], {
   cwd: ROOT,
-  stdio: 'inherit',
-  env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+  stdio: ['inherit', 'pipe', 'inherit'],
+  // National scale needs more than V8's default heap (about 4 GB here) for the read model.
+  env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NODE_OPTIONS: process.env.NODE_OPTIONS ?? '--max-old-space-size=5120' },
 });
-if (astro.status !== 0) process.exit(astro.status ?? 1);
-await indexSite(path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist'), (line) => console.log(`[索引] ${line}`));
+const counts = { rendered: 0, reused: 0 };
+let pending = '';
+astro.stdout.on('data', (chunk: Buffer) => {
+  process.stdout.write(chunk);
+  const lines = (pending + chunk.toString('utf8')).split('\n');
+  pending = lines.pop()!;
+  for (const line of lines) {
+    // A page is logged as "├─ /path/index.html (+3ms)"; an incremental reuse as "… (cached)" or "(restored)".
+    if (/\((cached|restored)\)/.test(line)) counts.reused++;
+    else if (/\(\+[\d.]+m?s\)/.test(line)) counts.rendered++;
+  }
+});
+const status = await new Promise<number>((resolve) => astro.on('close', (code) => resolve(code ?? 1)));
+if (status !== 0) process.exit(status);
+console.log(`[页面] astro build 用时 ${seconds(t)}：渲染 ${counts.rendered.toLocaleString('zh-CN')} 个，数据和代码未变、沿用上次 ${counts.reused.toLocaleString('zh-CN')} 个`);
+
+t = performance.now();
+const { result } = ingestDataDirCached(defaultDataDir());
+const model = buildSiteModel(result);
+const files = writeEntityDownloads(model, SITE, result.dataset.synthetic);
+console.log(`[下载] 各村、单位、县、省的 data.csv / data.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
+
+await indexSite(SITE, model, (line) => console.log(`[索引] ${line}`));

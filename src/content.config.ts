@@ -1,36 +1,36 @@
 /**
- * Typed collections of the site. The data collections are fed by one loader over the
- * ingest core (the same code `npm run data:check` runs); an invalid DATA_DIR fails the
- * build with the full Chinese report.
+ * Typed collections of the site. The dataset entry is fed by a loader over the ingest core
+ * (the same code `npm run data:check` runs); an invalid DATA_DIR fails the build with the
+ * full Chinese report.
+ *
+ * The registry and the monthly progress themselves are not collections: at national scale
+ * (128,000 villages, 1.2 M progress records) Astro's data store took minutes to persist and
+ * ran out of memory (BENCHMARKS.md). Pages read them from the same ingest through
+ * src/site-data.ts, typed by the Zod schemas in src/lib/schemas.ts.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { defineCollection, reference } from 'astro:content';
+import { defineCollection } from 'astro:content';
 import { glob, type Loader, type LoaderContext } from 'astro/loaders';
 import { z } from 'astro/zod';
-import { defaultDataDir, ingestDataDir } from './lib/ingest-fs.ts';
-import type { IngestResult } from './lib/ingest.ts';
-import { textReport } from './lib/report.ts';
-import { pairingSchema, progressSchema, unitSchema, villageSchema, type ProgressRecord } from './lib/schemas.ts';
+import { defaultDataDir } from './lib/ingest-fs.ts';
+import { ingestSummaryCached, type IngestSummary } from './lib/ingest-cache.ts';
 import { MEASURES, REPORTED_METRIC_IDS } from './lib/columns.ts';
 import { checkBulletinText, checkStory, storyReport, type StoryIssue } from './lib/stories.ts';
-import { monthPublishedOn } from './lib/revisions.ts';
 
-let ingested: IngestResult | null = null;
+let summary: IngestSummary | null = null;
 
-/** Ingest DATA_DIR once per build, however many collections ask. */
-function dataset(): IngestResult {
-  if (!ingested) {
-    const result = ingestDataDir(defaultDataDir());
-    if (!result.ok) {
-      throw new Error(`数据校验未通过（DATA_DIR=${defaultDataDir()}），网站未构建：\n\n${textReport(result, { maxIssues: 200 })}`);
-    }
-    ingested = result;
+/** DATA_DIR's ingest, summarised (no records), once per build however many collections ask. */
+function dataset(): IngestSummary {
+  if (!summary) {
+    const s = ingestSummaryCached(defaultDataDir());
+    if (!s.ok) throw new Error(`数据校验未通过（DATA_DIR=${defaultDataDir()}），网站未构建：\n\n${s.report}`);
+    summary = s;
   }
-  return ingested;
+  return summary;
 }
 
-function dataLoader(name: string, entries: (d: IngestResult) => Array<{ id: string; data: Record<string, unknown> }>): Loader {
+function dataLoader(name: string, entries: (d: IngestSummary) => Array<{ id: string; data: Record<string, unknown> }>): Loader {
   return {
     name: `gpdzc-${name}`,
     load: async ({ store, parseData, generateDigest, logger }: LoaderContext) => {
@@ -46,52 +46,12 @@ function dataLoader(name: string, entries: (d: IngestResult) => Array<{ id: stri
   };
 }
 
-const villages = defineCollection({
-  loader: dataLoader('villages', (d) => d.villages.map((v) => ({ id: v.code, data: v }))),
-  schema: villageSchema,
-});
-
-const units = defineCollection({
-  loader: dataLoader('units', (d) => d.units.map((u) => ({ id: u.code, data: u }))),
-  schema: unitSchema,
-});
-
-const pairings = defineCollection({
-  loader: dataLoader('pairings', (d) => d.pairings.map((p) => ({ id: p.id, data: { ...p, village: p.villageCode, unit: p.unitCode } }))),
-  schema: pairingSchema.extend({ village: reference('villages'), unit: reference('units') }),
-});
-
-/**
- * Monthly progress, one entry per pairing holding its records month by month: eight times
- * fewer store entries than one per record, which is what lets large datasets fit in memory.
- */
-const progress = defineCollection({
-  loader: dataLoader('progress', (d) => {
-    const byPairing = new Map<string, ProgressRecord[]>();
-    for (const r of d.progress) {
-      const list = byPairing.get(r.pairingId);
-      if (list) list.push(r);
-      else byPairing.set(r.pairingId, [r]);
-    }
-    return [...byPairing].map(([id, records]) => ({ id, data: { pairing: id, village: records[0]!.villageCode, unit: records[0]!.unitCode, records } }));
-  }),
-  schema: z.object({ pairing: reference('pairings'), village: reference('villages'), unit: reference('units'), records: z.array(progressSchema) }),
-});
-
 /** One entry, `current`: what the data is (synthetic or not), its months and sources. */
 const datasets = defineCollection({
   loader: dataLoader('datasets', (d) => [
     {
       id: 'current',
-      data: {
-        synthetic: d.dataset.synthetic,
-        note: d.dataset.note ?? null,
-        months: d.months,
-        files: d.files.map((f) => ({ file: f.file, kind: f.kind, month: f.month, accepted: f.rows.accepted })),
-        warnings: d.issues.filter((i) => i.severity === 'warning').length,
-        publishedOn: Object.fromEntries(d.months.map((m) => [m, d.manifest ? monthPublishedOn(d.manifest, m) : null])),
-        revisions: d.revisions,
-      },
+      data: { synthetic: d.synthetic, note: d.note, months: d.months, files: d.files, warnings: d.warnings, publishedOn: d.publishedOn, revisions: d.revisions },
     },
   ]),
   schema: z.object({
@@ -131,7 +91,7 @@ const datasets = defineCollection({
  * MDX — before Astro's glob loader reads it, so an unsafe file never reaches the MDX
  * compiler. Every problem of every file is reported at once. Tests point the folders elsewhere.
  */
-function checkedMdx(name: string, dir: string, check: (file: string, source: string, d: IngestResult) => StoryIssue[]): Loader {
+function checkedMdx(name: string, dir: string, check: (file: string, source: string, d: IngestSummary) => StoryIssue[]): Loader {
   const inner = glob({ pattern: '**/*.mdx', base: dir });
   return {
     name: `gpdzc-${name}`,
@@ -149,7 +109,7 @@ function checkedMdx(name: string, dir: string, check: (file: string, source: str
   };
 }
 
-const registryOf = (d: IngestResult) => ({ villages: new Set(d.villages.map((v) => v.code)), units: new Set(d.units.map((u) => u.code)) });
+const registryOf = (d: IngestSummary) => ({ villages: new Set(d.villageCodes), units: new Set(d.unitCodes) });
 const STORIES_DIR = path.resolve(process.env.STORIES_DIR || 'content/stories');
 const BULLETINS_DIR = path.resolve(process.env.BULLETINS_DIR || 'content/bulletins');
 
@@ -180,8 +140,9 @@ const stories = defineCollection({
         title: z.string(),
         date: z.coerce.date(),
         summary: z.string(),
-        villages: z.array(reference('villages')).min(1),
-        units: z.array(reference('units')).default([]),
+        // Codes; checkStory has already matched each against the registry.
+        villages: z.array(z.string()).min(1),
+        units: z.array(z.string()).default([]),
         measures: z.array(z.string().transform((m) => measureByName.get(m) ?? m).pipe(z.enum(measureIds))).min(1),
         cover: z.object({ src: image(), alt: z.string().min(4) }).optional(),
         author: z.string(),
@@ -192,4 +153,4 @@ const stories = defineCollection({
       .strict(),
 });
 
-export const collections = { villages, units, pairings, progress, datasets, stories, bulletins };
+export const collections = { datasets, stories, bulletins };

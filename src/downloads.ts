@@ -4,7 +4,6 @@
  * (sizes) and datapackage.json (bytes, hashes) all read the same bodies.
  */
 import { createHash } from 'node:crypto';
-import type { PairingView } from './lib/model.ts';
 import { dataPackage, downloadFiles, generatedFrom, pairingsTable, progressSources, progressTable, toCsv, toJson, unitsTable, villagesTable, type DownloadFileSpec, type Table } from './lib/opendata.ts';
 import { PUBLISH_PERSONAL_NAMES, getDatasetInfo, getSiteModel } from './site-data.ts';
 import { formatMonth } from './lib/format.ts';
@@ -67,43 +66,5 @@ export function fileResponse(body: string, contentType: string): Response {
   return new Response(body, { headers: { 'Content-Type': contentType } });
 }
 
-// --- "download what you see": one entity's progress rows, all months ------------------
-
-export type EntityKind = 'villages' | 'units' | 'counties' | 'provinces';
-export const ENTITY_EXTS = ['csv', 'json'] as const;
-export type EntityExt = (typeof ENTITY_EXTS)[number];
-
-async function entity(kind: EntityKind, code: string): Promise<{ title: string; pairings: PairingView[] } | null> {
-  const model = await getSiteModel();
-  if (kind === 'villages') {
-    const v = model.villages.get(code);
-    return v ? { title: `${v.village.county}${v.village.township}${v.village.name}（村代码 ${code}）`, pairings: v.pairings } : null;
-  }
-  if (kind === 'units') {
-    const u = model.units.get(code);
-    return u ? { title: `${u.unit.name}（单位代码 ${code}）`, pairings: u.pairings } : null;
-  }
-  if (kind === 'counties') {
-    const c = model.counties.get(code);
-    return c ? { title: `${c.province}${c.prefecture}${c.name}（县代码 ${code}）`, pairings: c.pairings } : null;
-  }
-  const p = model.provinces.get(code);
-  return p ? { title: `${p.name}（省代码 ${code}）`, pairings: p.counties.flatMap((c) => c.pairings) } : null;
-}
-
-/** getStaticPaths of `/<kind>/<code>/data.csv|json`. */
-export async function entityPaths(kind: EntityKind): Promise<Array<{ params: { code: string; ext: EntityExt } }>> {
-  const model = await getSiteModel();
-  const codes = [...model[kind].keys()];
-  return codes.flatMap((code) => ENTITY_EXTS.map((ext) => ({ params: { code, ext } })));
-}
-
-/** The entity's progress rows, all months: CSV in the Excel flavour (BOM), or JSON. */
-export async function entityDownload(kind: EntityKind, code: string, ext: string): Promise<Response> {
-  const [e, dataset] = await Promise.all([entity(kind, code), getDatasetInfo()]);
-  if (!e || (ext !== 'csv' && ext !== 'json')) return new Response(null, { status: 404 });
-  const table = progressTable(progressSources(e.pairings));
-  if (ext === 'csv') return fileResponse(toCsv(table, { bom: true }), 'text/csv; charset=utf-8');
-  const body = toJson(table, { synthetic: dataset.synthetic, generatedFrom: generatedFrom('progress', null), title: `${e.title} · ${table.def.title}（全部月份）` });
-  return fileResponse(body, 'application/json; charset=utf-8');
-}
+// The per-page downloads (/villages/<code>/data.csv …) are written after the build by
+// src/lib/entity-downloads.ts, straight from the read model.

@@ -1,23 +1,24 @@
 /**
- * The bridge from Astro's collections to the plain read model in src/lib: loaded and
- * aggregated once per build, however many pages ask.
+ * The bridge from the data to the pages: the read model in src/lib, built from the ingest
+ * (its snapshot, see ingest-cache.ts) once per build however many pages ask, plus Astro's
+ * collections for the dataset entry, stories and bulletin texts.
  */
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { buildBulletin } from './lib/bulletin.ts';
+import { ingestDataDirCached } from './lib/ingest-cache.ts';
+import { defaultDataDir } from './lib/ingest-fs.ts';
 import { buildSiteModel, type SiteModel } from './lib/model.ts';
+import { groupBy, pairingsKeyData, stableDigest } from './lib/page-keys.ts';
 import type { RevisionWithChanges } from './lib/revisions.ts';
 
 let model: Promise<SiteModel> | null = null;
 
 export function getSiteModel(): Promise<SiteModel> {
   model ??= (async () => {
-    const [villages, units, pairings, progress] = await Promise.all([getCollection('villages'), getCollection('units'), getCollection('pairings'), getCollection('progress')]);
-    return buildSiteModel({
-      villages: villages.map((e) => e.data),
-      units: units.map((e) => e.data),
-      pairings: pairings.map((e) => e.data),
-      progress: progress.flatMap((e) => e.data.records),
-    });
+    const { result } = ingestDataDirCached(defaultDataDir());
+    // The content loader has already failed the build with the full report.
+    if (!result.ok) throw new Error(`数据校验未通过（DATA_DIR=${defaultDataDir()}）`);
+    return buildSiteModel(result);
   })();
   return model;
 }
@@ -58,4 +59,58 @@ let bulletins: ReturnType<typeof loadBulletins> | null = null;
 export function getBulletins(): ReturnType<typeof loadBulletins> {
   bulletins ??= loadBulletins();
   return bulletins;
+}
+
+// --- incremental builds: what each large page family shows, as one digest per page ------
+
+/** The revisions that touch each village and each unit, with only those changes (built once). */
+async function loadCorrectionsBy(field: 'villageCode' | 'unitCode'): Promise<Map<string, RevisionWithChanges[]>> {
+  const out = new Map<string, RevisionWithChanges[]>();
+  for (const r of await getCorrections()) {
+    for (const [code, changes] of groupBy(r.changes, (c) => c[field])) {
+      const list = out.get(code) ?? [];
+      list.push({ ...r, changes });
+      out.set(code, list);
+    }
+  }
+  return out;
+}
+const correctionsBy: Partial<Record<'villageCode' | 'unitCode', ReturnType<typeof loadCorrectionsBy>>> = {};
+
+/** Revisions touching one village (or unit), oldest first, each with only its changes. */
+export async function getCorrectionsFor(field: 'villageCode' | 'unitCode', code: string): Promise<RevisionWithChanges[]> {
+  correctionsBy[field] ??= loadCorrectionsBy(field);
+  return (await correctionsBy[field]).get(code) ?? [];
+}
+
+/** Settings and layout data every page shows. */
+async function keyBase() {
+  const [dataset, model] = await Promise.all([getDatasetInfo(), getSiteModel()]);
+  return { synthetic: dataset.synthetic, names: PUBLISH_PERSONAL_NAMES, months: model.months, latestMonth: model.latestMonth };
+}
+
+/** A story as a list shows it: its front matter and the places of its villages. */
+function storyKeyData(s: StoryEntry, model: SiteModel): unknown {
+  return [s.id, s.data, s.data.villages.map((v) => model.villages.get(v)?.village ?? null)];
+}
+
+/** cacheKey of /villages/<code>/ and /units/<code>/, by code. */
+export async function entityPageKeys(kind: 'villages' | 'units'): Promise<Map<string, string>> {
+  const [model, base, stories] = await Promise.all([getSiteModel(), keyBase(), getStories()]);
+  const field = kind === 'villages' ? 'villageCode' : 'unitCode';
+  const storiesOf = groupBy(stories, (s) => (kind === 'villages' ? s.data.villages : s.data.units));
+  const keys = new Map<string, string>();
+  for (const [code, view] of model[kind]) {
+    const county = 'village' in view ? model.counties.get(view.village.countyCode)?.name : null;
+    const own = 'village' in view ? view.village : view.unit;
+    keys.set(code, stableDigest([base, own, county, pairingsKeyData(view.pairings), await getCorrectionsFor(field, code), (storiesOf.get(code) ?? []).map((s) => storyKeyData(s, model))]));
+  }
+  return keys;
+}
+
+/** cacheKey of a county's 附件3 table for one month: the county and its records up to that month. */
+export async function countyMonthPageKey(code: string, month: string): Promise<string> {
+  const [model, dataset] = await Promise.all([getSiteModel(), getDatasetInfo()]);
+  const c = model.counties.get(code)!;
+  return stableDigest([dataset.synthetic, PUBLISH_PERSONAL_NAMES, month, c.code, c.name, c.province, c.prefecture, c.provinceCode, pairingsKeyData(c.pairings, month)]);
 }

@@ -1,0 +1,64 @@
+/**
+ * The monthly rebuild: build the fixture without its last month, add the month, rebuild
+ * with the same cache — the result must be byte-for-byte the full build of the complete
+ * data (the global setup's), and the rebuild must actually have reused pages.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { checksums } from '../../src/lib/site-index.ts';
+import { FIXTURE, FIXTURE_BULLETINS, FIXTURE_STORIES } from './global-setup.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+function build(dataDir: string, bulletinsDir: string, out: string, cache: string) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, STORIES_DIR: FIXTURE_STORIES, BULLETINS_DIR: bulletinsDir, ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: cache, ASTRO_TELEMETRY_DISABLED: '1' },
+    encoding: 'utf8',
+  });
+  expect(r.status, r.stdout + r.stderr).toBe(0);
+  return r.stdout;
+}
+
+/** `[页面] … 渲染 N 个，… 沿用上次 M 个` → { rendered, reused } */
+function pageCounts(log: string): { rendered: number; reused: number } {
+  const m = /渲染 ([\d,]+) 个，数据和代码未变、沿用上次 ([\d,]+) 个/.exec(log);
+  expect(m, log).not.toBeNull();
+  return { rendered: Number(m![1]!.replaceAll(',', '')), reused: Number(m![2]!.replaceAll(',', '')) };
+}
+
+describe('monthly rebuild', () => {
+  it('adding a month to a built site reuses unchanged pages and gives exactly the full build', () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-incr-'));
+    try {
+      const data = path.join(work, 'data');
+      const bulletins = path.join(work, 'bulletins');
+      cpSync(FIXTURE, data, { recursive: true });
+      cpSync(FIXTURE_BULLETINS, bulletins, { recursive: true });
+      // The site as it stood before 2020-07 arrived (its data and the bulletin text written for it).
+      renameSync(path.join(data, 'exports/2020-07'), path.join(work, '2020-07'));
+      renameSync(path.join(bulletins, '2020-07.mdx'), path.join(work, '2020-07.mdx'));
+      const out = path.join(work, 'dist');
+      const cache = path.join(work, 'cache');
+      const before = pageCounts(build(data, bulletins, out, cache));
+      expect(before.reused).toBe(0);
+
+      // Staff drop the month in, the editors its bulletin text, and the site is rebuilt.
+      renameSync(path.join(work, '2020-07'), path.join(data, 'exports/2020-07'));
+      renameSync(path.join(work, '2020-07.mdx'), path.join(bulletins, '2020-07.mdx'));
+      const log = build(data, bulletins, out, cache);
+      const after = pageCounts(log);
+      expect(after.reused).toBeGreaterThan(0);
+      expect(after.rendered).toBeGreaterThan(0);
+      // The June 附件3 tables do not change when July arrives.
+      expect(log).toMatch(/counties\/\d{6}\/2020-06\/index\.html.*\((cached|restored)\)/);
+
+      expect(checksums(out)).toBe(checksums(inject('siteDir')));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
