@@ -7,6 +7,8 @@ window.addEventListener('DOMContentLoaded', function () {
     showImages: false,
     pageSize: 10,
     resetStyles: false,
+    // Pagefind waits 300 ms after the last keystroke by default; the first result should show sooner.
+    debounceTimeoutMs: 100,
     translations: { placeholder: '输入村名、单位名称或案例中的词语', zero_results: '没有找到与“[SEARCH_TERM]”相关的内容' },
   });
   // Pagefind labels its input only with a placeholder: give it an accessible name.

@@ -1,17 +1,22 @@
 /**
- * npm run bench [-- --scale real|national|tiny …] [--no-write]
- * Generates each dataset with the sample generator, times ingest alone, runs the full
- * build (as a child process; wall time and the peak memory of its whole process tree,
- * sampled from /proc), counts pages and bytes, and weighs pages with everything they
- * load (gzip). Writes the table into BENCHMARKS.md with the machine it ran on.
+ * npm run bench [-- --scale real|national|tiny …] [--ingest-only] [--no-write]
+ * For each scale: generates the dataset with the sample generator, times ingest alone (the
+ * floor), runs the full build (as a child process; wall time and the peak memory of its
+ * whole process tree, sampled from /proc), counts pages and bytes, weighs pages with
+ * everything they load (gzip), then the monthly rebuild — the site built without the last
+ * month, the month added, rebuilt with the same cache (timed, with how many pages were
+ * reused, and checked to equal the full build's SHA256SUMS) — and one search query in
+ * headless Chromium (bytes fetched, time to the first result). Writes the tables into
+ * BENCHMARKS.md with the machine it ran on.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ingestDataDir } from '../src/lib/ingest-fs.ts';
 import { createSample, type SampleScale } from '../src/lib/sample/generate.ts';
+import { launchChromium, serve } from '../tests/site/browser.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const WORK = path.join(ROOT, 'tmp', 'bench');
@@ -20,7 +25,7 @@ const scales: SampleScale[] = [];
 for (let i = 0; i < args.length; i++) if (args[i] === '--scale') scales.push(args[++i] as SampleScale);
 if (scales.length === 0) scales.push('real');
 const write = !args.includes('--no-write');
-/** `--ingest-only`: sample and data:check only (national scale does not build within budget yet). */
+/** `--ingest-only`: sample and data:check only. */
 const ingestOnly = args.includes('--ingest-only');
 
 const mb = (bytes: number) => (Number.isNaN(bytes) ? '未测' : `${(bytes / 1024 / 1024).toFixed(0)} MB`);
@@ -104,6 +109,54 @@ interface Row {
   pages: number;
   distBytes: number;
   weights: Array<{ what: string; url: string; total: number; js: number }>;
+  monthly: { month: string; ms: number; peak: number; rendered: number; reused: number; identical: boolean } | null;
+  search: { query: string; bytes: number; requests: number; firstResultMs: number; href: string | null } | null;
+}
+
+/** `[页面] … 渲染 N 个，… 沿用上次 M 个` in scripts/build.ts's output. */
+function pageCounts(log: string): { rendered: number; reused: number } {
+  const m = /渲染 ([\d,]+) 个，数据和代码未变、沿用上次 ([\d,]+) 个/.exec(log);
+  return m ? { rendered: Number(m[1]!.replaceAll(',', '')), reused: Number(m[2]!.replaceAll(',', '')) } : { rendered: NaN, reused: NaN };
+}
+
+/**
+ * One query on /search/ in headless Chromium, cold cache: every byte the browser fetches
+ * from opening the page to the first result (the page itself, Pagefind's script, WASM,
+ * index chunks and fragments), and the time from navigation start to the first result.
+ */
+async function searchQuery(dist: string, query: string): Promise<Row['search']> {
+  const server = await serve(dist);
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    let bytes = 0;
+    let requests = 0;
+    const urls = new Map<string, string>();
+    const sizes: Array<{ url: string; bytes: number }> = [];
+    cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) => urls.set(e.requestId, e.request.url));
+    cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
+      bytes += e.encodedDataLength;
+      requests++;
+      sizes.push({ url: (urls.get(e.requestId) ?? '?').replace(server.origin, ''), bytes: e.encodedDataLength });
+    });
+    const started = performance.now();
+    await page.goto(`${server.origin}/search/?q=${encodeURIComponent(query)}`);
+    const link = page.locator('.pagefind-ui__result-link').first();
+    await link.waitFor({ timeout: 60_000 });
+    const firstResultMs = performance.now() - started;
+    const href = await link.getAttribute('href');
+    // Let the other shown results' fragments finish loading, then count.
+    await page.waitForLoadState('networkidle');
+    for (const r of sizes.sort((a, b) => b.bytes - a.bytes)) console.log(`  ${kb(r.bytes).padStart(9)}  ${r.url}`);
+    return { query, bytes, requests, firstResultMs, href };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
 
 const rows: Row[] = [];
@@ -121,23 +174,29 @@ for (const scale of scales) {
   }
 
   console.log(`[${scale}] 只做数据校验（ingest）……`);
-  const ingest = await timed(process.execPath, [path.join(ROOT, 'scripts/data-check.ts'), '--json'], { ...process.env, DATA_DIR: dataDir });
+  // A cache folder of its own, so this is a real ingest (plus writing its snapshot), and the build below starts cold.
+  const ingest = await timed(process.execPath, [path.join(ROOT, 'scripts/data-check.ts'), '--json'], { ...process.env, DATA_DIR: dataDir, ASTRO_CACHE_DIR: path.join(WORK, scale, 'check-cache') });
   if (ingest.code !== 0) throw new Error(`data:check failed for ${scale}:\n${ingest.output.slice(0, 2000)}`);
   const check = ingestDataDir(dataDir);
 
   if (ingestOnly) {
-    rows.push({ scale, villages: check.villages.length, pairings: check.pairings.length, progressRows: check.progress.length, ingestMs: ingest.ms, ingestPeak: ingest.peak, buildMs: NaN, buildPeak: NaN, pages: NaN, distBytes: NaN, weights: [] });
+    rows.push({ scale, villages: check.villages.length, pairings: check.pairings.length, progressRows: check.progress.length, ingestMs: ingest.ms, ingestPeak: ingest.peak, buildMs: NaN, buildPeak: NaN, pages: NaN, distBytes: NaN, weights: [], monthly: null, search: null });
     continue;
   }
-  console.log(`[${scale}] 完整构建（astro build）……`);
-  const build = await timed(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
-    ...process.env,
-    DATA_DIR: dataDir,
-    ASTRO_OUT_DIR: outDir,
-    ASTRO_CACHE_DIR: path.join(WORK, scale, 'cache'),
-    ASTRO_TELEMETRY_DISABLED: '1',
-  });
-  if (build.code !== 0) throw new Error(`build failed for ${scale}:\n${build.output.slice(-3000)}`);
+  // The shipped stories name villages of the real-scale sample; other scales build without them.
+  const storiesDir = scale === 'real' ? path.join(ROOT, 'content/stories') : path.join(WORK, scale, 'no-stories');
+  const bulletinsDir = path.join(WORK, scale, 'bulletins');
+  mkdirSync(storiesDir, { recursive: true });
+  mkdirSync(bulletinsDir, { recursive: true });
+  if (scale === 'real') cpSync(path.join(ROOT, 'content/bulletins'), bulletinsDir, { recursive: true });
+  const buildSite = async (data: string, out: string, cache: string) => {
+    const r = await timed(process.execPath, [path.join(ROOT, 'scripts/build.ts')], { ...process.env, DATA_DIR: data, STORIES_DIR: storiesDir, BULLETINS_DIR: bulletinsDir, ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: cache, ASTRO_TELEMETRY_DISABLED: '1' });
+    if (r.code !== 0) throw new Error(`build failed for ${scale}:\n${r.output.slice(-3000)}`);
+    for (const line of r.output.split('\n')) if (/^\[(数据|页面|下载|索引)\]/.test(line)) console.log(`  ${line}`);
+    return r;
+  };
+  console.log(`[${scale}] 完整构建（npm run build，缓存为空）……`);
+  const build = await buildSite(dataDir, outDir, path.join(WORK, scale, 'cache'));
   const files = walk(outDir);
   const village = check.villages[0]!.code;
   const unit = check.units[0]!.code;
@@ -164,7 +223,42 @@ for (const scale of scales) {
     pages: files.filter((f) => f.endsWith('.html')).length,
     distBytes: files.reduce((t, f) => t + statSync(f).size, 0),
     weights,
+    monthly: null,
+    search: null,
   };
+
+  // The monthly rebuild: a site built before the last month arrived, then the month added.
+  const month8 = check.months.at(-1)!;
+  const before = path.join(WORK, scale, 'before');
+  const monthDir = path.join(dataDir, 'exports', month8);
+  const parked = path.join(WORK, scale, `parked-${month8}`);
+  const manifestFile = path.join(dataDir, 'manifest.json');
+  const manifest = existsSync(manifestFile) ? readFileSync(manifestFile, 'utf8') : null;
+  const bulletinText = path.join(bulletinsDir, `${month8}.mdx`);
+  const parkedText = `${parked}.mdx`;
+  const hasText = existsSync(bulletinText);
+  renameSync(monthDir, parked);
+  if (hasText) renameSync(bulletinText, parkedText);
+  if (manifest) {
+    const m = JSON.parse(manifest) as { published: Record<string, unknown>; revisions: Array<{ month: string }> };
+    m.published = Object.fromEntries(Object.entries(m.published).filter(([f]) => !f.startsWith(`exports/${month8}/`)));
+    m.revisions = m.revisions.filter((r) => r.month !== month8);
+    writeFileSync(manifestFile, `${JSON.stringify(m, null, 2)}\n`);
+  }
+  console.log(`[${scale}] 月度更新：先构建 ${month8} 之前的网站……`);
+  await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
+  renameSync(parked, monthDir);
+  if (hasText) renameSync(parkedText, bulletinText);
+  if (manifest) writeFileSync(manifestFile, manifest);
+  console.log(`[${scale}] 月度更新：加入 ${month8}，用同一缓存重新构建……`);
+  const monthly = await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
+  const sums = (dir: string) => readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8');
+  row.monthly = { month: month8, ms: monthly.ms, peak: monthly.peak, ...pageCounts(monthly.output), identical: sums(path.join(before, 'dist')) === sums(outDir) };
+  rmSync(before, { recursive: true, force: true });
+
+  const query = check.villages[Math.floor(check.villages.length / 2)]!.name;
+  console.log(`[${scale}] 搜索：在 Chromium 中查询「${query}」……`);
+  row.search = await searchQuery(outDir, query);
   rows.push(row);
   console.log(JSON.stringify(row, null, 2));
 }
@@ -183,12 +277,20 @@ const table = [
   '| --- | --- | --- | ---: | ---: |',
   ...rows.flatMap((r) => r.weights.map((w) => `| ${r.scale} | ${w.what} | \`${w.url}\` | ${kb(w.total)} | ${kb(w.js)} |`)),
   '',
+  '| 规模 | 月度更新（加入一个月，同一缓存） | 峰值内存 | 重新渲染的页面 | 沿用上次的页面 | 与完整构建逐字节相同 |',
+  '| --- | ---: | ---: | ---: | ---: | --- |',
+  ...rows.flatMap((r) => (r.monthly ? [`| ${r.scale} | 加入 ${r.monthly.month}：${s(r.monthly.ms)} | ${mb(r.monthly.peak)} | ${r.monthly.rendered.toLocaleString('zh-CN')} | ${r.monthly.reused.toLocaleString('zh-CN')} | ${r.monthly.identical ? '是（SHA256SUMS 相同）' : '**否**'} |`] : [])),
+  '',
+  '| 规模 | 搜索（Chromium，无缓存） | 传输字节（含页面本身） | 请求数 | 打开页面到第一条结果 | 第一条结果 |',
+  '| --- | --- | ---: | ---: | ---: | --- |',
+  ...rows.flatMap((r) => (r.search ? [`| ${r.scale} | 「${r.search.query}」 | ${kb(r.search.bytes)} | ${r.search.requests} | ${r.search.firstResultMs.toFixed(0)} ms | \`${r.search.href}\` |`] : [])),
+  '',
 ].join('\n');
 console.log(`\n${table}`);
 
 if (write) {
   const file = path.join(ROOT, 'BENCHMARKS.md');
-  const head = `# Benchmarks\n\nFigures from \`npm run bench\` (scripts/bench.ts): it generates each dataset with \`npm run sample\`, times \`data:check\` alone (the floor), then a full \`astro build\` in a child process, sampling the resident memory of the whole process tree every 100 ms. Page weight is the page's HTML plus every stylesheet, script and image it references, each gzip-compressed. Newest run first; the machine is named with each run. Machines here are shared and noisy: compare runs on the same machine.\n\nBudgets (GUIDE §7, issues 3 and 8): real scale, full build ≤ 30–60 s and ≤ 2 GB; a village page ≤ 35 KB gzip with 0 KB JS.\n\n`;
+  const head = `# Benchmarks\n\nFigures from \`npm run bench\` (scripts/bench.ts): it generates each dataset with \`npm run sample\`, times \`data:check\` alone (the floor), then a full \`npm run build\` (ingest, \`astro build\`, per-page downloads, search index, SHA256SUMS) in a child process, sampling the resident memory of the whole process tree every 100 ms; then the monthly rebuild (the site built without the last month, the month added, rebuilt with the same cache; checked to equal the full build); then one search query in headless Chromium with the browser cache off. Page weight is the page's HTML plus every stylesheet, script and image it references, each gzip-compressed. Newest run first; the machine is named with each run. Machines here are shared and noisy: compare runs on the same machine.\n\nBudgets (GUIDE §7, issues 3 and 8): real scale, full build ≤ 30 s and ≤ 2 GB, a village page ≤ 35 KB gzip with 0 KB JS; national scale, full build ≤ 20 min and ≤ 6 GB, adding a month ≤ 5 min, a search query ≤ 150 KB and ≤ 300 ms to the first result.\n\n`;
   const previous = existsSync(file) ? readFileSync(file, 'utf8').split('\n### ').slice(1).map((x) => `### ${x}`) : [];
   writeFileSync(file, head + [table, ...previous].join('\n'));
   console.log(`已写入 ${path.relative(ROOT, file)}`);
