@@ -1,42 +1,65 @@
 /**
  * The bridge from the site's read model to the open-data files of src/lib/opendata.ts.
- * The site-wide downloads are generated once per build; their endpoints, the data page
- * (sizes) and datapackage.json (bytes, hashes) all read the same bodies.
+ * The site-wide downloads (per month and all months; the registry) are written once per
+ * build, straight into the output folder's downloads/, piece by piece: at national scale
+ * the all-months JSON is close to 1 GB, more than one JavaScript string can hold. The data
+ * page (sizes) and datapackage.json (bytes, hashes) read what was written.
  */
 import { createHash } from 'node:crypto';
-import { dataPackage, downloadFiles, generatedFrom, pairingsTable, progressSources, progressTable, toCsv, toJson, unitsTable, villagesTable, type DownloadFileSpec, type Table } from './lib/opendata.ts';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { csvPieces, dataPackage, downloadFiles, generatedFrom, jsonPieces, pairingsTable, progressSources, progressTable, unitsTable, villagesTable, type DownloadFileSpec, type Table } from './lib/opendata.ts';
 import { PUBLISH_PERSONAL_NAMES, getDatasetInfo, getSiteModel } from './site-data.ts';
 import { formatMonth } from './lib/format.ts';
 
 export interface DownloadFile extends DownloadFileSpec {
-  body: string;
   /** size in bytes (UTF-8, BOM included) */
   bytes: number;
+  /** sha256 of the file, hex */
+  sha256: string;
   /** data rows (header not counted) */
   rows: number;
 }
 
-function render(table: Table, flavour: DownloadFileSpec['flavour'], meta: { synthetic: boolean; generatedFrom: string; title: string }): string {
-  return flavour === 'json' ? toJson(table, meta) : toCsv(table, { bom: flavour === 'excel' });
+/** Where Astro writes the site (astro.config.mjs reads the same variable). */
+const OUT_DIR = path.resolve(process.env.ASTRO_OUT_DIR || 'dist');
+
+/** Write the pieces to a file; its size and hash. */
+function writePieces(file: string, pieces: Iterable<string>): { bytes: number; sha256: string } {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const fd = openSync(file, 'w');
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    for (const piece of pieces) {
+      const buf = Buffer.from(piece, 'utf8');
+      writeSync(fd, buf);
+      hash.update(buf);
+      bytes += buf.length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes, sha256: hash.digest('hex') };
 }
 
 let files: Promise<Map<string, DownloadFile>> | null = null;
 
-/** Every file under /downloads/ except datapackage.json, by path relative to /downloads/. */
+/** Every file under /downloads/ except datapackage.json, by path relative to /downloads/ (written on first call). */
 export function getDownloadFiles(): Promise<Map<string, DownloadFile>> {
   files ??= (async () => {
     const [model, dataset] = await Promise.all([getSiteModel(), getDatasetInfo()]);
-    const tables = new Map<string, Table>();
+    // One table at a time: the flavours of a table are consecutive in downloadFiles().
+    let current: { key: string; table: Table } | null = null;
     const tableOf = (f: DownloadFileSpec): Table => {
       const key = `${f.table}:${f.month ?? ''}`;
-      let t = tables.get(key);
-      if (!t) {
-        if (f.table === 'progress') t = progressTable(progressSources(model.pairings, f.month ? [f.month] : undefined));
-        else if (f.table === 'villages') t = villagesTable([...model.villages.values()].map((v) => v.village));
-        else if (f.table === 'units') t = unitsTable([...model.units.values()].map((u) => u.unit));
-        else t = pairingsTable(model.pairings.map((p) => p.pairing), { publishNames: PUBLISH_PERSONAL_NAMES });
-        tables.set(key, t);
-      }
+      if (current?.key === key) return current.table;
+      let t: Table;
+      if (f.table === 'progress') t = progressTable(progressSources(model.pairings, f.month ? [f.month] : undefined));
+      else if (f.table === 'villages') t = villagesTable([...model.villages.values()].map((v) => v.village));
+      else if (f.table === 'units') t = unitsTable([...model.units.values()].map((u) => u.unit));
+      else t = pairingsTable(model.pairings.map((p) => p.pairing), { publishNames: PUBLISH_PERSONAL_NAMES });
+      current = { key, table: t };
       return t;
     };
     const exportFiles = (month: string | null) => dataset.files.filter((x) => x.kind === 'export' && (month === null || x.month === month)).length;
@@ -45,8 +68,8 @@ export function getDownloadFiles(): Promise<Map<string, DownloadFile>> {
       const table = tableOf(f);
       const title = f.table === 'progress' ? `${table.def.title}（${f.month ? formatMonth(f.month) : '全部月份'}）` : table.def.title;
       const from = generatedFrom(f.table, f.month, f.table === 'progress' ? exportFiles(f.month) : undefined);
-      const body = render(table, f.flavour, { synthetic: dataset.synthetic, generatedFrom: from, title });
-      out.set(f.path, { ...f, body, bytes: Buffer.byteLength(body, 'utf8'), rows: table.rows.length });
+      const pieces = f.flavour === 'json' ? jsonPieces(table, { synthetic: dataset.synthetic, generatedFrom: from, title }) : csvPieces(table, { bom: f.flavour === 'excel' });
+      out.set(f.path, { ...f, ...writePieces(path.join(OUT_DIR, 'downloads', f.path), pieces), rows: table.rows.length });
     }
     return out;
   })();
@@ -56,7 +79,7 @@ export function getDownloadFiles(): Promise<Map<string, DownloadFile>> {
 export async function getDataPackageJson(): Promise<string> {
   const [model, dataset, all] = await Promise.all([getSiteModel(), getDatasetInfo(), getDownloadFiles()]);
   const stats = Object.fromEntries(
-    [...all.values()].filter((f) => f.flavour === 'csv').map((f) => [f.path, { bytes: f.bytes, hash: `sha256:${createHash('sha256').update(f.body, 'utf8').digest('hex')}` }]),
+    [...all.values()].filter((f) => f.flavour === 'csv').map((f) => [f.path, { bytes: f.bytes, hash: `sha256:${f.sha256}` }]),
   );
   return `${JSON.stringify(dataPackage({ synthetic: dataset.synthetic, months: model.months, publishNames: PUBLISH_PERSONAL_NAMES, files: stats }), null, 2)}\n`;
 }

@@ -7,7 +7,8 @@ import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { buildBulletin } from './lib/bulletin.ts';
 import { ingestDataDirCached } from './lib/ingest-cache.ts';
 import { defaultDataDir } from './lib/ingest-fs.ts';
-import { buildSiteModel, type SiteModel } from './lib/model.ts';
+import { buildSiteModel, type SiteModel, type UnitView } from './lib/model.ts';
+import { UNIT_TYPES } from './lib/columns.ts';
 import { groupBy, pairingsKeyData, stableDigest } from './lib/page-keys.ts';
 import type { RevisionWithChanges } from './lib/revisions.ts';
 
@@ -42,6 +43,19 @@ export function getStories(): Promise<StoryEntry[]> {
 }
 
 export const STORIES_PER_PAGE = 10;
+
+export const UNITS_PER_PAGE = 1000;
+let unitDirectory: Promise<UnitView[]> | null = null;
+
+/** All units in directory order: by type (as UNIT_TYPES lists them), then name, then code. */
+export function getUnitDirectory(): Promise<UnitView[]> {
+  unitDirectory ??= getSiteModel().then((model) => {
+    const collator = new Intl.Collator('zh-CN');
+    const typeOrder = new Map<string, number>(UNIT_TYPES.map((t, i) => [t, i]));
+    return [...model.units.values()].sort((a, b) => (typeOrder.get(a.unit.type)! - typeOrder.get(b.unit.type)!) || collator.compare(a.unit.name, b.unit.name) || (a.unit.code < b.unit.code ? -1 : 1));
+  });
+  return unitDirectory;
+}
 
 /** Revisions of published months, oldest first. */
 export async function getCorrections(): Promise<RevisionWithChanges[]> {

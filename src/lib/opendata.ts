@@ -662,13 +662,25 @@ export function jsonCell(kind: ValueKind, v: Raw): unknown {
 export const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function toCsv(table: Table, options: { bom: boolean }): string {
+  return [...csvPieces(table, options)].join('');
+}
+
+/** Rows per piece when a table is written in pieces (a national month is 150,000 rows). */
+const PIECE_ROWS = 5000;
+
+/**
+ * The CSV text in pieces of PIECE_ROWS rows, so that a table of a million rows never has to
+ * be one string (V8 caps strings at ~512 MB). Joined, the pieces are toCsv's text.
+ */
+export function* csvPieces(table: Table, options: { bom: boolean }): Generator<string> {
   const kinds = table.def.fields.map((f) => f.kind);
-  const csv = Papa.unparse(
-    { fields: table.def.fields.map((f) => f.title), data: table.rows.map((r) => r.map((v, i) => csvCell(kinds[i]!, v))) },
-    { newline: '\r\n', escapeFormulae: FORMULA_START, quotes: false, header: true },
-  );
-  // papaparse ends a header-only table with a line break (a quoted last cell never ends with one)
-  return `${options.bom ? '\ufeff' : ''}${csv.replace(/\r\n$/, '')}\r\n`;
+  const fields = table.def.fields.map((f) => f.title);
+  const unparse = (rows: Raw[][], header: boolean) =>
+    Papa.unparse({ fields, data: rows.map((r) => r.map((v, i) => csvCell(kinds[i]!, v))) }, { newline: '\r\n', escapeFormulae: FORMULA_START, quotes: false, header })
+      // papaparse ends a header-only table with a line break (a quoted last cell never ends with one)
+      .replace(/\r\n$/, '');
+  yield `${options.bom ? '\ufeff' : ''}${unparse(table.rows.slice(0, PIECE_ROWS), true)}\r\n`;
+  for (let i = PIECE_ROWS; i < table.rows.length; i += PIECE_ROWS) yield `${unparse(table.rows.slice(i, i + PIECE_ROWS), false)}\r\n`;
 }
 
 export interface JsonMeta {
@@ -684,6 +696,11 @@ export interface JsonMeta {
  * one row per line (readable, diffable), keys = field ids.
  */
 export function toJson(table: Table, meta: JsonMeta): string {
+  return [...jsonPieces(table, meta)].join('');
+}
+
+/** The JSON text in pieces of PIECE_ROWS rows (see csvPieces); joined, they are toJson's text. */
+export function* jsonPieces(table: Table, meta: JsonMeta): Generator<string> {
   const fields = table.def.fields;
   const head = JSON.stringify({
     table: table.def.id,
@@ -695,8 +712,10 @@ export function toJson(table: Table, meta: JsonMeta): string {
     dictionary: `/data/dictionary/#${table.def.id}`,
     fields: fields.map((f) => f.id),
   });
-  const rows = table.rows.map((r) => JSON.stringify(Object.fromEntries(fields.map((f, i) => [f.id, jsonCell(f.kind, r[i] ?? null)]))));
-  return `${head.slice(0, -1)},"rows":[${rows.length ? `\n${rows.join(',\n')}\n` : ''}]}\n`;
+  const row = (r: Raw[]) => JSON.stringify(Object.fromEntries(fields.map((f, i) => [f.id, jsonCell(f.kind, r[i] ?? null)])));
+  yield `${head.slice(0, -1)},"rows":[`;
+  for (let i = 0; i < table.rows.length; i += PIECE_ROWS) yield `\n${table.rows.slice(i, i + PIECE_ROWS).map(row).join(',\n')}${i + PIECE_ROWS < table.rows.length ? ',' : ''}`;
+  yield `${table.rows.length ? '\n' : ''}]}\n`;
 }
 
 /** Where the rows come from, for `generated_from`. */

@@ -19,6 +19,8 @@ import {
   progressSources,
   progressTable,
   ratioText,
+  csvPieces,
+  jsonPieces,
   tableDef,
   tableDefs,
   toCsv,
@@ -412,5 +414,41 @@ describe('file list', () => {
       'registry/pairings-excel.csv', 'registry/pairings.csv', 'registry/pairings.json',
     ]);
     expect(TABLE_IDS).toEqual(['progress', 'villages', 'units', 'pairings']);
+  });
+});
+
+describe('large tables are written in pieces', () => {
+  // 12,345 rows: three pieces of 5,000 and a partial one, with a formula-looking name in the middle.
+  const sources: ProgressSource[] = model.pairings.flatMap((p) => [...p.byMonth.values()].map((record) => ({ village: p.village, unit: p.unit, record })));
+  const many = Array.from({ length: 12_345 }, (_, i) => {
+    const s = sources[i % sources.length]!;
+    return i === 7_000 ? { ...s, unit: { ...s.unit, name: '=HYPERLINK("x")' } } : s;
+  });
+  const table = progressTable(many);
+
+  it('the CSV pieces join to one table: header once, every row once, formulas neutralised across pieces', () => {
+    const pieces = [...csvPieces(table, { bom: true })];
+    expect(pieces.length).toBe(3);
+    const text = pieces.join('');
+    expect(text.startsWith('\ufeff')).toBe(true);
+    expect(text.endsWith('\r\n')).toBe(true);
+    const lines = text.slice(1).split('\r\n');
+    expect(lines).toHaveLength(12_345 + 2); // header, rows, the empty string after the last line break
+    expect(lines[0]).toBe(table.def.fields.map((f) => f.title).join(','));
+    expect(lines.filter((l) => l === lines[0])).toHaveLength(1);
+    const parsed = readCsv(text);
+    expect(parsed).toHaveLength(12_345 + 1);
+    expect(parsed.slice(1).map((r) => r[0])).toEqual(table.rows.map((r) => String(r[0])));
+    expect(text).toContain(`'=HYPERLINK`);
+    expect(text).toBe(toCsv(table, { bom: true }));
+  });
+
+  it('the JSON pieces join to one valid document with every row, in order', () => {
+    const text = [...jsonPieces(table, meta)].join('');
+    const doc = JSON.parse(text) as { rows: Array<{ villageCode: string; unitCode: string; month: string }> };
+    expect(doc.rows).toHaveLength(12_345);
+    expect(doc.rows.map((r) => `${r.month}|${r.villageCode}|${r.unitCode}`)).toEqual(many.map((s) => `${s.record.month}|${s.record.villageCode}|${s.record.unitCode}`));
+    expect(text.endsWith(']}\n')).toBe(true);
+    expect(JSON.parse([...jsonPieces(progressTable([]), meta)].join('')).rows).toEqual([]);
   });
 });
