@@ -192,7 +192,7 @@ for (const scale of scales) {
   const buildSite = async (data: string, out: string, cache: string) => {
     const r = await timed(process.execPath, [path.join(ROOT, 'scripts/build.ts')], { ...process.env, DATA_DIR: data, STORIES_DIR: storiesDir, BULLETINS_DIR: bulletinsDir, ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: cache, ASTRO_TELEMETRY_DISABLED: '1' });
     if (r.code !== 0) throw new Error(`build failed for ${scale}:\n${r.output.slice(-3000)}`);
-    for (const line of r.output.split('\n')) if (/^\[(数据|页面|下载|索引)\]/.test(line)) console.log(`  ${line}`);
+    for (const line of r.output.split('\n')) if (/^\[(数据|页面|模型|下载|索引)\]/.test(line)) console.log(`  ${line}`);
     return r;
   };
   console.log(`[${scale}] 完整构建（npm run build，缓存为空）……`);

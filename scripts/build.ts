@@ -56,7 +56,10 @@ console.log(`[页面] astro build 用时 ${seconds(t)}：渲染 ${counts.rendere
 t = performance.now();
 const { result } = ingestDataDirCached(defaultDataDir());
 const model = buildSiteModel(result);
-const files = writeEntityDownloads(model, SITE, result.dataset.synthetic);
-console.log(`[下载] 各村、单位、县、省的 data.csv / data.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
+console.log(`[模型] 读取校验结果并汇总，用时 ${seconds(t)}`);
 
-await indexSite(SITE, model, (line) => console.log(`[索引] ${line}`));
+await indexSite(SITE, model, (line) => console.log(`[索引] ${line}`), () => {
+  const t = performance.now();
+  const files = writeEntityDownloads(model, SITE, result.dataset.synthetic);
+  console.log(`[下载] 各村、单位、县、省的 data.csv / data.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}（与搜索索引同时进行）`);
+});

@@ -136,7 +136,7 @@ describe('accessibility gate (axe-core, keyboard, text scaling)', () => {
       const response = await page.goto(server.origin + url);
       expect(response?.status()).toBe(200);
       if (url === SEARCH) {
-        await page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 15_000 });
+        await page.locator('.search-result-link').first().waitFor({ timeout: 15_000 });
       } else {
         // JavaScript is on here for axe's sake; with no <script>, the page is what a no-JS reader gets.
         await expect(page.locator('script').count()).resolves.toBe(0);

@@ -80,9 +80,9 @@ describe('hostile names in the registry', () => {
       }
       const search = await context.newPage();
       await search.goto(`${server.origin}/search/?q=${encodeURIComponent('新村')}`);
-      await search.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 15_000 });
-      expect(await search.locator('.pagefind-ui__results').innerText()).toContain('新村');
-      expect(await search.locator('.pagefind-ui__results img[src="x"], .pagefind-ui__results script').count()).toBe(0);
+      await search.locator('.search-result-link').first().waitFor({ timeout: 15_000 });
+      expect(await search.locator('#search-results').innerText()).toContain('新村');
+      expect(await search.locator('#search-results img, #search-results script').count()).toBe(0);
       expect(dialogs).toEqual([]);
       expect(errors).toEqual([]);
     } finally {

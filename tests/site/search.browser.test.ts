@@ -26,7 +26,7 @@ describe('site search (Pagefind, Chinese)', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.goto(`${server.origin}/search/?q=${encodeURIComponent(query)}`);
-    const link = page.locator('.pagefind-ui__result-link').first();
+    const link = page.locator('.search-result-link').first();
     await link.waitFor({ timeout: 15_000 });
     expect(errors).toEqual([]);
     return { page, href: await link.getAttribute('href') };
@@ -54,6 +54,23 @@ describe('site search (Pagefind, Chinese)', () => {
     expect(decodeURIComponent(new URL(page.url()).search)).toBe('?q=青松村');
     await expect(page.locator('h1').textContent()).resolves.toBe('搜索');
     await noJs.close();
+  });
+
+  it('the page form filters by type and keeps the choice in the address', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/search/?q=${encodeURIComponent('青松村')}&${encodeURIComponent('类型')}=${encodeURIComponent('案例')}`);
+    await page.locator('.search-result-link').first().waitFor({ timeout: 15_000 });
+    const hrefs = await page.locator('.search-result-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(hrefs.length).toBeGreaterThanOrEqual(1);
+    for (const h of hrefs) expect(h).toMatch(/^\/stories\//);
+    await expect(page.locator('select[name="类型"]').inputValue()).resolves.toBe('案例');
+    // Back to all types: the village page is among the results again.
+    await page.selectOption('select[name="类型"]', '');
+    await page.locator('.search-result-link[href="/villages/533323101001/"]').waitFor({ timeout: 15_000 });
+    expect(decodeURIComponent(new URL(page.url()).search)).toBe('?q=青松村');
+    // The query is highlighted in the excerpts.
+    expect(await page.locator('.search-result-excerpt mark').count()).toBeGreaterThan(0);
+    await page.close();
   });
 
   it('a filter narrows the results', async () => {
