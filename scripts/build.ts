@@ -3,21 +3,19 @@
  * 1. `data:check` in a child process: ingest DATA_DIR (or find the snapshot of an identical
  *    earlier ingest); stop with the full Chinese report if it is invalid;
  * 2. `astro build` in a child process (the pages; it reads the same snapshot);
- * 3. once Astro has exited: every page's own downloads (data.csv / data.json), the search
- *    index and SHA256SUMS, straight from the read model.
- * Steps 1 and 2 are separate processes so that at national scale no two copies of the data
- * are in memory at once. Each step prints its time, so a slow build says where time went.
+ * 3. once Astro has exited, scripts/site-extras.ts: every page's own downloads (data.csv /
+ *    data.json), the search index and SHA256SUMS, straight from the read model.
+ * Each step is a process of its own so that at national scale no two copies of the data are
+ * in memory at once. Each step prints its time, so a slow build says where time went.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { writeEntityDownloads } from '../src/lib/entity-downloads.ts';
-import { ingestDataDirCached } from '../src/lib/ingest-cache.ts';
 import { defaultDataDir } from '../src/lib/ingest-fs.ts';
-import { buildSiteModel } from '../src/lib/model.ts';
-import { indexSite } from '../src/lib/site-index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SITE = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
+// National scale needs more than V8's default heap (about 4 GB) for the read model.
+const HEAP = '--max-old-space-size=5632';
 const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} 秒`;
 
 let t = performance.now();
@@ -34,8 +32,7 @@ t = performance.now();
 const astro = spawn(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...process.argv.slice(2)], {
   cwd: ROOT,
   stdio: ['inherit', 'pipe', 'inherit'],
-  // National scale needs more than V8's default heap (about 4 GB here) for the read model.
-  env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NODE_OPTIONS: process.env.NODE_OPTIONS ?? '--max-old-space-size=5120' },
+  env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP },
 });
 const counts = { rendered: 0, reused: 0 };
 let pending = '';
@@ -53,13 +50,6 @@ const status = await new Promise<number>((resolve) => astro.on('close', (code) =
 if (status !== 0) process.exit(status);
 console.log(`[页面] astro build 用时 ${seconds(t)}：渲染 ${counts.rendered.toLocaleString('zh-CN')} 个，数据和代码未变、沿用上次 ${counts.reused.toLocaleString('zh-CN')} 个`);
 
-t = performance.now();
-const { result } = ingestDataDirCached(defaultDataDir());
-const model = buildSiteModel(result);
-console.log(`[模型] 读取校验结果并汇总，用时 ${seconds(t)}`);
-
-await indexSite(SITE, model, (line) => console.log(`[索引] ${line}`), () => {
-  const t = performance.now();
-  const files = writeEntityDownloads(model, SITE, result.dataset.synthetic);
-  console.log(`[下载] 各村、单位、县、省的 data.csv / data.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}（与搜索索引同时进行）`);
-});
+// 3. in a child process of its own, with room for the read model (see scripts/site-extras.ts).
+const extras = spawnSync(process.execPath, [path.join(ROOT, 'scripts/site-extras.ts')], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP } });
+if (extras.status !== 0) process.exit(extras.status ?? 1);
