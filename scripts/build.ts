@@ -50,6 +50,8 @@ const status = await new Promise<number>((resolve) => astro.on('close', (code) =
 if (status !== 0) process.exit(status);
 console.log(`[页面] astro build 用时 ${seconds(t)}：渲染 ${counts.rendered.toLocaleString('zh-CN')} 个，数据和代码未变、沿用上次 ${counts.reused.toLocaleString('zh-CN')} 个`);
 
-// 3. in a child process of its own, with room for the read model (see scripts/site-extras.ts).
-const extras = spawnSync(process.execPath, [path.join(ROOT, 'scripts/site-extras.ts')], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP } });
-if (extras.status !== 0) process.exit(extras.status ?? 1);
+// 3. downloads and search documents (with room for the read model), then the index (see scripts/site-extras.ts).
+for (const step of [[], ['--index']]) {
+  const extras = spawnSync(process.execPath, [path.join(ROOT, 'scripts/site-extras.ts'), ...step], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP } });
+  if (extras.status !== 0) process.exit(extras.status ?? 1);
+}

@@ -10,7 +10,8 @@
  * words nobody searches for (the monthly figures).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import type { SiteModel, UnitView, VillageView } from './model.ts';
 
@@ -94,11 +95,29 @@ function htmlPages(site: string): string[] {
 }
 
 /**
- * Index the site, then write SHA256SUMS. `meanwhile` runs while Pagefind's own process
- * builds and writes the index — the build gives it the per-page downloads, so the two
- * cores work at once.
+ * The village and unit search documents, one JSON line each ({ url, html }), written by the
+ * process that holds the read model. Indexing them is left to a process that does not: at
+ * national scale Pagefind's indexer alone needs ~5 GB, the read model ~4 GB.
  */
-export async function indexSite(site: string, model: SiteModel, log: (line: string) => void, meanwhile: () => void = () => {}): Promise<void> {
+export function writeSearchDocs(model: SiteModel, file: string): number {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const fd = openSync(file, 'w');
+  let count = 0;
+  try {
+    const write = (doc: SearchDoc) => {
+      writeSync(fd, `${JSON.stringify(doc)}\n`);
+      count++;
+    };
+    for (const v of model.villages.values()) write(villageSearchDoc(v));
+    for (const u of model.units.values()) write(unitSearchDoc(u));
+  } finally {
+    closeSync(fd);
+  }
+  return count;
+}
+
+/** Index the site's pages and the search documents in `docsFile`, then write SHA256SUMS. */
+export async function indexSite(site: string, docsFile: string, log: (line: string) => void): Promise<void> {
   const started = performance.now();
   const pagefind = await import('pagefind');
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'zh-cn', excludeSelectors: ['svg', '[data-pagefind-ignore]'] });
@@ -114,18 +133,14 @@ export async function indexSite(site: string, model: SiteModel, log: (line: stri
     pages++;
   }
   let records = 0;
-  const docs = function* () {
-    for (const v of model.villages.values()) yield villageSearchDoc(v);
-    for (const u of model.units.values()) yield unitSearchDoc(u);
-  };
-  for (const doc of docs()) {
+  for await (const line of createInterface({ input: createReadStream(docsFile, 'utf8'), crlfDelay: Infinity })) {
+    if (!line) continue;
+    const doc = JSON.parse(line) as SearchDoc;
     const r = await index.addHTMLFile({ url: doc.url, content: doc.html });
     fail(doc.url, r.errors);
     records++;
   }
-  const writing = index.writeFiles({ outputPath: path.join(site, 'pagefind') });
-  meanwhile();
-  const written = await writing;
+  const written = await index.writeFiles({ outputPath: path.join(site, 'pagefind') });
   fail('写入', written.errors);
   await pagefind.close();
   log(`搜索索引：${pages} 个页面 + ${records} 个村和单位，用时 ${((performance.now() - started) / 1000).toFixed(1)} 秒`);
