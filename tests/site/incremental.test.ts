@@ -31,7 +31,7 @@ function pageCounts(log: string): { rendered: number; reused: number } {
 }
 
 describe('monthly rebuild', () => {
-  it('adding a month to a built site reuses unchanged pages and gives exactly the full build', () => {
+  it('adding a month to a built site reuses unchanged pages and gives exactly the full build', async () => {
     const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-incr-'));
     try {
       const data = path.join(work, 'data');
@@ -56,7 +56,7 @@ describe('monthly rebuild', () => {
       // The June 附件3 tables do not change when July arrives.
       expect(log).toMatch(/counties\/\d{6}\/2020-06\/index\.html.*\((cached|restored)\)/);
 
-      expect(checksums(out)).toBe(checksums(inject('siteDir')));
+      expect(await checksums(out)).toBe(await checksums(inject('siteDir')));
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -10,27 +10,27 @@ import { FIXTURE, FIXTURE_BULLETINS, FIXTURE_STORIES } from './global-setup.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 describe('reproducible builds', () => {
-  it('SHA256SUMS lists every file of the site with its hash', () => {
+  it('SHA256SUMS lists every file of the site with its hash', async () => {
     const site = inject('siteDir');
     const published = readFileSync(path.join(site, CHECKSUM_FILE), 'utf8');
-    expect(published).toBe(checksums(site));
+    expect(published).toBe(await checksums(site));
     expect(published).toMatch(/^[0-9a-f]{64} {2}index\.html$/m);
     expect(published).toMatch(/^[0-9a-f]{64} {2}pagefind\/pagefind\.js$/m);
   });
 
-  it('the checksums notice a changed byte (the check can fail)', () => {
+  it('the checksums notice a changed byte (the check can fail)', async () => {
     const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-sums-'));
     try {
       cpSync(inject('siteDir'), work, { recursive: true });
       const file = path.join(work, 'index.html');
       writeFileSync(file, readFileSync(file, 'utf8').replace('帮扶项目进展', '帮扶项目进屐'));
-      expect(checksums(work)).not.toBe(readFileSync(path.join(work, CHECKSUM_FILE), 'utf8'));
+      expect(await checksums(work)).not.toBe(readFileSync(path.join(work, CHECKSUM_FILE), 'utf8'));
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
   });
 
-  it('a second build of the same input is byte-identical', () => {
+  it('a second build of the same input is byte-identical', async () => {
     const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-repro-'));
     try {
       const out = path.join(work, 'dist');
@@ -40,7 +40,7 @@ describe('reproducible builds', () => {
         encoding: 'utf8',
       });
       expect(r.status, r.stdout + r.stderr).toBe(0);
-      expect(checksums(out)).toBe(checksums(inject('siteDir')));
+      expect(await checksums(out)).toBe(await checksums(inject('siteDir')));
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
