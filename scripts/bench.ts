@@ -16,7 +16,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ingestDataDir } from '../src/lib/ingest-fs.ts';
 import { createSample, type SampleScale } from '../src/lib/sample/generate.ts';
-import { launchChromium, serve } from '../tests/site/browser.ts';
+import { measureSearch, type SearchWeight } from './search-weight.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const WORK = path.join(ROOT, 'tmp', 'bench');
@@ -110,53 +110,13 @@ interface Row {
   distBytes: number;
   weights: Array<{ what: string; url: string; total: number; js: number }>;
   monthly: { month: string; ms: number; peak: number; rendered: number; reused: number; identical: boolean } | null;
-  search: { query: string; bytes: number; requests: number; firstResultMs: number; href: string | null } | null;
+  search: SearchWeight | null;
 }
 
 /** `[页面] … 渲染 N 个，… 沿用上次 M 个` in scripts/build.ts's output. */
 function pageCounts(log: string): { rendered: number; reused: number } {
   const m = /渲染 ([\d,]+) 个，数据和代码未变、沿用上次 ([\d,]+) 个/.exec(log);
   return m ? { rendered: Number(m[1]!.replaceAll(',', '')), reused: Number(m[2]!.replaceAll(',', '')) } : { rendered: NaN, reused: NaN };
-}
-
-/**
- * One query on /search/ in headless Chromium, cold cache: every byte the browser fetches
- * from opening the page to the first result (the page itself, Pagefind's script, WASM,
- * index chunks and fragments), and the time from navigation start to the first result.
- */
-async function searchQuery(dist: string, query: string): Promise<Row['search']> {
-  const server = await serve(dist);
-  const browser = await launchChromium();
-  try {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-    let bytes = 0;
-    let requests = 0;
-    const urls = new Map<string, string>();
-    const sizes: Array<{ url: string; bytes: number }> = [];
-    cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) => urls.set(e.requestId, e.request.url));
-    cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
-      bytes += e.encodedDataLength;
-      requests++;
-      sizes.push({ url: (urls.get(e.requestId) ?? '?').replace(server.origin, ''), bytes: e.encodedDataLength });
-    });
-    const started = performance.now();
-    await page.goto(`${server.origin}/search/?q=${encodeURIComponent(query)}`);
-    const link = page.locator('.pagefind-ui__result-link').first();
-    await link.waitFor({ timeout: 60_000 });
-    const firstResultMs = performance.now() - started;
-    const href = await link.getAttribute('href');
-    // Let the other shown results' fragments finish loading, then count.
-    await page.waitForLoadState('networkidle');
-    for (const r of sizes.sort((a, b) => b.bytes - a.bytes)) console.log(`  ${kb(r.bytes).padStart(9)}  ${r.url}`);
-    return { query, bytes, requests, firstResultMs, href };
-  } finally {
-    await browser.close();
-    await server.close();
-  }
 }
 
 const rows: Row[] = [];
@@ -258,7 +218,8 @@ for (const scale of scales) {
 
   const query = check.villages[Math.floor(check.villages.length / 2)]!.name;
   console.log(`[${scale}] 搜索：在 Chromium 中查询「${query}」……`);
-  row.search = await searchQuery(outDir, query);
+  row.search = (await measureSearch([outDir], [query]))[0] ?? null;
+  for (const x of row.search!.largest) console.log(`  ${kb(x.bytes).padStart(9)}  ${x.url}`);
   rows.push(row);
   console.log(JSON.stringify(row, null, 2));
 }
@@ -281,7 +242,7 @@ const table = [
   '| --- | ---: | ---: | ---: | ---: | --- |',
   ...rows.flatMap((r) => (r.monthly ? [`| ${r.scale} | 加入 ${r.monthly.month}：${s(r.monthly.ms)} | ${mb(r.monthly.peak)} | ${r.monthly.rendered.toLocaleString('zh-CN')} | ${r.monthly.reused.toLocaleString('zh-CN')} | ${r.monthly.identical ? '是（SHA256SUMS 相同）' : '**否**'} |`] : [])),
   '',
-  '| 规模 | 搜索（Chromium，无缓存） | 传输字节（含页面本身） | 请求数 | 打开页面到第一条结果 | 第一条结果 |',
+  '| 规模 | 搜索（Chromium，无缓存） | 传输字节（含页面本身，文本按 gzip 计） | 请求数 | 打开页面到第一条结果 | 第一条结果 |',
   '| --- | --- | ---: | ---: | ---: | --- |',
   ...rows.flatMap((r) => (r.search ? [`| ${r.scale} | 「${r.search.query}」 | ${kb(r.search.bytes)} | ${r.search.requests} | ${r.search.firstResultMs.toFixed(0)} ms | \`${r.search.href}\` |`] : [])),
   '',

@@ -13,7 +13,6 @@ import path from 'node:path';
 import { defaultDataDir } from '../src/lib/ingest-fs.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SITE = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
 // National scale needs more than V8's default heap (about 4 GB) for the read model.
 const HEAP = '--max-old-space-size=5632';
 const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} 秒`;
