@@ -5,10 +5,8 @@
  * the all-months JSON is close to 1 GB, more than one JavaScript string can hold. The data
  * page (sizes) and datapackage.json (bytes, hashes) read what was written.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { csvPieces, dataPackage, downloadFiles, generatedFrom, jsonPieces, pairingsTable, progressSources, progressTable, unitsTable, villagesTable, type DownloadFileSpec, type Table } from './lib/opendata.ts';
+import { csvPieces, dataPackage, writePieces, downloadFiles, generatedFrom, jsonPieces, pairingsTable, progressSources, progressTable, unitsTable, villagesTable, type DownloadFileSpec, type Table } from './lib/opendata.ts';
 import { PUBLISH_PERSONAL_NAMES, getDatasetInfo, getSiteModel } from './site-data.ts';
 import { formatMonth } from './lib/format.ts';
 
@@ -23,25 +21,6 @@ export interface DownloadFile extends DownloadFileSpec {
 
 /** Where Astro writes the site (astro.config.mjs reads the same variable). */
 const OUT_DIR = path.resolve(process.env.ASTRO_OUT_DIR || 'dist');
-
-/** Write the pieces to a file; its size and hash. */
-function writePieces(file: string, pieces: Iterable<string>): { bytes: number; sha256: string } {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const fd = openSync(file, 'w');
-  const hash = createHash('sha256');
-  let bytes = 0;
-  try {
-    for (const piece of pieces) {
-      const buf = Buffer.from(piece, 'utf8');
-      writeSync(fd, buf);
-      hash.update(buf);
-      bytes += buf.length;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return { bytes, sha256: hash.digest('hex') };
-}
 
 let files: Promise<Map<string, DownloadFile>> | null = null;
 

@@ -16,11 +16,6 @@ export type EntityKind = (typeof ENTITY_KINDS)[number];
 export const ENTITY_EXTS = ['csv', 'json'] as const;
 export type EntityExt = (typeof ENTITY_EXTS)[number];
 
-/** `/villages/<code>/data.csv` … as the pages link it. */
-export function entityDownloadHref(kind: EntityKind, code: string, ext: EntityExt): string {
-  return `/${kind}/${code}/data.${ext}`;
-}
-
 export interface EntityRows {
   title: string;
   pairings: PairingView[];

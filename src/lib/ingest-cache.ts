@@ -53,7 +53,10 @@ export interface CachedIngest {
 /** Ingest DATA_DIR, or read the snapshot of an earlier ingest of exactly the same bytes. */
 export function ingestDataDirCached(dataDir: string = defaultDataDir(), cacheDir: string = defaultIngestCacheDir()): CachedIngest {
   const { input } = collectInput(dataDir);
-  const digest = inputDigest(input);
+  return cachedIngest(input, inputDigest(input), dataDir, cacheDir);
+}
+
+function cachedIngest(input: IngestInput, digest: string, dataDir: string, cacheDir: string): CachedIngest {
   const file = snapshotFile(dataDir, cacheDir, digest);
   if (existsSync(file)) {
     try {
@@ -65,18 +68,19 @@ export function ingestDataDirCached(dataDir: string = defaultDataDir(), cacheDir
   const result = ingest(input);
   if (result.ok) {
     // One snapshot per data folder: a new month replaces the old snapshot instead of piling up.
-    const prefix = path.basename(file).slice(0, -`${digest}.v8`.length);
+    const prefix = snapshotPrefix(dataDir);
     mkdirSync(cacheDir, { recursive: true });
     for (const old of readdirSync(cacheDir)) if (old.startsWith(prefix)) rmSync(path.join(cacheDir, old), { force: true });
     writeAtomically(file, serialize(result));
-    writeAtomically(file.replace(/\.v8$/, '.summary.json'), JSON.stringify(summarise(result)));
+    writeAtomically(summaryFile(file), JSON.stringify(summarise(result)));
   }
   return { result, digest, fromSnapshot: false };
 }
 
-function snapshotFile(dataDir: string, cacheDir: string, digest: string): string {
-  return path.join(cacheDir, `ingest-${createHash('sha1').update(path.resolve(dataDir)).digest('hex').slice(0, 12)}-${digest}.v8`);
-}
+const snapshotPrefix = (dataDir: string) => `ingest-${createHash('sha1').update(path.resolve(dataDir)).digest('hex').slice(0, 12)}-`;
+const snapshotFile = (dataDir: string, cacheDir: string, digest: string) => path.join(cacheDir, `${snapshotPrefix(dataDir)}${digest}.v8`);
+
+const summaryFile = (snapshot: string) => snapshot.replace(/\.v8$/, '.summary.json');
 
 function writeAtomically(file: string, data: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -122,10 +126,11 @@ export function summarise(result: IngestResult): IngestSummary {
   };
 }
 
-/** The summary of DATA_DIR's ingest: from its JSON next to the snapshot, else from an ingest. */
+/** The summary of DATA_DIR's ingest: from its JSON next to the snapshot, else from an ingest (which writes both). */
 export function ingestSummaryCached(dataDir: string = defaultDataDir(), cacheDir: string = defaultIngestCacheDir()): IngestSummary {
   const { input } = collectInput(dataDir);
-  const file = snapshotFile(dataDir, cacheDir, inputDigest(input)).replace(/\.v8$/, '.summary.json');
+  const digest = inputDigest(input);
+  const file = summaryFile(snapshotFile(dataDir, cacheDir, digest));
   if (existsSync(file)) {
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as IngestSummary;
@@ -133,7 +138,5 @@ export function ingestSummaryCached(dataDir: string = defaultDataDir(), cacheDir
       // unreadable: ingest again below
     }
   }
-  const summary = summarise(ingestDataDirCached(dataDir, cacheDir).result);
-  if (summary.ok) writeAtomically(file, JSON.stringify(summary));
-  return summary;
+  return summarise(cachedIngest(input, digest, dataDir, cacheDir).result);
 }

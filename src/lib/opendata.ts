@@ -12,6 +12,9 @@
  * never a float computation), counts as integers, flags 1/0, ratios recomputed with 2
  * decimals; blank (未填报) stays empty in CSV and null in JSON, never 0.
  */
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import Papa from 'papaparse';
 import { z } from 'zod';
 import { DEFAULT_AGREEMENT_VALID_UNTIL, LOCATION_COLUMNS, MEASURES, METRIC_COLUMNS, PAIRING_COLUMNS, UNIT_COLUMNS, VILLAGE_COLUMNS, type MetricColumn, type RegistryColumn } from './columns.ts';
@@ -697,6 +700,25 @@ export interface JsonMeta {
  */
 export function toJson(table: Table, meta: JsonMeta): string {
   return [...jsonPieces(table, meta)].join('');
+}
+
+/** Write text pieces to a file one by one (never joined into one string); its size and sha256. */
+export function writePieces(file: string, pieces: Iterable<string>): { bytes: number; sha256: string } {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const fd = openSync(file, 'w');
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    for (const piece of pieces) {
+      const buf = Buffer.from(piece, 'utf8');
+      writeSync(fd, buf);
+      hash.update(buf);
+      bytes += buf.length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes, sha256: hash.digest('hex') };
 }
 
 /** The JSON text in pieces of PIECE_ROWS rows (see csvPieces); joined, they are toJson's text. */

@@ -10,11 +10,12 @@
  * words nobody searches for (the monthly figures).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { createReadStream, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import type { SiteModel, UnitView, VillageView } from './model.ts';
+import { writePieces } from './opendata.ts';
 
 export const CHECKSUM_FILE = 'SHA256SUMS';
 
@@ -111,19 +112,18 @@ function htmlPages(site: string): string[] {
  * national scale Pagefind's indexer alone needs ~5 GB, the read model ~4 GB.
  */
 export function writeSearchDocs(model: SiteModel, file: string): number {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const fd = openSync(file, 'w');
   let count = 0;
-  try {
-    const write = (doc: SearchDoc) => {
-      writeSync(fd, `${JSON.stringify(doc)}\n`);
-      count++;
-    };
-    for (const v of model.villages.values()) write(villageSearchDoc(v));
-    for (const u of model.units.values()) write(unitSearchDoc(u));
-  } finally {
-    closeSync(fd);
-  }
+  writePieces(
+    file,
+    (function* () {
+      const line = (doc: SearchDoc) => {
+        count++;
+        return `${JSON.stringify(doc)}\n`;
+      };
+      for (const v of model.villages.values()) yield line(villageSearchDoc(v));
+      for (const u of model.units.values()) yield line(unitSearchDoc(u));
+    })(),
+  );
   return count;
 }
 
