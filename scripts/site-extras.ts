@@ -1,25 +1,25 @@
 /**
  * Run by scripts/build.ts after `astro build`, in two processes so that the read model and
- * Pagefind's indexer are never in memory together (at national scale ~4 GB and ~5 GB):
- *   site-extras.ts           every page's own downloads (data.csv / data.json) and the
- *                            village and unit search documents, from the read model;
- *   site-extras.ts --index   the search index over the pages and those documents, then
- *                            SHA256SUMS over the finished site.
+ * Pagefind's indexer are never in memory together:
+ *   site-extras.ts           every page's own downloads (data.csv / data.json) and the name
+ *                            index of villages and units (search), from the read model;
+ *   site-extras.ts --index   Pagefind's index of the content pages, then SHA256SUMS over
+ *                            the finished site.
  */
 import path from 'node:path';
 import { writeEntityDownloads } from '../src/lib/entity-downloads.ts';
-import { defaultIngestCacheDir, ingestDataDirCached } from '../src/lib/ingest-cache.ts';
+import { ingestDataDirCached } from '../src/lib/ingest-cache.ts';
 import { defaultDataDir } from '../src/lib/ingest-fs.ts';
 import { buildSiteModel } from '../src/lib/model.ts';
-import { indexSite, writeSearchDocs } from '../src/lib/site-index.ts';
+import { writeNameIndex } from '../src/lib/name-index-write.ts';
+import { indexSite } from '../src/lib/site-index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SITE = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
-const DOCS = path.join(defaultIngestCacheDir(), 'search-docs.jsonl');
 const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} 秒`;
 
 if (process.argv.includes('--index')) {
-  await indexSite(SITE, DOCS, (line) => console.log(`[索引] ${line}`));
+  await indexSite(SITE, (line) => console.log(`[索引] ${line}`));
 } else {
   let t = performance.now();
   const { result } = ingestDataDirCached(defaultDataDir());
@@ -30,6 +30,6 @@ if (process.argv.includes('--index')) {
   const files = writeEntityDownloads(model, SITE, result.dataset.synthetic);
   console.log(`[下载] 各村、单位、县、省的 data.csv / data.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
   t = performance.now();
-  const docs = writeSearchDocs(model, DOCS);
-  console.log(`[索引] 村和单位的搜索文档 ${docs.toLocaleString('zh-CN')} 个，用时 ${seconds(t)}`);
+  const index = writeNameIndex(model, SITE);
+  console.log(`[索引] 村、单位和县的名称索引：${index.records.toLocaleString('zh-CN')} 条，${index.files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
 }
