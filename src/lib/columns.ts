@@ -4,6 +4,7 @@
  * columns. Header text here is the canonical form; readers match headers after
  * normalising them (see `normalizeHeader`).
  */
+import { memo } from './values.ts';
 
 export type MetricKind = 'money' | 'count' | 'flag' | 'ratio';
 export type MeasureId = 'industry' | 'consumption' | 'employment' | 'training' | 'stationing';
@@ -104,13 +105,16 @@ export const GROUP_HEADERS = MEASURES.map((m) => m.group);
  * half-width), no whitespace or line breaks at all, Chinese brackets to ASCII.
  */
 export function normalizeHeader(cell: string): string {
-  return cell
-    .normalize('NFKC')
-    .replace(/[\s\u3000\u200b\ufeff]+/g, '')
-    .replace(/[【〔［]/g, '(')
-    .replace(/[】〕］]/g, ')')
-    .toLowerCase();
+  return memo(headerCache, cell, (c) =>
+    c
+      .normalize('NFKC')
+      .replace(/[\s\u3000\u200b\ufeff]+/g, '')
+      .replace(/[【〔［]/g, '(')
+      .replace(/[】〕］]/g, ')')
+      .toLowerCase(),
+  );
 }
+const headerCache = new Map<string, string>();
 
 /** A header with its bracketed unit stripped, e.g. `资金计划完成比例(%)` → `资金计划完成比例`. */
 export function headerStem(normalized: string): string {

@@ -49,11 +49,18 @@ const GROUP_NAMES = new Set(GROUP_HEADERS.map(normalizeHeader));
 const GROUP_LABELS = new Set([...GROUP_NAMES, ...['序号', '帮扶村', '结对帮扶单位'].map(normalizeHeader)]);
 const TOTAL_LABELS = new Set(['合计', '总计', '小计', '合计:', '总计:'].map(normalizeHeader));
 const PLACEHOLDER_VILLAGE = /^[A-Z]村$/;
+/** The notes under a county table (填表说明 and the like), given the row's normalised text. */
+const isLegend = (rowText: string) => /^(注|说明|备注|填表|填报说明)/.test(rowText) || rowText.includes('1:有') || rowText.includes('无计划填零');
+
+const NON_ASCII = /[^\x00-\x7f]/;
+// Every metric header has Chinese in it, so a cell of plain ASCII (a number, a code) is never
+// one: checked here once, so the shortcut below cannot go stale.
+if ([...METRIC_STEMS].some((stem) => !NON_ASCII.test(stem))) throw new Error('METRIC_STEMS: a header without Chinese');
 
 /** How many metric headers a row holds: the metric header row is the one with most. */
 function metricHeaderCount(row: string[]): number {
   let n = 0;
-  for (const cell of row) if (METRIC_STEMS.has(headerStem(normalizeHeader(cell)))) n++;
+  for (const cell of row) if (NON_ASCII.test(cell) && METRIC_STEMS.has(headerStem(normalizeHeader(cell)))) n++;
   return n;
 }
 
@@ -185,8 +192,7 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
       skip(summary, 'header');
       continue;
     }
-    const rowText = normalizeHeader(row.join(''));
-    if (metricsBlank && (/^(注|说明|备注|填表|填报说明)/.test(rowText) || rowText.includes('1:有') || rowText.includes('无计划填零'))) {
+    if (metricsBlank && isLegend(normalizeHeader(row.join('')))) {
       skip(summary, 'legend');
       continue;
     }
