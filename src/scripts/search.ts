@@ -1,29 +1,27 @@
 /**
- * The search page's script. Two indexes answer a query together:
- * - the name index (src/lib/name-index.ts) for villages, units and counties — by name,
- *   place or code;
- * - Pagefind (/pagefind/pagefind.js) for the text of stories and bulletins.
- * Results: records named exactly as the query (or with its code), other records whose name
- * matches, then Pagefind's pages, then records that match by place only. The name index answers first (a few small files, no WebAssembly);
- * Pagefind's results are put in their place when they arrive.
+ * The search page's script. Results come in two groups:
+ * - 村、单位和县, from the name index (src/lib/name-index.ts): records named exactly as the
+ *   query (or with its code), other name matches, then matches by place. A few small files.
+ * - 案例和通报, from Pagefind (/pagefind/pagefind.js), over the text of stories and bulletins.
+ *   Pagefind costs 80 KB of code and WebAssembly plus its index chunks, so it is loaded only
+ *   when this group is on screen (or the filters ask for stories or bulletins only).
  * Everything from an index is inserted as text; Pagefind's excerpt is split on its <mark>.
+ * Each group carries data-state (loading, waiting, done, failed) for tests and styles.
  */
-import { NAME_INDEX_DIR, queryTerms, readRecord, searchNames, type NameIndexMeta, type NameMatches } from '../lib/name-index.ts';
+import { NAME_INDEX_DIR, queryTerms, readRecord, searchNames } from '../lib/name-index.ts';
 
 interface Pagefind {
   options(o: object): Promise<void>;
   search(q: string, o: object): Promise<{ results: Array<{ data(): Promise<{ url: string; excerpt: string; meta?: { title?: string } }> }> } | null>;
 }
 
-/** A result ready to draw: from the name index (marks computed here) or from Pagefind (excerpt with <mark>). */
-interface Shown {
-  href: string;
-  title: string;
-  line: string;
-  /** Pagefind's excerpt is HTML with <mark>; ours is text to mark the query in */
-  pagefind: boolean;
-}
+/** A result ready to draw; `excerpt` is Pagefind's HTML with <mark>, `line` our text to mark the query in. */
+type Shown = { href: string; title: string } & ({ excerpt: string } | { line: string });
 type Pending = () => Promise<Shown>;
+
+const PAGE_SIZE = 10;
+const NAME_TYPES = ['村', '单位', '县'];
+const PAGE_TYPES = ['案例', '通报'];
 
 const form = document.querySelector<HTMLFormElement>('.search-form');
 if (form) setUp(form);
@@ -32,22 +30,16 @@ function setUp(form: HTMLFormElement) {
   const input = form.querySelector<HTMLInputElement>('input[name="q"]')!;
   const selects = [...form.querySelectorAll('select')];
   const status = document.getElementById('search-status')!;
-  const list = document.getElementById('search-results')!;
-  const more = document.getElementById('search-more')!;
-  const PAGE_SIZE = 10;
+  const group = (name: string) => {
+    const section = document.querySelector<HTMLElement>(`.search-group[data-group="${name}"]`)!;
+    return { section, list: section.querySelector('ol')!, more: section.querySelector<HTMLButtonElement>('.search-more')!, note: section.querySelector<HTMLElement>('.search-group-note'), results: [] as Pending[], shown: 0 };
+  };
+  const names = group('names');
+  const pages = group('pages');
+  type Group = typeof names;
   let seq = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let results: Pending[] = [];
-  let shown = 0;
-
-  // --- Pagefind, for the content pages ---
-  let pagefindLoading: Promise<Pagefind> | null = null;
-  const pagefind = () => {
-    // A variable, so the bundler leaves this import to the browser.
-    const url = '/pagefind/pagefind.js';
-    pagefindLoading ??= (import(/* @vite-ignore */ url) as Promise<Pagefind>).then((pf) => pf.options({ excerptLength: 40 }).then(() => pf));
-    return pagefindLoading;
-  };
+  let terms: string[] = [];
 
   // --- the name index: each file fetched once per page view ---
   const files = new Map<string, Promise<string>>();
@@ -62,35 +54,41 @@ function setUp(form: HTMLFormElement) {
     }
     return p;
   };
-  const recordOf = (m: NameIndexMeta, id: number): Pending => async () => {
-    const [href, title, line] = await readRecord(m, id, read);
-    return { href, title, line, pagefind: false };
+
+  // --- Pagefind, loaded on first need ---
+  let pagefindLoading: Promise<Pagefind> | null = null;
+  const pagefind = () => {
+    // A variable, so the bundler leaves this import to the browser.
+    const url = '/pagefind/pagefind.js';
+    pagefindLoading ??= (import(/* @vite-ignore */ url) as Promise<Pagefind>).then((pf) => pf.options({ excerptLength: 40 }).then(() => pf));
+    return pagefindLoading;
   };
 
   // --- drawing ---
-  function appendMarked(parent: Element, text: string, terms: string[]) {
+  function appendMarked(parent: Element, text: string) {
     // Mark every occurrence of a query term (longest first), as text nodes.
     const sorted = [...terms].sort((a, b) => b.length - a.length);
-    let rest = text;
-    while (rest) {
+    const upper = text.toUpperCase();
+    let from = 0;
+    while (from < text.length) {
       let at = -1;
-      let hit = '';
+      let length = 0;
       for (const t of sorted) {
-        const i = rest.toUpperCase().indexOf(t);
+        const i = upper.indexOf(t, from);
         if (i >= 0 && (at < 0 || i < at)) {
           at = i;
-          hit = rest.slice(i, i + t.length);
+          length = t.length;
         }
       }
-      if (at < 0) {
-        parent.append(rest);
+      if (at < 0 || upper.length !== text.length) {
+        parent.append(text.slice(from));
         break;
       }
-      if (at > 0) parent.append(rest.slice(0, at));
+      if (at > from) parent.append(text.slice(from, at));
       const mark = document.createElement('mark');
-      mark.textContent = hit;
+      mark.textContent = text.slice(at, at + length);
       parent.append(mark);
-      rest = rest.slice(at + hit.length);
+      from = at + length;
     }
   }
 
@@ -111,7 +109,13 @@ function setUp(form: HTMLFormElement) {
     }
   }
 
-  function draw(items: Shown[], terms: string[]) {
+  /** Draw the group's next page of results. */
+  async function showMore(g: Group, mine: number) {
+    const slice = g.results.slice(g.shown, g.shown + PAGE_SIZE);
+    g.shown += slice.length;
+    g.more.hidden = g.shown >= g.results.length;
+    const items = await Promise.all(slice.map((r) => r()));
+    if (mine !== seq) return;
     for (const d of items) {
       const li = document.createElement('li');
       li.className = 'search-result';
@@ -121,18 +125,21 @@ function setUp(form: HTMLFormElement) {
       link.textContent = d.title;
       const excerpt = document.createElement('p');
       excerpt.className = 'search-result-excerpt';
-      if (d.pagefind) appendExcerpt(excerpt, d.line);
-      else appendMarked(excerpt, d.line, terms);
+      if ('excerpt' in d) appendExcerpt(excerpt, d.excerpt);
+      else appendMarked(excerpt, d.line);
       li.append(link, excerpt);
-      list.append(li);
+      g.list.append(li);
     }
   }
 
-  /** Show results [from, upTo) of the current list. */
-  async function drawRange(mine: number, from: number, upTo: number, terms: string[]) {
-    const items = await Promise.all(results.slice(from, upTo).map((r) => r()));
-    if (mine !== seq) return;
-    draw(items, terms);
+  function reset(g: Group, state: string) {
+    g.results = [];
+    g.shown = 0;
+    g.list.replaceChildren();
+    g.more.hidden = true;
+    g.section.hidden = true;
+    g.section.dataset.state = state;
+    if (g.note) g.note.textContent = '';
   }
 
   function chosenFilters(): Record<string, string> {
@@ -150,69 +157,88 @@ function setUp(form: HTMLFormElement) {
     history.replaceState(null, '', query ? `?${query}` : location.pathname);
   }
 
+  let q = '';
+  function say() {
+    const part = (g: Group, label: string, unit: string) =>
+      g.section.dataset.state === 'done' ? `${label} ${g.results.length} ${unit}` : g.section.dataset.state === 'loading' ? `${label}正在搜索` : g.section.dataset.state === 'failed' ? `${label}暂时无法搜索` : '';
+    const parts = [part(names, '村、单位和县', '个'), part(pages, '案例和通报', '篇')].filter(Boolean);
+    const done = [names, pages].every((g) => g.section.dataset.state !== 'loading');
+    const none = names.results.length === 0 && pages.results.length === 0 && pages.section.dataset.state !== 'waiting';
+    status.textContent = !q ? '' : done && none ? `没有找到与“${q}”相关的内容` : parts.join('；');
+  }
+
+  // Pagefind's group starts when it scrolls into view (or at once, when it is on screen).
+  let startPages: (() => void) | null = null;
+  const watcher = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && startPages) {
+      const start = startPages;
+      startPages = null;
+      start();
+    }
+  }, { rootMargin: '200px' });
+  watcher.observe(pages.section);
+
   async function run() {
-    const q = input.value.trim();
+    q = input.value.trim();
     const mine = ++seq;
     remember(q);
-    list.replaceChildren();
-    more.hidden = true;
-    results = [];
-    shown = 0;
-    if (!q) {
-      status.textContent = '';
-      return;
-    }
-    status.textContent = '正在搜索……';
+    startPages = null;
+    terms = queryTerms(q);
     const filters = chosenFilters();
-    const terms = queryTerms(q);
-    let names: NameMatches | null = null;
-    let pages: Pending[] | null = null;
-    let failed = 0;
-    // Redraw with what has arrived, keeping as many results on screen as before. Nothing is
-    // drawn before the name index answers, so its best matches never move down.
-    const update = async () => {
-      if (mine !== seq || names === null) return;
-      const records = (ids: number[]) => ids.map((id) => recordOf(names!.meta, id));
-      results = [...records(names.exact), ...records(names.byName), ...(pages ?? []), ...records(names.byPlace)];
-      const upTo = Math.min(results.length, Math.max(shown, PAGE_SIZE));
-      const items = await Promise.all(results.slice(0, upTo).map((r) => r()));
-      if (mine !== seq) return;
-      list.replaceChildren();
-      draw(items, terms);
-      shown = upTo;
-      more.hidden = shown >= results.length;
-      const done = names !== null && pages !== null;
-      if (failed === 2) status.textContent = '搜索暂时不可用，请稍后再试，或从上方导航浏览。';
-      else if (results.length) status.textContent = `找到 ${results.length} 条结果${done ? '' : '，仍在搜索……'}`;
-      else if (done || failed) status.textContent = `没有找到与“${q}”相关的内容`;
+    const type = filters['类型'] ?? '';
+    const wantNames = q !== '' && !filters['举措'] && (!type || NAME_TYPES.includes(type));
+    const wantPages = q !== '' && (!type || PAGE_TYPES.includes(type));
+    reset(names, wantNames ? 'loading' : 'off');
+    reset(pages, wantPages ? 'waiting' : 'off');
+    say();
+    if (!q) return;
+
+    if (wantNames) {
+      try {
+        const found = await searchNames(q, filters, read);
+        if (mine !== seq) return;
+        names.results = [...found.exact, ...found.byName, ...found.byPlace].map((id) => async () => {
+          const [href, title, line] = await readRecord(found.meta, id, read);
+          return { href, title, line };
+        });
+        names.section.dataset.state = 'done';
+        names.section.hidden = names.results.length === 0;
+        await showMore(names, mine);
+      } catch {
+        if (mine !== seq) return;
+        names.section.dataset.state = 'failed';
+      }
+      say();
+    }
+    if (!wantPages || mine !== seq) return;
+    // Shown (with its heading) before it is searched, so it can scroll into view.
+    pages.section.hidden = false;
+    pages.note!.textContent = '滚动到这里时搜索案例和通报。';
+    startPages = async () => {
+      pages.section.dataset.state = 'loading';
+      pages.note!.textContent = '正在搜索案例和通报……';
+      say();
+      try {
+        const pf = await pagefind();
+        const found = await pf.search(q, { filters });
+        if (mine !== seq) return;
+        pages.results = (found?.results ?? []).map((r) => async () => {
+          const d = await r.data();
+          return { href: d.url, title: d.meta?.title || d.url, excerpt: d.excerpt || '' };
+        });
+        pages.section.dataset.state = 'done';
+        pages.note!.textContent = pages.results.length ? '' : '案例和通报中没有找到。';
+        await showMore(pages, mine);
+      } catch {
+        if (mine !== seq) return;
+        pages.section.dataset.state = 'failed';
+        pages.note!.textContent = '案例和通报暂时无法搜索，请稍后再试，或从上方导航浏览。';
+      }
+      say();
     };
-    const fromNames = searchNames(q, filters, read).then(
-      (r) => {
-        names = r;
-      },
-      () => {
-        names = { exact: [], byName: [], byPlace: [], meta: null as unknown as NameIndexMeta };
-        failed++;
-      },
-    );
-    const fromPagefind = pagefind()
-      .then((pf) => pf.search(q, { filters }))
-      .then(
-        (found) => {
-          pages = (found?.results ?? []).map((r) => async () => {
-            const d = await r.data();
-            return { href: d.url, title: d.meta?.title || d.url, line: d.excerpt || '', pagefind: true };
-          });
-        },
-        () => {
-          pages = [];
-          failed++;
-        },
-      );
-    let chain = Promise.resolve();
-    for (const p of [fromNames, fromPagefind]) p.then(() => (chain = chain.then(update)));
-    await Promise.allSettled([fromNames, fromPagefind]);
-    await chain;
+    // Re-observe: fires at once when the group is already on screen.
+    watcher.unobserve(pages.section);
+    watcher.observe(pages.section);
   }
 
   form.addEventListener('submit', (e) => {
@@ -224,19 +250,13 @@ function setUp(form: HTMLFormElement) {
     timer = setTimeout(run, 150);
   });
   for (const s of selects) s.addEventListener('change', () => void run());
-  more.addEventListener('click', () => {
-    const from = shown;
-    shown = Math.min(results.length, shown + PAGE_SIZE);
-    more.hidden = shown >= results.length;
-    void drawRange(seq, from, shown, queryTerms(input.value));
-  });
+  names.more.addEventListener('click', () => void showMore(names, seq));
+  pages.more.addEventListener('click', () => void showMore(pages, seq));
 
   // ?q= from the header's search box, or a shared address.
   const params = new URLSearchParams(location.search);
   input.value = params.get('q') || '';
   for (const s of selects) s.value = params.get(s.name) || '';
   if (input.value) void run();
-  // Start loading while the reader types.
-  void read('meta.json').catch(() => undefined);
-  void pagefind().catch(() => undefined);
+  else void read('meta.json').catch(() => undefined);
 }

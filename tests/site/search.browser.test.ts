@@ -20,6 +20,9 @@ describe('site search (name index and Pagefind, Chinese)', () => {
     await server?.close();
   });
 
+  /** No group of results is still loading (the stories group may wait until it is scrolled to). */
+  const settled = (page: Page) => page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.search-group')].every((g) => g.dataset.state !== 'loading'), undefined, { timeout: 15_000 });
+
   async function firstResult(query: string): Promise<{ page: Page; href: string | null }> {
     const page = await context.newPage();
     const errors: string[] = [];
@@ -80,7 +83,7 @@ describe('site search (name index and Pagefind, Chinese)', () => {
     const hrefs = async (query: string, filters = '') => {
       await page.goto(`${server.origin}/search/?q=${encodeURIComponent(query)}${filters}`);
       await page.locator('.search-result-link').first().waitFor({ timeout: 15_000 });
-      await page.waitForFunction(() => !document.getElementById('search-status')!.textContent!.includes('仍在搜索'));
+      await settled(page);
       return page.locator('.search-result-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
     };
     const county = (await hrefs('533323')).at(0)!;
@@ -107,6 +110,25 @@ describe('site search (name index and Pagefind, Chinese)', () => {
       return Object.keys((await pagefind.filters())['类型'] || {}).sort();
     })()`);
     expect(types).toEqual(['案例', '通报'].sort());
+    await page.close();
+  });
+
+  it('Pagefind is loaded only when stories and bulletins are asked for', async () => {
+    const page = await context.newPage();
+    const fetched: string[] = [];
+    page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+    await page.goto(`${server.origin}/search/?q=${encodeURIComponent('青松村')}&${encodeURIComponent('类型')}=${encodeURIComponent('村')}`);
+    await page.locator('.search-result-link[href="/villages/533323101001/"]').waitFor({ timeout: 15_000 });
+    await settled(page);
+    await page.waitForLoadState('networkidle');
+    expect(fetched.filter((u) => u.startsWith('/pagefind/'))).toEqual([]);
+    expect(await page.locator('.search-group[data-group="pages"]').isHidden()).toBe(true);
+    // Any type: the stories group is on screen, so it is searched, and says how many it found.
+    await page.selectOption('select[name="类型"]', '');
+    await page.locator('.search-group[data-group="pages"] .search-result-link').first().waitFor({ timeout: 15_000 });
+    expect(fetched.some((u) => u === '/pagefind/pagefind.js')).toBe(true);
+    await settled(page);
+    await expect(page.locator('#search-status').textContent()).resolves.toMatch(/村、单位和县 \d+ 个；案例和通报 \d+ 篇/);
     await page.close();
   });
 
