@@ -32,8 +32,8 @@ const mb = (bytes: number) => (Number.isNaN(bytes) ? '未测' : `${(bytes / 1024
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const s = (ms: number) => (Number.isNaN(ms) ? '未测' : `${(ms / 1000).toFixed(1)} s`);
 
-/** Resident memory of a process and all its descendants, from /proc. */
-function treeRss(pid: number): number {
+/** Resident memory of a process and all its descendants, from /proc; also by the process's direct children (each a build step). */
+function treeRss(pid: number): { total: number; byChild: Map<string, number> } {
   const children = new Map<number, number[]>();
   const rss = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
@@ -52,27 +52,67 @@ function treeRss(pid: number): number {
       // the process ended while we looked
     }
   }
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    total += rss.get(p) ?? 0;
-    stack.push(...(children.get(p) ?? []));
+  const subtree = (root: number) => {
+    let total = 0;
+    const stack = [root];
+    while (stack.length) {
+      const p = stack.pop()!;
+      total += rss.get(p) ?? 0;
+      stack.push(...(children.get(p) ?? []));
+    }
+    return total;
+  };
+  const byChild = new Map<string, number>();
+  for (const child of children.get(pid) ?? []) {
+    try {
+      const argv = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      // (an exiting process has no command line left)
+      if (argv.length) byChild.set(stepName(argv), subtree(child));
+    } catch {
+      // ended
+    }
   }
-  return total;
+  return { total: subtree(pid), byChild };
 }
 
-async function timed(cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; peak: number; code: number | null; output: string }> {
+/** A build step by its command line: the script it runs and its flags. */
+function stepName(argv: string[]): string {
+  const script = argv.findIndex((a) => /\.(ts|mjs|js)$/.test(a));
+  if (script < 0) return path.basename(argv[0] ?? '?');
+  return [path.basename(argv[script]!), ...argv.slice(script + 1).filter((a) => a.startsWith('--') || a === 'build')].join(' ');
+}
+
+interface Timed {
+  ms: number;
+  /** peak resident memory of the whole process tree */
+  peak: number;
+  /** peak of each direct child's process tree (a build's steps), by step */
+  stepPeaks: Map<string, number>;
+  code: number | null;
+  output: string;
+}
+
+async function timed(cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
   const started = performance.now();
   const child = spawn(cmd, cmdArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   let peak = 0;
-  const timer = setInterval(() => (peak = Math.max(peak, treeRss(child.pid!))), 100);
+  const stepPeaks = new Map<string, number>();
+  const timer = setInterval(() => {
+    const { total, byChild } = treeRss(child.pid!);
+    peak = Math.max(peak, total);
+    for (const [step, bytes] of byChild) stepPeaks.set(step, Math.max(stepPeaks.get(step) ?? 0, bytes));
+  }, 100);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(timer);
-  return { ms: performance.now() - started, peak, code, output };
+  return { ms: performance.now() - started, peak, stepPeaks, code, output };
+}
+
+/** Where a build's time went: its `[步骤] … 用时 N 秒` lines (scripts/build.ts), in order. */
+function buildSteps(log: string): Array<{ step: string; seconds: number }> {
+  return [...log.matchAll(/^\[(.+?)\] (.*?)用时 ([\d.]+) 秒/gm)].map((m) => ({ step: `[${m[1]}] ${m[2]!.replace(/[，：,:\s]+$/, '')}`, seconds: Number(m[3]) }));
 }
 
 function walk(dir: string): string[] {
@@ -110,7 +150,10 @@ interface Row {
   distBytes: number;
   weights: Array<{ what: string; url: string; total: number; js: number }>;
   monthly: { month: string; ms: number; peak: number; rendered: number; reused: number; identical: boolean } | null;
-  search: SearchWeight | null;
+  /** where the time and memory of the full build and of the monthly rebuild went */
+  steps: Array<{ build: string; steps: Array<{ step: string; seconds: number }>; peaks: Map<string, number> }>;
+  /** the search, run three times in fresh browser contexts; bytes from the first, time the median */
+  search: (SearchWeight & { runsMs: number[] }) | null;
 }
 
 /** `[页面] … 渲染 N 个，… 沿用上次 M 个` in scripts/build.ts's output. */
@@ -141,7 +184,7 @@ for (const scale of scales) {
   const check = ingestDataDirCached(dataDir, path.join(WORK, scale, 'check-cache', 'gpdzc-ingest')).result;
 
   if (ingestOnly) {
-    rows.push({ scale, villages: check.villages.length, pairings: check.pairings.length, progressRows: check.progress.length, ingestMs: ingest.ms, ingestPeak: ingest.peak, buildMs: NaN, buildPeak: NaN, pages: NaN, distBytes: NaN, weights: [], monthly: null, search: null });
+    rows.push({ scale, villages: check.villages.length, pairings: check.pairings.length, progressRows: check.progress.length, ingestMs: ingest.ms, ingestPeak: ingest.peak, buildMs: NaN, buildPeak: NaN, pages: NaN, distBytes: NaN, weights: [], monthly: null, steps: [], search: null });
     continue;
   }
   // The shipped stories name villages of the real-scale sample; other scales build without them.
@@ -185,6 +228,7 @@ for (const scale of scales) {
     distBytes: files.reduce((t, f) => t + statSync(f).size, 0),
     weights,
     monthly: null,
+    steps: [{ build: '完整构建', steps: buildSteps(build.output), peaks: build.stepPeaks }],
     search: null,
   };
 
@@ -215,14 +259,17 @@ for (const scale of scales) {
   const monthly = await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
   const sums = (dir: string) => readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8');
   row.monthly = { month: month8, ms: monthly.ms, peak: monthly.peak, ...pageCounts(monthly.output), identical: sums(path.join(before, 'dist')) === sums(outDir) };
+  row.steps.push({ build: `月度更新（加入 ${month8}）`, steps: buildSteps(monthly.output), peaks: monthly.stepPeaks });
   rmSync(before, { recursive: true, force: true });
 
   const query = check.villages[Math.floor(check.villages.length / 2)]!.name;
   console.log(`[${scale}] 搜索：在 Chromium 中查询「${query}」……`);
-  row.search = (await measureSearch([outDir], [query]))[0] ?? null;
-  for (const x of row.search!.largest) console.log(`  ${kb(x.bytes).padStart(9)}  ${x.url}`);
+  const runs = await measureSearch([outDir], [query, query, query]);
+  const runsMs = runs.map((r) => r.firstResultMs);
+  row.search = { ...runs[0]!, firstResultMs: [...runsMs].sort((a, b) => a - b)[1]!, runsMs };
+  for (const x of row.search.largest) console.log(`  ${kb(x.bytes).padStart(9)}  ${x.url}`);
   rows.push(row);
-  console.log(JSON.stringify(row, null, 2));
+  console.log(JSON.stringify({ ...row, steps: row.steps.map((b) => ({ ...b, peaks: Object.fromEntries(b.peaks) })) }, null, 2));
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -243,9 +290,17 @@ const table = [
   '| --- | ---: | ---: | ---: | ---: | --- |',
   ...rows.flatMap((r) => (r.monthly ? [`| ${r.scale} | 加入 ${r.monthly.month}：${s(r.monthly.ms)} | ${mb(r.monthly.peak)} | ${r.monthly.rendered.toLocaleString('zh-CN')} | ${r.monthly.reused.toLocaleString('zh-CN')} | ${r.monthly.identical ? '是（SHA256SUMS 相同）' : '**否**'} |`] : [])),
   '',
-  '| 规模 | 搜索（Chromium，无缓存） | 传输字节（含页面本身，文本按 gzip 计） | 请求数 | 打开页面到第一条结果 | 第一条结果 |',
+  '| 规模 | 搜索（Chromium，无缓存） | 传输字节（含页面本身，文本按 gzip 计） | 请求数 | 打开页面到第一条结果（三次的中位数；三次） | 第一条结果 |',
   '| --- | --- | ---: | ---: | ---: | --- |',
-  ...rows.flatMap((r) => (r.search ? [`| ${r.scale} | 「${r.search.query}」 | ${kb(r.search.bytes)} | ${r.search.requests} | ${r.search.firstResultMs.toFixed(0)} ms | \`${r.search.href}\` |`] : [])),
+  ...rows.flatMap((r) => (r.search ? [`| ${r.scale} | 「${r.search.query}」 | ${kb(r.search.bytes)} | ${r.search.requests} | ${r.search.firstResultMs.toFixed(0)} ms（${r.search.runsMs.map((x) => x.toFixed(0)).join(' / ')}） | \`${r.search.href}\` |`] : [])),
+  '',
+  '| 规模 | 构建 | 步骤（scripts/build.ts 的输出） | 用时 |',
+  '| --- | --- | --- | ---: |',
+  ...rows.flatMap((r) => r.steps.flatMap((b) => b.steps.map((x) => `| ${r.scale} | ${b.build} | ${x.step} | ${x.seconds.toFixed(1)} s |`))),
+  '',
+  '| 规模 | 构建 | 进程（构建的一步） | 峰值内存（该进程及其子进程） |',
+  '| --- | --- | --- | ---: |',
+  ...rows.flatMap((r) => r.steps.flatMap((b) => [...b.peaks].map(([step, bytes]) => `| ${r.scale} | ${b.build} | \`${step}\` | ${mb(bytes)} |`))),
   '',
 ].join('\n');
 console.log(`\n${table}`);
