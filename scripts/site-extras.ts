@@ -27,7 +27,7 @@ if (process.argv.includes('--index')) {
   const model = buildSiteModel(result);
   console.log(`[模型] 读取校验结果并汇总，用时 ${seconds(t)}`);
   t = performance.now();
-  const files = writeEntityDownloads(model, SITE, result.dataset.synthetic);
+  const files = await writeEntityDownloads(model, SITE, result.dataset.synthetic);
   console.log(`[下载] 各村、单位、县、省的 data.csv / data.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
   t = performance.now();
   const index = writeNameIndex(model, SITE);

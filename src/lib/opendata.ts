@@ -676,14 +676,32 @@ const PIECE_ROWS = 5000;
  * be one string (V8 caps strings at ~512 MB). Joined, the pieces are toCsv's text.
  */
 export function* csvPieces(table: Table, options: { bom: boolean }): Generator<string> {
-  const kinds = table.def.fields.map((f) => f.kind);
-  const fields = table.def.fields.map((f) => f.title);
-  const unparse = (rows: Raw[][], header: boolean) =>
-    Papa.unparse({ fields, data: rows.map((r) => r.map((v, i) => csvCell(kinds[i]!, v))) }, { newline: '\r\n', escapeFormulae: FORMULA_START, quotes: false, header })
+  yield `${options.bom ? '\ufeff' : ''}${unparse(table.def, table.rows.slice(0, PIECE_ROWS), true)}\r\n`;
+  for (let i = PIECE_ROWS; i < table.rows.length; i += PIECE_ROWS) yield `${unparse(table.def, table.rows.slice(i, i + PIECE_ROWS), false)}\r\n`;
+}
+
+function unparse(def: TableDef, rows: Raw[][], header: boolean): string {
+  const kinds = def.fields.map((f) => f.kind);
+  return (
+    Papa.unparse({ fields: def.fields.map((f) => f.title), data: rows.map((r) => r.map((v, i) => csvCell(kinds[i]!, v))) }, { newline: '\r\n', escapeFormulae: FORMULA_START, quotes: false, header })
       // papaparse ends a header-only table with a line break (a quoted last cell never ends with one)
-      .replace(/\r\n$/, '');
-  yield `${options.bom ? '\ufeff' : ''}${unparse(table.rows.slice(0, PIECE_ROWS), true)}\r\n`;
-  for (let i = PIECE_ROWS; i < table.rows.length; i += PIECE_ROWS) yield `${unparse(table.rows.slice(i, i + PIECE_ROWS), false)}\r\n`;
+      .replace(/\r\n$/, '')
+  );
+}
+
+/**
+ * One row's CSV line and JSON object, without separators: a progress row appears in the
+ * files of its village, its unit, its county and its province, and is written once for all
+ * of them (see entity-downloads.ts). Joined with csvText / jsonText they give toCsv's and
+ * toJson's text.
+ */
+export function rowLines(def: TableDef, row: Raw[]): { csv: string; json: string } {
+  return { csv: unparse(def, [row], false), json: jsonRow(def, row) };
+}
+
+/** toCsv's text from rowLines' CSV lines. */
+export function csvText(def: TableDef, lines: readonly string[], options: { bom: boolean }): string {
+  return `${options.bom ? '\ufeff' : ''}${unparse(def, [], true)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`;
 }
 
 export interface JsonMeta {
@@ -723,21 +741,34 @@ export function writePieces(file: string, pieces: Iterable<string>): { bytes: nu
 
 /** The JSON text in pieces of PIECE_ROWS rows (see csvPieces); joined, they are toJson's text. */
 export function* jsonPieces(table: Table, meta: JsonMeta): Generator<string> {
-  const fields = table.def.fields;
+  yield jsonOpen(table.def, meta);
+  const row = (r: Raw[]) => jsonRow(table.def, r);
+  for (let i = 0; i < table.rows.length; i += PIECE_ROWS) yield `\n${table.rows.slice(i, i + PIECE_ROWS).map(row).join(',\n')}${i + PIECE_ROWS < table.rows.length ? ',' : ''}`;
+  yield `${table.rows.length ? '\n' : ''}]}\n`;
+}
+
+/** toJson's text from rowLines' JSON lines. */
+export function jsonText(def: TableDef, lines: readonly string[], meta: JsonMeta): string {
+  return `${jsonOpen(def, meta)}${lines.length ? `\n${lines.join(',\n')}\n` : ''}]}\n`;
+}
+
+/** Everything before the first row: the table's metadata, then `"rows":[`. */
+function jsonOpen(def: TableDef, meta: JsonMeta): string {
   const head = JSON.stringify({
-    table: table.def.id,
-    title: meta.title ?? table.def.title,
+    table: def.id,
+    title: meta.title ?? def.title,
     licence: licenceStatement(meta.synthetic),
     licence_url: LICENCE.path,
     synthetic: meta.synthetic,
     generated_from: meta.generatedFrom,
-    dictionary: `/data/dictionary/#${table.def.id}`,
-    fields: fields.map((f) => f.id),
+    dictionary: `/data/dictionary/#${def.id}`,
+    fields: def.fields.map((f) => f.id),
   });
-  const row = (r: Raw[]) => JSON.stringify(Object.fromEntries(fields.map((f, i) => [f.id, jsonCell(f.kind, r[i] ?? null)])));
-  yield `${head.slice(0, -1)},"rows":[`;
-  for (let i = 0; i < table.rows.length; i += PIECE_ROWS) yield `\n${table.rows.slice(i, i + PIECE_ROWS).map(row).join(',\n')}${i + PIECE_ROWS < table.rows.length ? ',' : ''}`;
-  yield `${table.rows.length ? '\n' : ''}]}\n`;
+  return `${head.slice(0, -1)},"rows":[`;
+}
+
+function jsonRow(def: TableDef, r: Raw[]): string {
+  return JSON.stringify(Object.fromEntries(def.fields.map((f, i) => [f.id, jsonCell(f.kind, r[i] ?? null)])));
 }
 
 /** Where the rows come from, for `generated_from`. */

@@ -20,6 +20,10 @@ import {
   progressTable,
   ratioText,
   csvPieces,
+  csvText,
+  generatedFrom,
+  jsonText,
+  rowLines,
   jsonPieces,
   tableDef,
   tableDefs,
@@ -33,6 +37,7 @@ import {
   type TableId,
 } from '../../src/lib/opendata.ts';
 import type { MetricValues } from '../../src/lib/schemas.ts';
+import { ENTITY_KINDS, entityFiles, entityRows, type RowLineCache } from '../../src/lib/entity-downloads.ts';
 import { isValidUscc } from '../../src/lib/uscc.ts';
 import { SMALL, ingestExports, utf8 } from './helpers.ts';
 
@@ -450,5 +455,31 @@ describe('large tables are written in pieces', () => {
     expect(doc.rows.map((r) => `${r.month}|${r.villageCode}|${r.unitCode}`)).toEqual(many.map((s) => `${s.record.month}|${s.record.villageCode}|${s.record.unitCode}`));
     expect(text.endsWith(']}\n')).toBe(true);
     expect(JSON.parse([...jsonPieces(progressTable([]), meta)].join('')).rows).toEqual([]);
+  });
+});
+
+describe('page downloads are written from row lines shared by village, county and province', () => {
+  it('row lines joined give the table’s own CSV and JSON, hostile cells included', () => {
+    const p = model.pairings.find((x) => x.latest)!;
+    const hostile = ['=HYPERLINK("x")', '含"引号"，逗号', '两行\r\n文字', '@SUM(A1)', ''].map((name) => ({ village: p.village, unit: { ...p.unit, name }, record: p.latest! }));
+    for (const sources of [hostile, hostile.slice(0, 1), []]) {
+      const table = progressTable(sources);
+      const lines = table.rows.map((r) => rowLines(table.def, r));
+      expect(csvText(table.def, lines.map((l) => l.csv), { bom: true })).toBe(toCsv(table, { bom: true }));
+      expect(jsonText(table.def, lines.map((l) => l.json), meta)).toBe(toJson(table, meta));
+    }
+  });
+
+  it('every village, unit, county and province file equals its table written whole, with or without a shared cache', () => {
+    const cache: RowLineCache = new Map();
+    for (const kind of ENTITY_KINDS) {
+      for (const code of model[kind].keys()) {
+        const rows = entityRows(model, kind, code)!;
+        const table = progressTable(progressSources(rows.pairings));
+        const whole = { csv: toCsv(table, { bom: true }), json: toJson(table, { synthetic: true, generatedFrom: generatedFrom('progress', null), title: `${rows.title} · ${table.def.title}（全部月份）` }) };
+        expect(entityFiles(rows, true, cache), `${kind}/${code}`).toEqual(whole);
+        expect(entityFiles(rows, true)).toEqual(whole);
+      }
+    }
   });
 });
