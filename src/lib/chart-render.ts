@@ -16,7 +16,9 @@
  * - deterministic: ECharts numbers its instances (zr0, zr1 …); ids are rewritten to a prefix
  *   derived from the spec's digest, so equal specs give equal SVG and different charts on one
  *   page never share an id.
- * Identical specs are rendered once (digest-keyed cache of the most recent charts).
+ * Identical bar charts are rendered once (a cache of the most recent, keyed by the spec's JSON).
+ * Trend charts are not cached: they take microseconds to write, and a national build's
+ * ~350,000 are nearly all distinct.
  */
 import { createHash } from 'node:crypto';
 import * as echarts from 'echarts/core';
@@ -31,22 +33,45 @@ export { escapeXml };
 
 echarts.use([BarChart, GridComponent, LegendComponent, MarkPointComponent, LabelLayout, SVGRenderer]);
 
-/**
- * Recently rendered SVGs by digest. Bounded: a national build renders ~350,000 distinct trend
- * charts (~5 KB of heap each), and identical specs come close together (the same page or
- * dataset), so keeping them all would hold gigabytes for nothing.
- */
-const cache = new Map<string, string>();
-/** Least recently used charts are dropped beyond this many. */
-export const CHART_CACHE_LIMIT = 2000;
-let renders = 0;
+/** A map that keeps only its `limit` most recently used entries. */
+export class RecentCache<V> {
+  readonly #entries = new Map<string, V>();
+  readonly limit: number;
 
-/** sha1 of the spec's JSON: the cache key and the source of the SVG's id prefix. */
-export function chartDigest(spec: ChartSpec): string {
-  return createHash('sha1').update(JSON.stringify(spec)).digest('hex');
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  get(key: string): V | undefined {
+    const value = this.#entries.get(key);
+    if (value !== undefined) {
+      // Most recently used goes last (Map keeps insertion order), so eviction drops the least recent.
+      this.#entries.delete(key);
+      this.#entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    if (this.#entries.size >= this.limit) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(key, value);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
 }
 
-/** How many charts were actually rendered in this process (cache misses, trend and bar alike). */
+/**
+ * Recently rendered bar charts (ECharts, a few ms each) by the spec's JSON. Trend charts are
+ * left out: caching them cost more than writing them again (the JSON of every spec), and each
+ * SVG kept for a while outlived V8's young generation, so that holding the most recent 2,000
+ * made up about a quarter of what village pages left for full GCs of the national read model.
+ */
+const cache = new RecentCache<string>(2000);
+let renders = 0;
+
+/** How many charts were actually rendered in this process (every trend chart, bar charts not found in the cache). */
 export function chartRenderCount(): number {
   return renders;
 }
@@ -56,23 +81,19 @@ export function clearChartCache(): void {
   cache.clear();
 }
 
-/** The spec's chart as an inline SVG string (cached by digest). */
+/** The spec's chart as an inline SVG string (bar charts cached by the spec's JSON). */
 export function renderChartSvg(spec: ChartSpec): string {
-  const digest = chartDigest(spec);
-  const hit = cache.get(digest);
-  if (hit !== undefined) {
-    // Most recently used goes last (Map keeps insertion order), so eviction drops the least recent.
-    cache.delete(digest);
-    cache.set(digest, hit);
-    return hit;
+  if (spec.trend) {
+    renders++;
+    return wrap(renderTrendSvgBody(spec.trend, spec.width, spec.height), spec);
   }
+  const key = JSON.stringify(spec);
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
   renders++;
-  const body = spec.trend
-    ? renderTrendSvgBody(spec.trend, spec.width, spec.height)
-    : cleanEcharts(renderEcharts(spec.option, spec.width, spec.height), `c${digest.slice(0, 8)}`);
-  const svg = wrap(body, spec);
-  if (cache.size >= CHART_CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(digest, svg);
+  const digest = createHash('sha1').update(key).digest('hex');
+  const svg = wrap(cleanEcharts(renderEcharts(spec.option, spec.width, spec.height), `c${digest.slice(0, 8)}`), spec);
+  cache.set(key, svg);
   return svg;
 }
 

@@ -11,6 +11,9 @@ import type { MetricValues, Pairing, ProgressRecord } from './schemas.ts';
 
 export const NOT_REPORTED = '未填报';
 
+/** The 附件3 columns by id (a county's table looks one up for each of its thousands of cells). */
+const COLUMNS = new Map(METRIC_COLUMNS.map((m) => [m.id, m]));
+
 export interface MeasureRow {
   measure: MeasureId;
   /** the plan metric's id, for tests and downloads */
@@ -70,7 +73,7 @@ export function recordMeasureRows(v: MetricValues): MeasureRow[] {
 
 /** One cell of the 附件3 table: money in 万元 (no unit), counts, flags 1/0, ratios recomputed. */
 export function table3Cell(id: string, values: MetricValues, ratios?: Partial<Record<string, Ratio>>): string {
-  const col = METRIC_COLUMNS.find((m) => m.id === id)!;
+  const col = COLUMNS.get(id)!;
   if (col.kind === 'ratio') {
     const r = ratios?.[id] ?? ratio(values[col.ratioOf!.plan] as number | null, values[col.ratioOf!.done] as number | null);
     return formatRatio(r);
@@ -123,7 +126,7 @@ export function county3Table(
       };
     });
   const total = ids.map((id) => {
-    const col = METRIC_COLUMNS.find((m) => m.id === id)!;
+    const col = COLUMNS.get(id)!;
     if (col.kind === 'ratio') return formatRatio(monthTotals.ratios[id as keyof Totals['ratios']]);
     const t = monthTotals.metrics[id as ReportedMetricId];
     if (t.reported === 0) return NOT_REPORTED;
@@ -166,6 +169,6 @@ export function planLines(p: Pairing, options: { publishNames: boolean }): Array
 export function metricValueText(id: ReportedMetricId, v: number | boolean | null): string {
   if (v === null) return NOT_REPORTED;
   if (typeof v === 'boolean') return v ? '是' : '否';
-  const kind = METRIC_COLUMNS.find((m) => m.id === id)?.kind;
+  const kind = COLUMNS.get(id)?.kind;
   return kind === 'money' ? `${formatWan(v)} 万元` : formatCount(v);
 }

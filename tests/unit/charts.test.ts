@@ -6,7 +6,7 @@
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { barChart, chartMonthLabel, chartMonthRange, trendChart, type ChartSpec, type TrendData } from '../../src/lib/charts.ts';
-import { CHART_CACHE_LIMIT, chartRenderCount, clearChartCache, escapeXml, renderChartSvg } from '../../src/lib/chart-render.ts';
+import { RecentCache, chartRenderCount, clearChartCache, escapeXml, renderChartSvg } from '../../src/lib/chart-render.ts';
 import { layoutTrend, niceTicks } from '../../src/lib/trend-svg.ts';
 
 const MONTHS = ['2020-05', '2020-06', '2020-07', '2020-08', '2020-09', '2020-10', '2020-11', '2020-12'];
@@ -247,29 +247,29 @@ describe('renderChartSvg', () => {
     for (const id of ids(other)) expect(ids(svg).has(id)).toBe(false);
   });
 
-  it('renders identical specs once (digest cache)', () => {
+  it('renders identical bar charts once (cache by the spec), trend charts every time', () => {
     clearChartCache();
     const before = chartRenderCount();
-    const a = renderChartSvg(twoSeries());
-    const b = renderChartSvg(twoSeries());
+    const bars = () => barChart({ title: '各省村数（缓存）', categories: ['广西', '四川'], series: [{ name: '村数', values: [120, 80] }], unit: '个' });
+    const a = renderChartSvg(bars());
+    const b = renderChartSvg(bars());
     expect(b).toBe(a);
     expect(chartRenderCount()).toBe(before + 1);
-    renderChartSvg(trendChart({ title: '资金到位趋势（不同）', months: MONTHS, series: [{ name: 'a', values: [1, 2, 3, 4, 5, 6, 7, 8] }], unit: '万元' }));
+    renderChartSvg(barChart({ title: '各省村数（不同）', categories: ['广西', '四川'], series: [{ name: '村数', values: [1, 2] }], unit: '个' }));
     expect(chartRenderCount()).toBe(before + 2);
+    expect(renderChartSvg(twoSeries())).toBe(renderChartSvg(twoSeries()));
+    expect(chartRenderCount()).toBe(before + 4);
   });
 
-  it('keeps only the most recent charts in the cache (a national build has ~350,000)', () => {
-    clearChartCache();
-    const chart = (k: number) => trendChart({ title: `村${k}`, months: MONTHS.slice(0, 2), series: [{ name: 'a', values: [k, 1] }], unit: '人' });
-    const before = chartRenderCount();
-    for (let k = 0; k < CHART_CACHE_LIMIT; k++) renderChartSvg(chart(k));
-    renderChartSvg(chart(0)); // a hit: now the most recently used
-    expect(chartRenderCount()).toBe(before + CHART_CACHE_LIMIT);
-    renderChartSvg(chart(-1)); // evicts the least recently used: chart 1
-    renderChartSvg(chart(0));
-    expect(chartRenderCount()).toBe(before + CHART_CACHE_LIMIT + 1);
-    renderChartSvg(chart(1));
-    expect(chartRenderCount()).toBe(before + CHART_CACHE_LIMIT + 2);
+  it('keeps only the most recently used entries in a RecentCache', () => {
+    const cache = new RecentCache<number>(3);
+    for (const k of ['a', 'b', 'c']) cache.set(k, k.charCodeAt(0));
+    expect(cache.get('a')).toBe(97); // now the most recently used
+    cache.set('d', 100); // evicts the least recently used: b
+    expect(cache.get('b')).toBeUndefined();
+    expect([cache.get('a'), cache.get('c'), cache.get('d')]).toEqual([97, 99, 100]);
+    cache.clear();
+    expect(cache.get('a')).toBeUndefined();
   });
 
   it('escapes the summary for XML', () => {
