@@ -80,35 +80,25 @@ export function buildNameIndex(model: SiteModel, options: { longList?: number } 
     if (!p) provinceIds.set(name, (p = { code, ids: new Set() }));
     p.ids.add(id);
   };
-  for (const v of villages) {
+  /** One record: its code and whole name as keys, its name's and place's bigrams, its provinces. */
+  const addRecord = (record: NameRecord, r: { code: string; name: string; place: string; provinces: Array<{ name: string; code: string }> }) => {
     const id = records.length;
+    records.push(record);
+    key(id, r.code);
+    key(id, r.name);
+    add(id, r.name, 'name');
+    add(id, r.place, 'place');
+    for (const p of r.provinces) inProvince(id, p.name, p.code);
+  };
+  for (const v of villages) {
     const { village } = v;
-    records.push(villageRecord(v));
-    key(id, village.code);
-    key(id, village.name);
-    add(id, village.name, 'name');
-    add(id, `${village.province}${village.prefecture}${village.county}${village.township}`, 'place');
-    inProvince(id, village.province, village.provinceCode);
+    addRecord(villageRecord(v), { code: village.code, name: village.name, place: `${village.province}${village.prefecture}${village.county}${village.township}`, provinces: [{ name: village.province, code: village.provinceCode }] });
   }
   for (const u of units) {
-    const id = records.length;
     const { unit } = u;
-    records.push(unitRecord(u));
-    key(id, unit.code);
-    key(id, unit.name);
-    add(id, unit.name, 'name');
-    add(id, `${unit.province}${unit.prefecture}`, 'place');
-    for (const p of u.pairings) inProvince(id, p.village.province, p.village.provinceCode);
+    addRecord(unitRecord(u), { code: unit.code, name: unit.name, place: `${unit.province}${unit.prefecture}`, provinces: u.pairings.map((p) => ({ name: p.village.province, code: p.village.provinceCode })) });
   }
-  for (const c of counties) {
-    const id = records.length;
-    records.push(countyRecord(c));
-    key(id, c.code);
-    key(id, c.name);
-    add(id, c.name, 'name');
-    add(id, `${c.province}${c.prefecture}`, 'place');
-    inProvince(id, c.province, c.provinceCode);
-  }
+  for (const c of counties) addRecord(countyRecord(c), { code: c.code, name: c.name, place: `${c.province}${c.prefecture}`, provinces: [{ name: c.province, code: c.provinceCode }] });
 
   const files = new Map<string, string>();
   const encoded = [...lists.entries()].map(([b, l]) => [b, encodeIds(l.name), encodeIds(l.place)] as const);
