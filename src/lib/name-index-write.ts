@@ -13,7 +13,7 @@ const CHUNK = 32;
 /** Aim for shards of about this many bytes before gzip (a few KB on the wire). */
 const SHARD_BYTES = 12_000;
 /** A bigram's list longer than this (characters) is written to its own file, so it is fetched only when asked for. */
-const LONG_LIST = 4_000;
+const LONG_LIST = 8_000;
 /** Keys (whole names and codes) per key shard, about. */
 const KEYS_PER_SHARD = 400;
 /** In a record's line, at most this many partners are named. */
