@@ -20,6 +20,8 @@ const KEYS_PER_SHARD = 400;
 const PARTNERS_SHOWN = 3;
 
 const uniq = (xs: string[]) => [...new Set(xs)];
+/** Shard counts are powers of two, at least 1. */
+const powerOfTwoAtLeast = (n: number) => 2 ** Math.max(0, Math.ceil(Math.log2(n)));
 const byCode = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 
 function partners(names: string[], what: string): string {
@@ -103,7 +105,7 @@ export function buildNameIndex(model: SiteModel, options: { longList?: number } 
   const files = new Map<string, string>();
   const encoded = [...lists.entries()].map(([b, l]) => [b, encodeIds(l.name), encodeIds(l.place)] as const);
   const totalBytes = encoded.reduce((t, [b, n, p]) => t + b.length * 3 + Math.min(n.length, longList) + Math.min(p.length, longList) + 12, 0);
-  const shards = 2 ** Math.max(0, Math.ceil(Math.log2(totalBytes / SHARD_BYTES)));
+  const shards = powerOfTwoAtLeast(totalBytes / SHARD_BYTES);
   const bigramShards = Array.from({ length: shards }, (): BigramShard => ({}));
   for (const [b, name, place] of encoded) {
     const n = shardOf(b, shards);
@@ -117,7 +119,7 @@ export function buildNameIndex(model: SiteModel, options: { longList?: number } 
   }
   bigramShards.forEach((s, n) => files.set(`g/${n}.json`, JSON.stringify(s)));
 
-  const keyShards = 2 ** Math.max(0, Math.ceil(Math.log2(keys.size / KEYS_PER_SHARD)));
+  const keyShards = powerOfTwoAtLeast(keys.size / KEYS_PER_SHARD);
   const keyFiles = Array.from({ length: keyShards }, (): KeyShard => ({}));
   for (const [k, ids] of keys) keyFiles[shardOf(k, keyShards)]![k] = ids;
   keyFiles.forEach((s, n) => files.set(`k/${n}.json`, JSON.stringify(s)));

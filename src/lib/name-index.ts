@@ -241,8 +241,39 @@ export function matchPlan(plan: QueryPlan, lookup: { bigram(b: string): BigramLi
   return { exact, byName, byPlace: matched.filter((id) => !exactSet.has(id) && !nameSet.has(id)) };
 }
 
-/** Reads a file of the index by its path under NAME_INDEX_DIR (the browser: a cached fetch). */
-export type IndexReader = (file: string) => Promise<string>;
+/** The index's files by their path under NAME_INDEX_DIR, each fetched and parsed once (see indexReader). */
+export interface IndexReader {
+  text(file: string): Promise<string>;
+  json<T>(file: string): Promise<T>;
+}
+
+/** A reader over `load` (the browser: fetch) that loads each file once and parses each JSON file once. */
+export function indexReader(load: (file: string) => Promise<string>): IndexReader {
+  const texts = new Map<string, Promise<string>>();
+  const parsed = new Map<string, Promise<unknown>>();
+  const text = (file: string) => {
+    let p = texts.get(file);
+    if (!p) texts.set(file, (p = load(file)));
+    return p;
+  };
+  return {
+    text,
+    json<T>(file: string) {
+      let p = parsed.get(file);
+      if (!p) parsed.set(file, (p = text(file).then((t) => JSON.parse(t) as unknown)));
+      return p as Promise<T>;
+    },
+  };
+}
+
+/** The kinds of record the name index holds, as the search page's 类型 filter names them. */
+export const NAME_KINDS: ReadonlyArray<string> = ['村', '单位', '县'];
+
+/** Whether the search page's filters leave anything for the name index: 举措, 案例 and 通报 are Pagefind's. */
+export function nameIndexAnswers(filters: Record<string, string>): boolean {
+  const type = filters['类型'];
+  return !filters['举措'] && (!type || NAME_KINDS.includes(type));
+}
 
 export interface NameMatches extends Matches {
   meta: NameIndexMeta;
@@ -253,34 +284,32 @@ export interface NameMatches extends Matches {
  * long list kept apart), match, then apply the search page's filters (类型, 省, 举措).
  */
 export async function searchNames(query: string, filters: Record<string, string>, read: IndexReader): Promise<NameMatches> {
-  const meta = JSON.parse(await read('meta.json')) as NameIndexMeta;
-  const none: NameMatches = { meta, exact: [], byName: [], byPlace: [] };
+  const meta = await read.json<NameIndexMeta>('meta.json');
   const inDir = (file: string) => `${meta.dir}/${file}`;
-  const ids = async (encoded: string) => decodeIds(encoded.startsWith('@') ? await read(inDir(encoded.slice(1))) : encoded);
-  const type = filters['类型'];
-  // Villages, units and counties carry no 举措; 案例 and 通报 are Pagefind's.
-  if (filters['举措'] || (type && type !== '村' && type !== '单位' && type !== '县')) return none;
+  const ids = async (encoded: string) => decodeIds(encoded.startsWith('@') ? await read.text(inDir(encoded.slice(1))) : encoded);
+  if (!nameIndexAnswers(filters)) return { meta, exact: [], byName: [], byPlace: [] };
   const plan = planQuery(query);
   const grams = new Map<string, BigramLists>();
   const keys = new Map<string, number[]>();
   await Promise.all([
     ...planKeys(plan).map(async (k) => {
-      keys.set(k, (JSON.parse(await read(inDir(`k/${shardOf(k, meta.keyShards)}.json`))) as KeyShard)[k] ?? []);
+      keys.set(k, (await read.json<KeyShard>(inDir(`k/${shardOf(k, meta.keyShards)}.json`)))[k] ?? []);
     }),
     ...plan.terms.flatMap((t) =>
       t.bigrams.map(async (b) => {
-        const entry = (JSON.parse(await read(inDir(`g/${shardOf(b, meta.shards)}.json`))) as BigramShard)[b];
+        const entry = (await read.json<BigramShard>(inDir(`g/${shardOf(b, meta.shards)}.json`)))[b];
         grams.set(b, entry ? { name: await ids(entry[0]), place: await ids(entry[1]) } : { name: [], place: [] });
       }),
     ),
   ]);
   const found = matchPlan(plan, { bigram: (b) => grams.get(b)!, key: (k) => keys.get(k) ?? [] });
   let groups = [found.exact, found.byName, found.byPlace];
+  const type = filters['类型'];
   if (type) groups = groups.map((g) => g.filter((id) => kindOf(meta, id) === type));
   const province = filters['省'];
   if (province) {
     const file = meta.provinces[province];
-    const inProvince = file ? await ids(await read(inDir(file))) : [];
+    const inProvince = file ? decodeIds(await read.text(inDir(file))) : [];
     groups = groups.map((g) => intersect(g, inProvince));
   }
   const [exact, byName, byPlace] = groups as [number[], number[], number[]];
@@ -289,7 +318,7 @@ export async function searchNames(query: string, filters: Record<string, string>
 
 /** One record: link, title and line of context. */
 export async function readRecord(meta: NameIndexMeta, id: number, read: IndexReader): Promise<NameRecord> {
-  const chunk = JSON.parse(await read(`${meta.dir}/r/${Math.floor(id / meta.chunk)}.json`)) as NameRecord[];
+  const chunk = await read.json<NameRecord[]>(`${meta.dir}/r/${Math.floor(id / meta.chunk)}.json`);
   const record = chunk[id % meta.chunk];
   if (!record) throw new Error(`名称索引缺少第 ${id} 条记录`);
   return record;

@@ -8,7 +8,7 @@
  * Everything from an index is inserted as text; Pagefind's excerpt is split on its <mark>.
  * Each group carries data-state (loading, waiting, done, failed) for tests and styles.
  */
-import { NAME_INDEX_DIR, queryTerms, readRecord, searchNames } from '../lib/name-index.ts';
+import { indexReader, NAME_INDEX_DIR, nameIndexAnswers, queryTerms, readRecord, searchNames } from '../lib/name-index.ts';
 
 interface Pagefind {
   options(o: object): Promise<void>;
@@ -20,7 +20,6 @@ type Shown = { href: string; title: string } & ({ excerpt: string } | { line: st
 type Pending = () => Promise<Shown>;
 
 const PAGE_SIZE = 10;
-const NAME_TYPES = ['村', '单位', '县'];
 const PAGE_TYPES = ['案例', '通报'];
 
 const form = document.querySelector<HTMLFormElement>('.search-form');
@@ -42,18 +41,12 @@ function setUp(form: HTMLFormElement) {
   let terms: string[] = [];
 
   // --- the name index: each file fetched once per page view ---
-  const files = new Map<string, Promise<string>>();
-  const read = (file: string): Promise<string> => {
-    let p = files.get(file);
-    if (!p) {
-      p = fetch(`/${NAME_INDEX_DIR}/${file}`).then((r) => {
-        if (!r.ok) throw new Error(`${file}: ${r.status}`);
-        return r.text();
-      });
-      files.set(file, p);
-    }
-    return p;
-  };
+  const read = indexReader((file) =>
+    fetch(`/${NAME_INDEX_DIR}/${file}`).then((r) => {
+      if (!r.ok) throw new Error(`${file}: ${r.status}`);
+      return r.text();
+    }),
+  );
 
   // --- Pagefind, loaded on first need ---
   let pagefindLoading: Promise<Pagefind> | null = null;
@@ -160,7 +153,7 @@ function setUp(form: HTMLFormElement) {
   let q = '';
   function say() {
     const part = (g: Group, label: string, unit: string) =>
-      g.section.dataset.state === 'done' ? `${label} ${g.results.length} ${unit}` : g.section.dataset.state === 'loading' ? `${label}正在搜索` : g.section.dataset.state === 'failed' ? `${label}暂时无法搜索` : '';
+      ({ done: `${label} ${g.results.length} ${unit}`, loading: `${label}正在搜索`, failed: `${label}暂时无法搜索` })[g.section.dataset.state as 'done' | 'loading' | 'failed'] ?? '';
     const parts = [part(names, '村、单位和县', '个'), part(pages, '案例和通报', '篇')].filter(Boolean);
     const done = [names, pages].every((g) => g.section.dataset.state !== 'loading');
     const none = names.results.length === 0 && pages.results.length === 0 && pages.section.dataset.state !== 'waiting';
@@ -186,7 +179,7 @@ function setUp(form: HTMLFormElement) {
     terms = queryTerms(q);
     const filters = chosenFilters();
     const type = filters['类型'] ?? '';
-    const wantNames = q !== '' && !filters['举措'] && (!type || NAME_TYPES.includes(type));
+    const wantNames = q !== '' && nameIndexAnswers(filters);
     const wantPages = q !== '' && (!type || PAGE_TYPES.includes(type));
     reset(names, wantNames ? 'loading' : 'off');
     reset(pages, wantPages ? 'waiting' : 'off');
@@ -258,5 +251,5 @@ function setUp(form: HTMLFormElement) {
   input.value = params.get('q') || '';
   for (const s of selects) s.value = params.get(s.name) || '';
   if (input.value) void run();
-  else void read('meta.json').catch(() => undefined);
+  else void read.json('meta.json').catch(() => undefined);
 }

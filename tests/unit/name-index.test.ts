@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ingestDataDir } from '../../src/lib/ingest-fs.ts';
 import { buildSiteModel } from '../../src/lib/model.ts';
-import { bigrams, decodeIds, encodeIds, kindOf, matchPlan, planQuery, queryTerms, readRecord, searchNames, shardOf, type NameIndexMeta } from '../../src/lib/name-index.ts';
+import { bigrams, decodeIds, encodeIds, indexReader, kindOf, matchPlan, planQuery, queryTerms, readRecord, searchNames, shardOf, type NameIndexMeta } from '../../src/lib/name-index.ts';
 import { buildNameIndex } from '../../src/lib/name-index-write.ts';
 
 describe('id lists', () => {
@@ -79,7 +79,7 @@ describe('the index of the shipped data, read back as the search page reads it',
   const model = buildSiteModel(ingestDataDir(path.resolve(import.meta.dirname, '../../data')));
   const files = buildNameIndex(model);
   const reads: string[] = [];
-  const read = async (file: string) => {
+  const load = async (file: string) => {
     reads.push(file);
     const text = files.get(file);
     if (text === undefined) throw new Error(`missing ${file}`);
@@ -87,6 +87,8 @@ describe('the index of the shipped data, read back as the search page reads it',
   };
   const meta = JSON.parse(files.get('meta.json')!) as NameIndexMeta;
   const hrefs = async (query: string, filters: Record<string, string> = {}) => {
+    // a reader per query, as a browser has one per page view
+    const read = indexReader(load);
     const r = await searchNames(query, filters, read);
     return Promise.all([...r.exact, ...r.byName, ...r.byPlace].map(async (id) => (await readRecord(r.meta, id, read))[0]));
   };
@@ -149,10 +151,10 @@ describe('the index of the shipped data, read back as the search page reads it',
     const small = buildNameIndex(model, { longList: 10 });
     const m = JSON.parse(small.get('meta.json')!) as NameIndexMeta;
     expect([...small.keys()].some((f) => f.startsWith(`${m.dir}/l/`))).toBe(true);
-    const read = async (f: string) => {
+    const read = indexReader(async (f: string) => {
       reads.push(f);
       return small.get(f)!;
-    };
+    });
     reads.length = 0;
     const r = await searchNames(unit.name.slice(0, 4), {}, read);
     expect(reads.some((f) => f.startsWith(`${m.dir}/l/`))).toBe(true);
