@@ -11,6 +11,8 @@ import path from 'node:path';
 import type { PairingView, SiteModel } from './model.ts';
 import { csvPieces, csvText, generatedFrom, jsonPieces, jsonText, progressSources, progressTable, rowLines, tableDef, type JsonMeta } from './opendata.ts';
 import type { ProgressRecord } from './schemas.ts';
+import { COUNTY_TABLE_FILE, county3Csv } from './county-table.ts';
+import { county3Table } from './presentation.ts';
 
 export const ENTITY_KINDS = ['villages', 'units', 'counties', 'provinces'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
@@ -110,6 +112,15 @@ export async function writeEntityDownloads(model: SiteModel, site: string, synth
         seen.villages++;
       }
       await write('counties', county.code, cache);
+      for (const month of model.months) {
+        const totals = county.byMonth.get(month);
+        if (!totals || totals.records === 0) continue;
+        const table = county3Table(month, county.pairings, totals);
+        const sources = [...new Set(table.rows.flatMap((r) => (r.source ? [r.source.file] : [])))];
+        const dir = path.join(await dirOf('counties', county.code), month);
+        await mkdir(dir, { recursive: true });
+        await put(path.join(dir, COUNTY_TABLE_FILE), county3Csv({ province: county.province, prefecture: county.prefecture, county: county.name }, table, sources, synthetic));
+      }
       seen.counties++;
     }
     const rows = entityRows(model, 'provinces', province.code)!;

@@ -23,6 +23,8 @@
  * (name-index-write.ts) and the search page's script reads it with the same functions.
  */
 
+import { rankByKind, understandPlaces } from './place-query.ts';
+
 /** Where the index lives in the site; `meta.json` names the directory of the current version. */
 export const NAME_INDEX_DIR = 'search-index';
 
@@ -288,7 +290,9 @@ export async function searchNames(query: string, filters: Record<string, string>
   const inDir = (file: string) => `${meta.dir}/${file}`;
   const ids = async (encoded: string) => decodeIds(encoded.startsWith('@') ? await read.text(inDir(encoded.slice(1))) : encoded);
   if (!nameIndexAnswers(filters)) return { meta, exact: [], byName: [], byPlace: [] };
-  const plan = planQuery(query);
+  // place names as people type them (短称, 县+村 in one word): see place-query.ts
+  const places = understandPlaces(queryTerms(query), looksLikeCode);
+  const plan: QueryPlan = { ...planQuery(places.terms.join(' ')), key: exactKey(query) };
   const grams = new Map<string, BigramLists>();
   const keys = new Map<string, number[]>();
   await Promise.all([
@@ -313,7 +317,7 @@ export async function searchNames(query: string, filters: Record<string, string>
     groups = groups.map((g) => intersect(g, inProvince));
   }
   const [exact, byName, byPlace] = groups as [number[], number[], number[]];
-  return { meta, exact, byName, byPlace };
+  return { meta, exact, byName: rankByKind(byName, (id) => kindOf(meta, id), places.county), byPlace };
 }
 
 /** One record: link, title and line of context. */

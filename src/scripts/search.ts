@@ -8,12 +8,23 @@
  * Everything from an index is inserted as text; Pagefind's excerpt is split on its <mark>.
  * Each group carries data-state (loading, waiting, done, failed) for tests and styles.
  */
-import { indexReader, NAME_INDEX_DIR, nameIndexAnswers, queryTerms, readRecord, searchNames } from '../lib/name-index.ts';
+import { indexReader, looksLikeCode, NAME_INDEX_DIR, nameIndexAnswers, queryTerms, readRecord, searchNames } from '../lib/name-index.ts';
+import { pageMatches, sentenceExcerpt, shortQueryNote, understandPlaces } from '../lib/place-query.ts';
 
 interface Pagefind {
   options(o: object): Promise<void>;
-  search(q: string, o: object): Promise<{ results: Array<{ data(): Promise<{ url: string; excerpt: string; meta?: { title?: string } }> }> } | null>;
+  search(q: string, o: object): Promise<{ results: Array<{ data(): Promise<PagefindData> }> } | null>;
 }
+
+interface PagefindData {
+  url: string;
+  excerpt: string;
+  content?: string;
+  meta?: { title?: string };
+}
+
+/** Pagefind's results whose data are read to keep only real matches (each is one small fragment file). */
+const PAGE_CHECK_LIMIT = 40;
 
 /** A result ready to draw; `excerpt` is Pagefind's HTML with <mark>, `line` our text to mark the query in. */
 type Shown = { href: string; title: string } & ({ excerpt: string } | { line: string });
@@ -157,7 +168,8 @@ function setUp(form: HTMLFormElement) {
     const parts = [part(names, '村、单位和县', '个'), part(pages, '案例和通报', '篇')].filter(Boolean);
     const done = [names, pages].every((g) => g.section.dataset.state !== 'loading');
     const none = names.results.length === 0 && pages.results.length === 0 && pages.section.dataset.state !== 'waiting';
-    status.textContent = !q ? '' : done && none ? `没有找到与“${q}”相关的内容` : parts.join('；');
+    const short = shortQueryNote(queryTerms(q));
+    status.textContent = !q ? '' : short && names.results.length === 0 ? `${short}${done ? (none ? '' : `（${parts.join('；')}）`) : ''}` : done && none ? `没有找到与“${q}”相关的内容` : parts.join('；');
   }
 
   // Pagefind's group starts when it scrolls into view (or at once, when it is on screen).
@@ -176,7 +188,8 @@ function setUp(form: HTMLFormElement) {
     const mine = ++seq;
     remember(q);
     startPages = null;
-    terms = queryTerms(q);
+    const typed = queryTerms(q);
+    terms = [...new Set([...typed, ...understandPlaces(typed, looksLikeCode).terms])];
     const filters = chosenFilters();
     const type = filters['类型'] ?? '';
     const wantNames = q !== '' && nameIndexAnswers(filters);
@@ -215,10 +228,14 @@ function setUp(form: HTMLFormElement) {
         const pf = await pagefind();
         const found = await pf.search(q, { filters });
         if (mine !== seq) return;
-        pages.results = (found?.results ?? []).map((r) => async () => {
-          const d = await r.data();
-          return { href: d.url, title: d.meta?.title || d.url, excerpt: d.excerpt || '' };
-        });
+        // Only pages whose text really has every term (Pagefind also returns partial and
+        // single-character matches); the excerpt is a whole sentence around the first term.
+        const typed = queryTerms(q);
+        const checked = await Promise.all((found?.results ?? []).slice(0, PAGE_CHECK_LIMIT).map((r) => r.data()));
+        if (mine !== seq) return;
+        pages.results = checked
+          .filter((d) => pageMatches(`${d.meta?.title ?? ''}\n${d.content ?? ''}`, typed))
+          .map((d) => async () => ({ href: d.url, title: d.meta?.title || d.url, line: sentenceExcerpt(d.content ?? '', typed) }));
         pages.section.dataset.state = 'done';
         pages.note!.textContent = pages.results.length ? '' : '案例和通报中没有找到。';
         await showMore(pages, mine);
