@@ -22,9 +22,10 @@ const COUNTY_SUFFIX = /(?:各族)?自治[县旗州]$|[县旗州]$/u;
 const chars = (s: string) => [...s].length;
 
 /**
- * Cut a term after a place suffix when both sides stay long enough to look up (the place at
- * least 3 characters, the rest at least 2). Repeats on the rest: 「柳州市融水县羊庄村」 gives
- * 「柳州市」「融水县」「羊庄村」. A name with such a character inside (「新镇村」) is left whole.
+ * Cut a term after a place suffix when both sides stay long enough to look up (two
+ * characters each: 「礼县南河村」→「礼县」「南河村」). Repeats on the rest: 「柳州市融水县羊庄村」
+ * gives 「柳州市」「融水县」「羊庄村」. A cut never loses a record: both parts are still in the
+ * name or place of whatever the whole term was in. 「新镇村」 is left whole (「村」 is one character).
  */
 export function splitPlaces(term: string): string[] {
   PLACE_END.lastIndex = 0;
@@ -32,15 +33,24 @@ export function splitPlaces(term: string): string[] {
     const end = m.index + m[0].length;
     const left = term.slice(0, end);
     const right = term.slice(end);
-    if (chars(left) >= 3 && chars(right) >= 2) return [left, ...splitPlaces(right)];
+    // 「柳州市」: not cut between 州 and 市 (the place's suffix goes on)
+    if (chars(left) >= 2 && chars(right) >= 2 && !/^[县旗州市区乡镇]/u.test(right)) return [left, ...splitPlaces(right)];
   }
   return [term];
 }
 
-/** 「融水县」→「融水」: a county's or prefecture's suffix dropped when at least two characters remain; else the term itself. */
+/**
+ * The everyday short form of a county (or prefecture) name: 「融水县」「融水苗族县」
+ * 「融水苗族自治县」→「融水」, 「怒江州」→「怒江」. An autonomous one (自治, or a people's name
+ * before the suffix) is called by its first two characters; otherwise the suffix is dropped
+ * when at least two characters remain. Anything else is returned as it is.
+ */
 export function shortPlaceForm(term: string): string {
+  if (!COUNTY_SUFFIX.test(term)) return term;
+  const list = [...term];
+  if (/族|自治/u.test(term) && list.length >= 4) return list.slice(0, 2).join('');
   const stem = term.replace(COUNTY_SUFFIX, '');
-  return stem !== term && chars(stem) >= 2 ? stem : term;
+  return chars(stem) >= 2 ? stem : term;
 }
 
 export interface PlaceQuery {
@@ -94,8 +104,10 @@ const SENTENCE_END = /[。！？；!?;\n]/u;
  * sentence to the end of it, at most `max` characters (cut at a comma or with an ellipsis),
  * so an excerpt never starts mid-word. Whitespace runs (a flattened layout) become one space.
  */
-export function sentenceExcerpt(text: string, typed: readonly string[], max = 90): string {
-  const clean = text.replace(/[ \t\u00a0\u3000]+/g, ' ').trim();
+export function sentenceExcerpt(text: string, typed: readonly string[], max = 90, title = ''): string {
+  // Pagefind joins blocks with ". "; the page's own title comes first and is shown already
+  let clean = text.replace(/[ \t\u00a0\u3000]+/g, ' ').replace(/\.\s+/g, '\n').trim();
+  if (title && clean.startsWith(title)) clean = clean.slice(title.length).replace(/^\s+/, '');
   const upper = clean.toUpperCase();
   const needles = typed.flatMap((t) => splitPlaces(t).flatMap((p) => [p, shortPlaceForm(p)]));
   let at = -1;
@@ -103,7 +115,8 @@ export function sentenceExcerpt(text: string, typed: readonly string[], max = 90
     const i = upper.indexOf(n);
     if (i >= 0 && (at < 0 || i < at)) at = i;
   }
-  if (at < 0) at = 0;
+  // no term in the text (it was in the title): the first whole sentence, not a line of metadata
+  if (at < 0) at = Math.max(0, clean.indexOf('。') - 1);
   let start = at;
   while (start > 0 && !SENTENCE_END.test(clean[start - 1]!)) start--;
   let end = at;

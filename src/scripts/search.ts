@@ -235,7 +235,7 @@ function setUp(form: HTMLFormElement) {
         if (mine !== seq) return;
         pages.results = checked
           .filter((d) => pageMatches(`${d.meta?.title ?? ''}\n${d.content ?? ''}`, typed))
-          .map((d) => async () => ({ href: d.url, title: d.meta?.title || d.url, line: sentenceExcerpt(d.content ?? '', typed) }));
+          .map((d) => async () => ({ href: d.url, title: d.meta?.title || d.url, line: sentenceExcerpt(d.content ?? '', typed, 90, d.meta?.title ?? '') }));
         pages.section.dataset.state = 'done';
         pages.note!.textContent = pages.results.length ? '' : '案例和通报中没有找到。';
         await showMore(pages, mine);
