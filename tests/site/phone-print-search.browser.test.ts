@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, serve } from './browser.ts';
@@ -135,6 +136,22 @@ describe('answer first', () => {
     await page.goto(`${server.origin}/`);
     await expect(page.locator('.latest-bulletin a').first().getAttribute('href')).resolves.toBe('/bulletins/2020-12/');
     await expect(page.locator('.site-nav a[aria-current="page"]').textContent()).resolves.toBe('首页');
+    await context.close();
+  });
+});
+
+describe('budget', () => {
+  it('a village page is at most 20 KB gzip with everything it loads, and has no script', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const loaded: string[] = [];
+    page.on('requestfinished', (r) => loaded.push(new URL(r.url()).pathname));
+    await page.goto(`${server.origin}/villages/450225001200/`, { waitUntil: 'load' });
+    await expect(page.locator('script').count()).resolves.toBe(0);
+    const file = (p: string) => path.join(dist, decodeURIComponent(p), p.endsWith('/') ? 'index.html' : '');
+    const total = loaded.reduce((sum, p) => sum + gzipSync(readFileSync(file(p))).length, 0);
+    expect(loaded.length).toBeGreaterThanOrEqual(2);
+    expect(total).toBeLessThanOrEqual(20 * 1024);
     await context.close();
   });
 });

@@ -69,3 +69,20 @@ describe('stories and bulletins: real matches and clean excerpts', () => {
     expect(e.endsWith('……')).toBe(true);
   });
 });
+
+import { spreadPick } from '../../src/lib/spread.ts';
+describe('a short list drawn fairly', () => {
+  it('names each village once and takes the counties in turn', () => {
+    const items = [
+      { v: 'a1', c: 'A' },
+      { v: 'a1', c: 'A' },
+      { v: 'a2', c: 'A' },
+      { v: 'a3', c: 'A' },
+      { v: 'b1', c: 'B' },
+      { v: 'c1', c: 'C' },
+      { v: 'c2', c: 'C' },
+    ];
+    expect(spreadPick(items, 5, (x) => x.v, (x) => x.c).map((x) => x.v)).toEqual(['a1', 'b1', 'c1', 'a2', 'c2']);
+    expect(spreadPick(items, 10, (x) => x.v, (x) => x.c)).toHaveLength(6);
+  });
+});
