@@ -109,11 +109,17 @@ export function sentenceExcerpt(text: string, typed: readonly string[], max = 90
   let clean = text.replace(/[ \t\u00a0\u3000]+/g, ' ').replace(/\.\s+/g, '\n').trim();
   if (title && clean.startsWith(title)) clean = clean.slice(title.length).replace(/^\s+/, '');
   const upper = clean.toUpperCase();
-  const needles = typed.flatMap((t) => splitPlaces(t).flatMap((p) => [p, shortPlaceForm(p)]));
+  // the most specific text first: a whole term, then its parts (the last typed, usually the
+  // village, first), then their short forms; the first of these found places the excerpt
+  const needles = [
+    ...typed,
+    ...typed.flatMap((t) => splitPlaces(t).reverse()),
+    ...typed.flatMap((t) => splitPlaces(t).reverse().map(shortPlaceForm)),
+  ];
   let at = -1;
   for (const n of needles) {
-    const i = upper.indexOf(n);
-    if (i >= 0 && (at < 0 || i < at)) at = i;
+    at = upper.indexOf(n);
+    if (at >= 0) break;
   }
   // no term in the text (it was in the title): the first whole sentence, not a line of metadata
   if (at < 0) at = Math.max(0, clean.indexOf('。') - 1);

@@ -60,6 +60,9 @@ describe('stories and bulletins: real matches and clean excerpts', () => {
     const content = `${title}. 2020年11月24日 · 产业扶贫 · 来源：会泽县扶贫办. 村里有三百亩核桃。今年修通了产业路，核桃运出山更方便了。`;
     expect(sentenceExcerpt(content, ['产业路'], 90, title)).toBe('今年修通了产业路，核桃运出山更方便了。');
     expect(sentenceExcerpt(content, ['鹰箐'], 90, title)).toBe('村里有三百亩核桃。');
+    // 县+村: the village's sentence, not the first mention of the county
+    const story = '来源：融水苗族自治县扶贫办。羊庄村位于融水苗族自治县云口乡。';
+    expect(sentenceExcerpt(story, ['融水县羊庄村'])).toBe('羊庄村位于融水苗族自治县云口乡。');
   });
   it('a long sentence is cut at a clause before the hit, with ellipses', () => {
     const long = `${'甲'.repeat(60)}，${'乙'.repeat(60)}核桃${'丙'.repeat(120)}。`;
