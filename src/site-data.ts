@@ -3,6 +3,7 @@
  * (its snapshot, see ingest-cache.ts) once per build however many pages ask, plus Astro's
  * collections for the dataset entry, stories and bulletin texts.
  */
+import { dataUpdatedOn } from './lib/entity-summary.ts';
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { buildBulletin } from './lib/bulletin.ts';
 import { ingestDataDirCached } from './lib/ingest-cache.ts';
@@ -100,7 +101,7 @@ export async function getCorrectionsFor(field: 'villageCode' | 'unitCode', code:
 /** Settings and layout data every page shows. */
 async function keyBase() {
   const [dataset, model] = await Promise.all([getDatasetInfo(), getSiteModel()]);
-  return { synthetic: dataset.synthetic, names: PUBLISH_PERSONAL_NAMES, months: model.months, latestMonth: model.latestMonth };
+  return { synthetic: dataset.synthetic, names: PUBLISH_PERSONAL_NAMES, months: model.months, latestMonth: model.latestMonth, updatedOn: dataUpdatedOn(dataset.publishedOn, dataset.revisions.map((r) => r.date)) };
 }
 
 /** A story as a list shows it: its front matter and the places of its villages. */
@@ -126,5 +127,20 @@ export async function entityPageKeys(kind: 'villages' | 'units'): Promise<Map<st
 export async function countyMonthPageKey(code: string, month: string): Promise<string> {
   const [model, dataset] = await Promise.all([getSiteModel(), getDatasetInfo()]);
   const c = model.counties.get(code)!;
-  return stableDigest([dataset.synthetic, PUBLISH_PERSONAL_NAMES, month, c.code, c.name, c.province, c.prefecture, c.provinceCode, pairingsKeyData(c.pairings, month)]);
+  // the page links its previous and next reported months and says when its month was last published or corrected
+  const around = countyMonthNeighbours(model, code, month);
+  return stableDigest([dataset.synthetic, PUBLISH_PERSONAL_NAMES, month, c.code, c.name, c.province, c.prefecture, c.provinceCode, pairingsKeyData(c.pairings, month), around, monthUpdatedOn(dataset, month)]);
+}
+
+/** The county's reported months before and after `month` (for the 附件3 page's links). */
+export function countyMonthNeighbours(model: SiteModel, code: string, month: string): { previous: string | null; next: string | null } {
+  const c = model.counties.get(code)!;
+  const reported = model.months.filter((m) => (c.byMonth.get(m)?.records ?? 0) > 0);
+  const at = reported.indexOf(month);
+  return { previous: at > 0 ? reported[at - 1]! : null, next: at >= 0 && at < reported.length - 1 ? reported[at + 1]! : null };
+}
+
+/** When a month's data was published, or last corrected (null: not filed with data:import). */
+export function monthUpdatedOn(dataset: { publishedOn: Record<string, string | null>; revisions: ReadonlyArray<{ month: string; date: string }> }, month: string): string | null {
+  return dataUpdatedOn({ [month]: dataset.publishedOn[month] ?? null }, dataset.revisions.filter((r) => r.month === month).map((r) => r.date));
 }

@@ -42,8 +42,8 @@ function stateOf(r: Ratio): SummaryMeasure['state'] {
 /** The summary of an area (village, unit, county…) from its totals for the month it last reported. */
 export function entitySummary(byMonth: ReadonlyMap<string, Totals>, months: readonly string[], registered: number): EntitySummaryData {
   const month = [...months].reverse().find((m) => (byMonth.get(m)?.records ?? 0) > 0) ?? null;
-  const t = month ? byMonth.get(month)! : null;
-  if (!t) {
+  const t = month ? byMonth.get(month) : undefined;
+  if (!month || !t) {
     return { month: null, monthText: '尚未上报', reported: 0, registered, fundsPlan: null, fundsDone: null, fundsRatio: '', fundsMissing: 0, measures: [] };
   }
   const m = t.metrics;
