@@ -1,13 +1,13 @@
 /**
- * The monthly rebuild: build the fixture without its last month, add the month, rebuild
+ * The monthly rebuild: build the data without its last month, add the month, rebuild
  * with the same cache — the result must be byte-for-byte the full build of the complete
- * data (the global setup's), and the rebuild must actually have reused pages.
+ * data, and the rebuild must actually have reused pages.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checksums } from '../../src/lib/site-index.ts';
 import { FIXTURE, FIXTURE_BULLETINS, FIXTURE_STORIES } from './global-setup.ts';
 
@@ -38,25 +38,29 @@ describe('monthly rebuild', () => {
       const bulletins = path.join(work, 'bulletins');
       cpSync(FIXTURE, data, { recursive: true });
       cpSync(FIXTURE_BULLETINS, bulletins, { recursive: true });
-      // The site as it stood before 2020-07 arrived (its data and the bulletin text written for it).
-      renameSync(path.join(data, 'exports/2020-07'), path.join(work, '2020-07'));
-      renameSync(path.join(bulletins, '2020-07.mdx'), path.join(work, '2020-07.mdx'));
+      // A third month (August reports the same cumulative figures as July), so that the
+      // rebuild has months whose 附件3 pages keep their neighbours: June's links stay
+      // (none before, July after); July's page gains its link to August.
+      cpSync(path.join(data, 'exports/2020-07'), path.join(work, '2020-08'), { recursive: true });
       const out = path.join(work, 'dist');
       const cache = path.join(work, 'cache');
       const before = pageCounts(build(data, bulletins, out, cache));
       expect(before.reused).toBe(0);
 
-      // Staff drop the month in, the editors its bulletin text, and the site is rebuilt.
-      renameSync(path.join(work, '2020-07'), path.join(data, 'exports/2020-07'));
-      renameSync(path.join(work, '2020-07.mdx'), path.join(bulletins, '2020-07.mdx'));
+      // Staff drop the month in and the site is rebuilt.
+      renameSync(path.join(work, '2020-08'), path.join(data, 'exports/2020-08'));
       const log = build(data, bulletins, out, cache);
       const after = pageCounts(log);
       expect(after.reused).toBeGreaterThan(0);
       expect(after.rendered).toBeGreaterThan(0);
-      // The June 附件3 tables do not change when July arrives.
+      // The June 附件3 tables do not change when August arrives; July's gains its "next month".
       expect(log).toMatch(/counties\/\d{6}\/2020-06\/index\.html.*\((cached|restored)\)/);
+      expect(log).not.toMatch(/counties\/\d{6}\/2020-07\/index\.html.*\((cached|restored)\)/);
 
-      expect(await checksums(out)).toBe(await checksums(inject('siteDir')));
+      // The same data built from scratch gives the same bytes.
+      const full = path.join(work, 'full');
+      build(data, bulletins, full, path.join(work, 'cache-full'));
+      expect(await checksums(out)).toBe(await checksums(full));
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -114,7 +114,7 @@ describe('npm run data:import', () => {
     });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const page = (p: string) => readFileSync(path.join(out, p, 'index.html'), 'utf8').replace(/<!--.*?-->/g, '');
-    const row = /<td><a href="\/villages\/520525101001\/">安乐村<\/a><\/td>.*?<\/tr>/s;
+    const row = /<th scope="row"><a href="\/villages\/520525101001\/">安乐村<\/a><\/th>.*?<\/tr>/s;
     for (const html of [page('villages/520525101001'), page('corrections'), page('bulletins/2020-08')]) {
       expect(html).toContain('2020年8月20日更正2020年7月数据');
       const m = row.exec(html);
