@@ -62,6 +62,7 @@ const PAGE_TYPES = [
   '/data/dictionary/',
   '/about/',
   '/search/',
+  '/404.html',
 ];
 
 /** What a reader would call broken at this width, measured in the page. */
@@ -83,7 +84,9 @@ const LAYOUT = `(() => {
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
     for (const t of svg.querySelectorAll('text')) chartText = Math.min(chartText, parseFloat(getComputedStyle(t).fontSize) * scale);
   }
-  return { overflow: doc.scrollWidth - doc.clientWidth, narrow: narrow.slice(0, 5), narrowCount: narrow.length, menu, chartText, feedback: !!document.querySelector('.feedback'), og: !!document.querySelector('meta[property="og:title"]') };
+  const notice = document.querySelector('.synthetic-notice .wrap');
+  const noticeLines = notice ? Math.round(notice.getBoundingClientRect().height / parseFloat(getComputedStyle(notice).lineHeight)) : 0;
+  return { noticeLines, overflow: doc.scrollWidth - doc.clientWidth, narrow: narrow.slice(0, 5), narrowCount: narrow.length, menu, chartText, feedback: !!document.querySelector('.feedback'), og: !!document.querySelector('meta[property="og:title"]') };
 })()`;
 
 describe('every page type on a phone and a desktop (JavaScript off)', () => {
@@ -95,8 +98,9 @@ describe('every page type on a phone and a desktop (JavaScript off)', () => {
         const page = await context.newPage();
         const response = await page.goto(server.origin + url);
         expect(response?.status(), url).toBe(200);
-        const r = (await page.evaluate(LAYOUT)) as { overflow: number; narrow: string[]; narrowCount: number; menu: string[]; chartText: number; feedback: boolean; og: boolean };
+        const r = (await page.evaluate(LAYOUT)) as { noticeLines: number; overflow: number; narrow: string[]; narrowCount: number; menu: string[]; chartText: number; feedback: boolean; og: boolean };
         if (r.overflow > 0) problems.push(`${url}: page scrolls sideways by ${r.overflow}px`);
+        if (width < 800 && r.noticeLines !== 1) problems.push(`${url}: the demo-data notice takes ${r.noticeLines} lines on a phone`);
         if (r.narrowCount > 0) problems.push(`${url}: ${r.narrowCount} cells narrower than three characters, e.g. ${r.narrow.join('; ')}`);
         if (r.menu.length > 0) problems.push(`${url}: menu links under 44 px: ${r.menu.join('、')}`);
         if (r.chartText < 12) problems.push(`${url}: chart text ${r.chartText.toFixed(1)} px`);
