@@ -33,13 +33,30 @@ export async function getDatasetInfo() {
 /** 驻村人员 names are personal data: published only when PUBLISH_PERSONAL_NAMES=1. */
 export const PUBLISH_PERSONAL_NAMES = process.env.PUBLISH_PERSONAL_NAMES === '1';
 
-export type StoryEntry = CollectionEntry<'stories'>;
+type StoryData = Exclude<CollectionEntry<'stories'>['data'], { checkFailed: true }>;
+/** A story that passed the check, its date as a Date. */
+export type StoryEntry = Omit<CollectionEntry<'stories'>, 'data'> & { data: Omit<StoryData, 'date'> & { date: Date } };
 let stories: Promise<StoryEntry[]> | null = null;
 
 /** All stories, newest first (then by id, so the order is stable). */
 export function getStories(): Promise<StoryEntry[]> {
-  stories ??= getCollection('stories').then((list) => list.sort((a, b) => b.data.date.getTime() - a.data.date.getTime() || a.id.localeCompare(b.id, 'en')));
+  stories ??= getCollection('stories').then((list) =>
+    list
+      .flatMap((e): StoryEntry[] => ('checkFailed' in e.data ? [] : [{ ...e, data: { ...e.data, date: new Date(`${e.data.date}T00:00:00Z`) } }]))
+      .sort((a, b) => b.data.date.getTime() - a.data.date.getTime() || a.id.localeCompare(b.id, 'en')),
+  );
   return stories;
+}
+
+/** Editors' documents that failed the check (only in `astro dev`; a build stops instead), with their Chinese reports. */
+export async function getFailedDocuments(): Promise<Array<{ collection: 'stories' | 'bulletins'; id: string; report: string }>> {
+  const [s, b] = await Promise.all([getCollection('stories'), getCollection('bulletins')]);
+  return [...s, ...b].flatMap((e) => ('checkFailed' in e.data ? [{ collection: e.collection, id: e.id, report: e.data.report }] : []));
+}
+
+/** Bulletin texts that passed the check. */
+export async function getBulletinTexts() {
+  return (await getCollection('bulletins')).flatMap((e) => ('checkFailed' in e.data ? [] : [{ ...e, data: e.data }]));
 }
 
 export const STORIES_PER_PAGE = 10;
@@ -63,7 +80,7 @@ export async function getCorrections(): Promise<RevisionWithChanges[]> {
 }
 
 async function loadBulletins() {
-  const [model, dataset, corrections, texts] = await Promise.all([getSiteModel(), getDatasetInfo(), getCorrections(), getCollection('bulletins')]);
+  const [model, dataset, corrections, texts] = await Promise.all([getSiteModel(), getDatasetInfo(), getCorrections(), getBulletinTexts()]);
   const publishedOn = (m: string) => texts.find((t) => t.id === m)?.data.date ?? dataset.publishedOn[m] ?? null;
   return [...model.months].reverse().map((month) => ({ bulletin: buildBulletin(model, month, publishedOn, corrections), text: texts.find((t) => t.id === month) ?? null }));
 }
