@@ -4,7 +4,7 @@ import mdx from '@astrojs/mdx';
 import { satteri } from '@astrojs/markdown-satteri';
 import react from '@astrojs/react';
 import sitemap from '@astrojs/sitemap';
-import { MDX_FEATURES, STORY_MDX_PROCESSOR } from './src/lib/story-mdx.ts';
+import { STORY_MDX_PROCESSOR } from './src/lib/story-mdx.ts';
 
 // Tests build fixture datasets side by side: let them choose where output and caches go.
 const outDir = process.env.ASTRO_OUT_DIR || './dist';
@@ -26,7 +26,7 @@ export default defineConfig({
   // again (cacheKey in getStaticPaths; see src/lib/page-keys.ts).
   experimental: { incrementalBuild: true },
   // No code blocks on this site; Shiki's inline styles would break the CSP.
-  markdown: { syntaxHighlight: false, gfm: MDX_FEATURES.gfm, smartypants: MDX_FEATURES.smartPunctuation },
+  markdown: { syntaxHighlight: false },
   // Content Security Policy as a <meta> on every page: Astro hashes its own inline styles and
   // scripts; nothing may load from another origin. Pagefind's search needs WebAssembly.
   security: {

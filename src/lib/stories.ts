@@ -83,7 +83,7 @@ export function storySchema(image?: () => z.ZodType) {
       date: isoDate('2020-09-15'),
       summary: text('摘要', 10, 200),
       villages: z
-        .array(z.string().regex(/^\d{12}$/, '村代码应为 12 位数字'), { error: '必填，列出案例涉及的村代码，如 [\'520327100201\']' })
+        .array(z.string().regex(/^\d{12}$/, '村代码应为 12 位数字'), { error: '必填，列出案例涉及的村代码，如 [\'520627001200\']' })
         .min(1, '至少写一个村代码')
         .max(20, '最多写 20 个村'),
       units: z.array(z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, '单位代码应为 18 位统一社会信用代码'), { error: '应为单位代码列表' }).max(20, '最多写 20 个单位').default([]),

@@ -11,7 +11,7 @@ export function zodIssueText(issue: z.core.$ZodIssue, input: unknown, labels: Re
   const key = String(issue.path[0] ?? '');
   let at: unknown = input;
   for (const k of issue.path) at = at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined;
-  const missing = issue.code === 'invalid_type' && at === undefined;
+  const missing = at === undefined && issue.path.length > 0;
   const sub = issue.path[1];
   const label = labels[key] ?? key;
   const where = typeof sub === 'number' ? `${label} 第 ${sub + 1} 项` : sub !== undefined ? `${label} 的 ${String(sub)}` : label;
