@@ -8,7 +8,6 @@
  * ran out of memory (BENCHMARKS.md). Pages read them from the same ingest through
  * src/site-data.ts, typed by the Zod schemas in src/lib/schemas.ts.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { defineCollection } from 'astro:content';
 import { glob, type Loader, type LoaderContext } from 'astro/loaders';
@@ -16,7 +15,8 @@ import { z } from 'astro/zod';
 import { defaultDataDir } from './lib/ingest-fs.ts';
 import { ingestSummaryCached, type IngestSummary } from './lib/ingest-cache.ts';
 import { REPORTED_METRIC_IDS } from './lib/columns.ts';
-import { bulletinSchema, checkBulletinText, checkStory, editorFiles, storyReport, storySchema, type StoryIssue } from './lib/stories.ts';
+import { checkEditorFile, checkEditorFolder } from './lib/editor-content.ts';
+import { bulletinSchema, storyReport, storySchema } from './lib/stories.ts';
 
 let summary: IngestSummary | null = null;
 
@@ -95,33 +95,21 @@ const datasets = defineCollection({
  * changed file); a failing file becomes an entry that only carries its Chinese report, which
  * its page shows — the server never stops and never serves a stale or unchecked version.
  */
-function checkedMdx(name: string, dir: string, check: (file: string, absolutePath: string, source: string, d: IngestSummary) => StoryIssue[]): Loader {
+function checkedMdx(kind: 'stories' | 'bulletins', dir: string): Loader {
   const inner = glob({ pattern: '*.mdx', base: dir });
-  const shown = (rel: string) => path.relative(process.cwd(), path.join(dir, rel)).split(path.sep).join('/') + (rel === '' ? '/' : '');
-  const checkFile = (absolutePath: string, d: IngestSummary): StoryIssue[] => {
-    const rel = path.relative(dir, absolutePath);
-    let source: string;
-    try {
-      source = readFileSync(absolutePath, 'utf8');
-    } catch (e) {
-      return [{ file: shown(rel), field: null, line: null, code: 'FILE_PLACE', message: `读不到文件：${(e as Error).message}` }];
-    }
-    return check(shown(rel), absolutePath, source, d);
-  };
   return {
-    name: `gpdzc-${name}`,
+    name: `gpdzc-${kind}`,
     load: async (context: LoaderContext) => {
       const d = dataset();
+      const registry = registryOf(d);
       const dev = context.watcher !== undefined;
-      const listing = existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : [];
-      const { documents, issues } = editorFiles(listing, shown);
-      for (const rel of documents) issues.push(...checkFile(path.join(dir, rel), d));
+      const issues = checkEditorFolder(kind, dir, registry, d.months);
       if (issues.length > 0) {
         if (!dev) throw new Error(storyReport(issues));
         context.logger.error(storyReport(issues));
       }
       const parseData: LoaderContext['parseData'] = async (props) => {
-        const found = props.filePath ? checkFile(path.resolve(props.filePath), d) : [];
+        const found = props.filePath ? checkEditorFile(kind, path.resolve(props.filePath), registry, d.months) : [];
         if (found.length === 0) return context.parseData(props);
         if (!dev) throw new Error(storyReport(found));
         context.logger.error(storyReport(found));
@@ -144,12 +132,12 @@ const STORIES_DIR = path.resolve(process.env.STORIES_DIR || 'content/stories');
 const BULLETINS_DIR = path.resolve(process.env.BULLETINS_DIR || 'content/bulletins');
 
 const bulletins = defineCollection({
-  loader: checkedMdx('bulletins', BULLETINS_DIR, (file, absolutePath, source, d) => checkBulletinText(file, absolutePath, source, registryOf(d), d.months).issues),
+  loader: checkedMdx('bulletins', BULLETINS_DIR),
   schema: z.union([bulletinSchema(), checkFailed]),
 });
 
 const stories = defineCollection({
-  loader: checkedMdx('stories', STORIES_DIR, (file, absolutePath, source, d) => checkStory(file, absolutePath, source, registryOf(d)).issues),
+  loader: checkedMdx('stories', STORIES_DIR),
   // The same schema the check applies, with the content layer's image() for the cover.
   schema: ({ image }) => z.union([storySchema(image), checkFailed]),
 });

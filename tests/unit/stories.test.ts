@@ -181,3 +181,40 @@ describe('npm run new:story', () => {
     }
   });
 });
+
+describe('npm run content:check (the pull-request check)', () => {
+  it('talks to GitHub: an annotation on each story line and a Chinese job summary; exit 1', () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-contentcheck-'));
+    try {
+      const summary = path.join(work, 'summary.md');
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/content-check.ts')], {
+        cwd: ROOT,
+        env: { ...process.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, DATA_DIR: path.join(ROOT, 'tests/fixtures/site-small'), STORIES_DIR: HOSTILE, BULLETINS_DIR: path.join(ROOT, 'tests/fixtures/bulletins-small') },
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(1);
+      const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::error '));
+      expect(annotations.length).toBeGreaterThanOrEqual(EXPECTED.length);
+      expect(annotations).toContain('::error file=tests/fixtures/stories-hostile/expression.mdx,line=13,title=案例校验::不允许 { } 表达式（会在构建时运行代码）：“{process.exit(1)}”；如需显示花括号，请写成 \\{ \\} [MDX_EXPRESSION]');
+      expect(annotations.some((l) => l.startsWith('::error file=tests/fixtures/stories-hostile/impossible-date.mdx,title=案例校验 · date::'))).toBe(true);
+      // Newlines and percent signs cannot break out of an annotation.
+      expect(annotations.every((l) => !l.slice(8).includes('\n'))).toBe(true);
+      const md = readFileSync(summary, 'utf8');
+      expect(md).toMatch(/^## 案例和通报文字校验：\*\*未通过\*\*/);
+      expect(md).toContain('### `tests/fixtures/stories-hostile/bare-cr.mdx`');
+      expect(md).toContain('| 第 15 行 | 不允许使用 <script>');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('passes on good stories: exit 0, a one-line summary', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/content-check.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, GITHUB_ACTIONS: '', DATA_DIR: path.join(ROOT, 'tests/fixtures/site-small'), STORIES_DIR: GOOD, BULLETINS_DIR: path.join(ROOT, 'tests/fixtures/bulletins-small') },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/案例和通报文字校验通过（\d+ 个文件）/);
+  });
+});
