@@ -28,5 +28,5 @@ if (process.env.GITHUB_ACTIONS === 'true') {
   for (const line of githubAnnotations(issues)) console.log(line);
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, githubSummary(issues, checked));
 }
-console.log(issues.length === 0 ? `案例和通报文字校验通过（${checked} 个文件）。` : storyReport(issues).replace('网站未构建', '请修改'));
+console.log(issues.length === 0 ? `案例和通报文字校验通过（${checked} 个文件）。` : storyReport(issues, 'check'));
 process.exitCode = issues.length === 0 ? 0 : 1;

@@ -106,14 +106,14 @@ function checkedMdx(kind: 'stories' | 'bulletins', dir: string): Loader {
       const issues = checkEditorFolder(kind, dir, registry, d.months);
       if (issues.length > 0) {
         if (!dev) throw new Error(storyReport(issues));
-        context.logger.error(storyReport(issues));
+        context.logger.error(storyReport(issues, 'dev'));
       }
       const parseData: LoaderContext['parseData'] = async (props) => {
         const found = props.filePath ? checkEditorFile(kind, path.resolve(props.filePath), registry, d.months) : [];
         if (found.length === 0) return context.parseData(props);
         if (!dev) throw new Error(storyReport(found));
-        context.logger.error(storyReport(found));
-        return context.parseData({ ...props, data: { checkFailed: true, report: storyReport(found), issues: found.map((i) => ({ line: i.line, field: i.field, code: i.code, message: i.message })) } });
+        context.logger.error(storyReport(found, 'dev'));
+        return context.parseData({ ...props, data: { checkFailed: true, report: storyReport(found, 'dev'), issues: found.map((i) => ({ line: i.line, field: i.field, code: i.code, message: i.message })) } });
       };
       await inner.load({ ...context, parseData });
     },

@@ -49,9 +49,9 @@ export function getStories(): Promise<StoryEntry[]> {
 }
 
 /** Editors' documents that failed the check (only in `astro dev`; a build stops instead), with their Chinese reports. */
-export async function getFailedDocuments(): Promise<Array<{ collection: 'stories' | 'bulletins'; id: string; report: string }>> {
+export async function getFailedDocuments() {
   const [s, b] = await Promise.all([getCollection('stories'), getCollection('bulletins')]);
-  return [...s, ...b].flatMap((e) => ('checkFailed' in e.data ? [{ collection: e.collection, id: e.id, report: e.data.report }] : []));
+  return [...s, ...b].flatMap((e) => ('checkFailed' in e.data ? [{ collection: e.collection, id: e.id, file: e.filePath ?? e.id, report: e.data.report, issues: e.data.issues }] : []));
 }
 
 /** Bulletin texts that passed the check. */

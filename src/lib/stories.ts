@@ -46,8 +46,8 @@ export type StoryIssueCode =
 /** Largest file read at all (bytes of UTF-8 ≈ 3 per character): refused before parsing. */
 const MAX_FILE_BYTES = 200_000;
 
-/** Text `npm run new:story` leaves for the editor to replace. */
-export const PLACEHOLDER_TEXT = /请填写|请改写|这里写正文|这里写引语|某某/;
+/** Text `npm run new:story` leaves for the editor to replace (its hints and its example heading included). */
+export const PLACEHOLDER_TEXT = /请填写|请改写|这里写正文|这里写引语|某某|可以用 Markdown：|可以引用村民的话：|也可以引用网站上的数据|^## 小标题$/m;
 
 const MEASURE_NAMES = new Map<string, MeasureId>(MEASURES.flatMap((m) => [[m.id, m.id] as [string, MeasureId], [m.name, m.id] as [string, MeasureId]]));
 
@@ -319,7 +319,10 @@ export function editorFiles(relativePaths: ReadonlyArray<string>, shown: (rel: s
   return { documents, issues };
 }
 
-export function storyReport(issues: ReadonlyArray<StoryIssue>): string {
+/** The Chinese report: for a build that stops, a check, or the preview that keeps running. */
+export function storyReport(issues: ReadonlyArray<StoryIssue>, mode: 'build' | 'check' | 'dev' = 'build'): string {
   const lines = issues.map((i) => `  ${i.file}${i.line ? ` 第 ${i.line} 行` : ''}${i.field ? ` 字段 ${i.field}` : ''}：${i.message}  [${i.code}]`);
-  return `内容（典型案例、通报文字）校验未通过（${issues.length} 个问题），网站未构建：\n${lines.join('\n')}\n请按提示修改后重新运行 npm run dev 或 npm run build；案例写法见 docs/editor-guide.md。`;
+  const consequence = { build: '网站未构建', check: '请修改', dev: '这些文件暂不显示' }[mode];
+  const next = mode === 'dev' ? '改好并保存后刷新页面' : '请按提示修改后重新运行 npm run content:check 或 npm run build';
+  return `内容（典型案例、通报文字）校验未通过（${issues.length} 个问题），${consequence}：\n${lines.join('\n')}\n${next}；案例写法见 docs/editor-guide.md。`;
 }

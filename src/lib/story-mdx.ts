@@ -136,7 +136,7 @@ export function imageProblem(src: string, docFile: string): string | null {
   if (decoded.includes('\\') || decoded.includes('\0') || /[?#]/.test(decoded)) return `图片路径“${clip(raw)}”含有不允许的字符（\\ ? # 等）`;
   const rel = decoded.replace(/^\.\//, '');
   const parts = rel.split('/');
-  if (parts[0] !== IMAGES_FOLDER || parts.length !== 2 || parts.some((p) => p === '' || p === '.' || p === '..')) return `图片“${clip(raw)}”不在 images 文件夹中：应写作 ./images/文件名.jpg（图片放在 ${path.basename(path.dirname(docFile))}/images/ 里）`;
+  if (parts[0] !== IMAGES_FOLDER || parts.length !== 2 || parts.some((p) => p === '' || p === '.' || p === '..')) return `图片“${clip(raw)}”不在 images 文件夹中：应写作 ./images/文件名.jpg（图片放在 ${shownFolder(docFile)} 里）`;
   const ext = path.extname(parts[1]!).toLowerCase();
   const type = IMAGE_TYPES.find((t) => t.ext.includes(ext));
   if (!type) return `“${clip(raw)}”不是图片文件：只能用 ${IMAGE_EXTENSIONS.join('、')}（大小写均可）`;
@@ -146,7 +146,7 @@ export function imageProblem(src: string, docFile: string): string | null {
   try {
     stat = lstatSync(file);
   } catch {
-    return `找不到图片文件 ${clip(raw)}（应放在 ${path.basename(path.dirname(docFile))}/images/ 里，文件名区分大小写）`;
+    return `找不到图片文件 ${clip(raw)}（应放在 ${shownFolder(docFile)} 里，文件名区分大小写）`;
   }
   if (!stat.isFile()) return `图片 ${clip(raw)} 不是普通文件（不能是链接或文件夹）`;
   try {
@@ -164,6 +164,9 @@ export function imageProblem(src: string, docFile: string): string | null {
   if (!type.magic(head)) return `文件 ${clip(raw)} 的内容不是 ${ext.slice(1).toUpperCase()} 图片（扩展名和内容不符）`;
   return null;
 }
+
+/** The images folder as the editor sees it (relative to the project folder). */
+const shownFolder = (docFile: string) => `${path.relative(process.cwd(), path.join(path.dirname(docFile), IMAGES_FOLDER)).split(path.sep).join('/')}/`;
 
 const clip = (s: string, n = 60) => {
   const chars = Array.from(s);

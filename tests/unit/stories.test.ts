@@ -162,8 +162,11 @@ describe('npm run new:story', () => {
         .replace(/summary: .*/, 'summary: "白河村引进帮扶单位，村民在家门口就业，收入稳定增加。"')
         .replace(/author: .*/, 'author: 福贡县扶贫办 李某')
         .replace(/这里写正文。.*/, '白河村的村民在帮扶车间里上班。')
+        .replace('## 小标题', '## 车间开工')
+        .replace('可以引用村民的话：', '一位村民说：')
         .replace('村民 某某', '村民 王某')
-        .replace('这里写引语。', '在家门口就能上班。');
+        .replace('这里写引语。', '在家门口就能上班。')
+        .replace('也可以引用网站上的数据（会自动显示该月的数字）：', '帮扶资金陆续到位：');
       writeFileSync(fileAt, filled);
       expect(checkStory(file, fileAt, filled, registry).issues).toEqual([]);
       const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
