@@ -108,13 +108,14 @@ function checkedMdx(kind: 'stories' | 'bulletins', dir: string): Loader {
         if (!dev) throw new Error(storyReport(issues));
         context.logger.error(storyReport(issues, 'dev'));
       }
-      const parseData: LoaderContext['parseData'] = async (props) => {
+      const parseData = (async (props: Parameters<LoaderContext['parseData']>[0]) => {
         const found = props.filePath ? checkEditorFile(kind, path.resolve(props.filePath), registry, d.months) : [];
         if (found.length === 0) return context.parseData(props);
         if (!dev) throw new Error(storyReport(found));
         context.logger.error(storyReport(found, 'dev'));
-        return context.parseData({ ...props, data: { checkFailed: true, report: storyReport(found, 'dev'), issues: found.map((i) => ({ line: i.line, field: i.field, code: i.code, message: i.message })) } });
-      };
+        const data = { checkFailed: true, report: storyReport(found, 'dev'), issues: found.map((i) => ({ line: i.line, field: i.field, code: i.code, message: i.message })) };
+        return context.parseData({ ...props, data });
+      }) as LoaderContext['parseData'];
       await inner.load({ ...context, parseData });
     },
   };

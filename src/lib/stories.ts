@@ -76,7 +76,8 @@ const isoDate = (example: string) =>
  * The story front matter. `image` is the content layer's image() helper; the check passes
  * none (the cover path is then checked as a file in the images folder).
  */
-export function storySchema(image?: () => z.ZodType) {
+export function storySchema<I extends z.ZodType = z.ZodString>(image?: () => I) {
+  const src = (image ? image() : z.string({ error: '封面图需要 src（图片路径，如 ./images/xxx.jpg）' }).min(1)) as I;
   return z
     .object({
       title: text('标题', 4, 60),
@@ -101,7 +102,7 @@ export function storySchema(image?: () => z.ZodType) {
       cover: z
         .object(
           {
-            src: image ? image() : z.string({ error: '封面图需要 src（图片路径，如 ./images/xxx.jpg）' }).min(1),
+            src,
             alt: z.string({ error: '封面图必须有 alt（替代文字），说明图中是什么' }).trim().min(4, '替代文字太短（至少 4 个字）').max(120, '替代文字太长（最多 120 个字）'),
           },
           { error: '封面图应写 src 和 alt 两项' },

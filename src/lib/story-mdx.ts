@@ -304,7 +304,7 @@ const TREE_FIELDS = ['type', 'value', 'name', 'url', 'alt', 'title', 'depth', 'o
  */
 export function plainTree(node: Readonly<Record<string, unknown>>, depth = 0): TreeNode {
   const out: TreeNode = { type: String(node.type) };
-  for (const key of TREE_FIELDS) if (key !== 'type' && node[key] !== undefined) out[key] = node[key];
+  for (const key of TREE_FIELDS) if (key !== 'type' && node[key] !== undefined) (out as Record<string, unknown>)[key] = node[key];
   const position = node.position as { start?: { line?: number } } | undefined;
   if (position?.start?.line !== undefined) out.position = { start: { line: position.start.line } };
   if (Array.isArray(node.attributes)) {
@@ -337,11 +337,14 @@ export const storyGuardPlugin = {
   name: 'gpdzc-story-guard',
   // Positions, so the guard's report names lines too.
   options: { position: true },
-  before(root: unknown, context: { fileURL: URL | undefined; source: string }) {
+  before(root: unknown, context: { fileURL: URL | undefined; source: string; data: Record<string, unknown> }) {
     const docFile = context.fileURL ? fileURLToPath(context.fileURL) : '(未知文件)';
     const tree = plainTree(root as Record<string, unknown>);
     guardObserver?.(docFile, tree);
     const issues = checkStoryTree(tree, { docFile });
+    // Astro's MDX compiler imports the module a `layout` front-matter field names.
+    const frontmatter = (context.data.astro as { frontmatter?: Record<string, unknown> } | undefined)?.frontmatter;
+    if (frontmatter && Object.hasOwn(frontmatter, 'layout')) issues.push({ code: 'MDX_ESM', message: '不允许 layout 字段（会导入其他文件）', line: 1 });
     if (context.source.length > MAX_BODY_CHARS * 4) issues.push({ code: 'BODY_TOO_LONG', message: `正文太长（最多约 ${MAX_BODY_CHARS} 个字）`, line: null });
     if (issues.length > 0) throw new Error(safetyReport(path.relative(process.cwd(), docFile), issues));
   },

@@ -39,6 +39,7 @@ const EXPECTED: Array<[string, string, RegExp, number | null, string | null]> = 
   ['image-reference.mdx', 'MDX_NODE', /不允许的写法（imageReference）/, 13, null],
   ['nesting-too-deep.mdx', 'MDX_NODE', /嵌套层数太多/, 13, null],
   ['cover-outside.mdx', 'IMAGE_INVALID', /封面图（cover\.src）：图片“\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd”不在 images 文件夹中/, null, 'cover.src'],
+  ['layout-import.mdx', 'UNKNOWN_FIELD', /不认识的字段“layout”/, null, 'layout'],
   ['yaml-js-tag.mdx', 'FRONTMATTER_YAML', /不允许 YAML 标签/, 2, null],
   ['impossible-date.mdx', 'FIELD_INVALID', /“2020-02-30”不是存在的日期/, null, 'date'],
   ['bare-cr.mdx', 'LINE_ENDINGS', /单独的 CR/, 1, null],

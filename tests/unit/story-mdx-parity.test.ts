@@ -111,13 +111,18 @@ describe('the check walks the tree the compiler compiles', () => {
         continue;
       }
       expect(seen[0]?.tree, file).toEqual(parsedByCheck);
-      const bodyHostile = !['missing-field.mdx', 'unknown-village.mdx', 'unknown-measure.mdx', 'cover-without-alt.mdx', 'cover-outside.mdx', 'yaml-js-tag.mdx', 'impossible-date.mdx', 'title-too-long.mdx', 'placeholder.mdx', 'bare-cr.mdx'].includes(file);
+      const bodyHostile = !['missing-field.mdx', 'unknown-village.mdx', 'unknown-measure.mdx', 'cover-without-alt.mdx', 'cover-outside.mdx', 'yaml-js-tag.mdx', 'impossible-date.mdx', 'title-too-long.mdx', 'placeholder.mdx', 'bare-cr.mdx', 'layout-import.mdx'].includes(file);
       if (bodyHostile) {
         expect(error, `${file} compiled`).not.toBeNull();
         expect(error!.message).toMatch(/不能编译/);
         expect(error!.message).toContain(file);
       }
     }
+  });
+
+  it('a layout in the front matter (which the compiler would import) is refused inside the compiler too', async () => {
+    const renderer = await siteMdxRenderer();
+    await expect(renderer.process('正文。\n', path.join(HOSTILE, 'layout-import.mdx'), { layout: './helper.mjs' })).rejects.toThrow(/不允许 layout 字段/);
   });
 
   it('a safe story compiles, with its images as assets', async () => {
