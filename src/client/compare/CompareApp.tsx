@@ -273,16 +273,14 @@ export default function CompareApp({ provinces }: Props) {
         )}
       </fieldset>
       <p className="compare-actions">
-        <label>
-          举措{' '}
-          <select value={selection.measure} onChange={(e) => setSelection((s) => ({ ...s, measure: e.target.value as MeasureId }))}>
+        <label htmlFor={`${uid}-measure`}>举措</label>{' '}
+          <select id={`${uid}-measure`} value={selection.measure} onChange={(e) => setSelection((s) => ({ ...s, measure: e.target.value as MeasureId }))}>
             {MEASURE_PAIRS.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
               </option>
             ))}
           </select>
-        </label>
         <button type="button" className="primary" disabled={ready.length === 0} onClick={() => void import('../../lib/compare-csv.ts').then(({ compareCsv }) => download(`对比-${lines.pair.name}.csv`, compareCsv(table)))}>
           下载表格（CSV）
         </button>
