@@ -67,7 +67,7 @@ describe('explore pages: /counties/, /units/, /compare/', () => {
         const c = await context({ viewport: { width, height: 900 }, javaScriptEnabled: false });
         const { page } = await open(c, url);
         const region = page.locator('.wide-table .table-scroll');
-        await expect(region.getAttribute('role')).resolves.toBe('region');
+        await expect(page.getByRole('region', { name: /排列/ }).evaluate((el) => el.classList.contains('table-scroll'))).resolves.toBe(true);
         const labelledBy = await region.getAttribute('aria-labelledby');
         await expect(page.locator(`#${labelledBy}`).textContent()).resolves.toMatch(/排列/);
         await expect(region.getAttribute('tabindex')).resolves.toBe('0');

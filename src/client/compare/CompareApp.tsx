@@ -307,7 +307,7 @@ export default function CompareApp({ provinces }: Props) {
           <div ref={chartBox} className="compare-chart" role="img" aria-label={`${lines.pair.name}计划与累计完成折线图，数据见下表`} />
           <div className="wide-table">
           <p className="scroll-cue" aria-hidden="true">表格较宽：左右滑动查看全部列 →</p>
-          <div className="table-scroll" tabIndex={0} role="region" aria-labelledby={`${uid}-caption`}>
+          <section className="table-scroll" tabIndex={0} aria-labelledby={`${uid}-caption`}>
             <table className="compare-table">
               <caption id={`${uid}-caption`}>{table.caption}</caption>
               <thead>
@@ -337,7 +337,7 @@ export default function CompareApp({ provinces }: Props) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
           </div>
           <p className="note">完成比例只计同时填报了计划和完成数的结对；计划为 0 的记为“无计划”。注明“部分”的数字，是有结对未填报该项时的部分合计。</p>
         </>
