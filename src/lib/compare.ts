@@ -100,7 +100,7 @@ export function compareTable(series: ReadonlyArray<EntitySeries>, measure: Measu
 }
 
 export interface ChartLine {
-  /** legend name */
+  /** legend name: the entity's (its plan and done lines share it) */
   name: string;
   entity: number;
   role: 'plan' | 'done';
@@ -120,8 +120,10 @@ export function chartLines(series: ReadonlyArray<EntitySeries>, measure: Measure
       const j = s.months.indexOf(mo);
       return j < 0 || (s.records[j] ?? 0) === 0 ? null : scale(list[j], unit);
     });
-    lines.push({ name: `${s.name} · ${pair.planLabel}`, entity: i, role: 'plan', values: at(ms.plan, pair.unit) });
-    lines.push({ name: `${s.name} · ${pair.doneLabel}`, entity: i, role: 'done', values: at(ms.done, pair.doneUnit ?? pair.unit) });
+    // One legend entry per entity (ECharts groups series of the same name): its plan and done lines.
+    const name = series.some((o, j) => j !== i && o.name === s.name) ? `${s.name}（${s.code}）` : s.name;
+    lines.push({ name, entity: i, role: 'plan', values: at(ms.plan, pair.unit) });
+    lines.push({ name, entity: i, role: 'done', values: at(ms.done, pair.doneUnit ?? pair.unit) });
   });
   return { months, lines, unit: pair.unit, pair };
 }

@@ -115,7 +115,7 @@ export function sortUnits(rows: readonly UnitRow[], key: UnitSortKey, measure: M
 export interface UnitList {
   filter: UnitFilter;
   sort: UnitSortKey;
-  /** units in this list, in order (all of them; pages show PER_PAGE at a time, up to MAX_PAGES) */
+  /** the first MAX_PAGES × PER_PAGE units of this list, in order (pages show PER_PAGE at a time) */
   rows: UnitRow[];
   total: number;
   pages: number;
@@ -142,7 +142,7 @@ export function unitLists(model: SiteModel): { rows: UnitRow[]; lists: UnitList[
     const subset = filterUnits(rows, filter);
     for (const s of UNIT_SORTS) {
       const sorted = sortUnits(subset, s.key, filter.measure);
-      lists.push({ filter, sort: s.key, rows: sorted, total: sorted.length, pages: Math.max(1, Math.min(MAX_PAGES, Math.ceil(sorted.length / PER_PAGE))) });
+      lists.push({ filter, sort: s.key, rows: sorted.slice(0, MAX_PAGES * PER_PAGE), total: sorted.length, pages: Math.max(1, Math.min(MAX_PAGES, Math.ceil(sorted.length / PER_PAGE))) });
     }
   }
   return { rows, lists, provinces, types };

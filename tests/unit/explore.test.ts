@@ -66,6 +66,7 @@ describe('the units directory', () => {
     for (const l of lists) expect(l.pages).toBeLessThanOrEqual(MAX_PAGES);
     const all = lists.find((l) => !l.filter.province && !l.filter.type && !l.filter.measure && l.sort === 'promised')!;
     expect(all.total).toBe(model.units.size);
+    expect(all.rows).toHaveLength(Math.min(all.total, MAX_PAGES * PER_PAGE));
     expect(all.pages).toBe(Math.min(MAX_PAGES, Math.ceil(model.units.size / PER_PAGE)));
     const promised = all.rows.map((r) => r.promised);
     expect(promised).toEqual([...promised].sort((a, b) => b - a));

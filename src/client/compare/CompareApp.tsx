@@ -161,7 +161,7 @@ export default function CompareApp({ provinces }: Props) {
   useEffect(() => {
     if (!chartBox.current || ready.length === 0) return;
     chart.current ??= mountChart(chartBox.current);
-    chart.current.draw(lines.months, lines.lines, lines.pair.id === 'stationing' ? '个 / 人' : lines.unit);
+    chart.current.draw(lines.months, lines.lines, lines.pair.id === 'stationing' ? '个 / 人' : lines.unit, { plan: lines.pair.planLabel, done: lines.pair.doneLabel, planUnit: lines.pair.unit, doneUnit: lines.pair.doneUnit ?? lines.pair.unit });
   }, [lines, ready.length]);
   useEffect(() => () => chart.current?.dispose(), []);
   useEffect(() => {
