@@ -14,7 +14,7 @@ import type { EntitySeries } from '../../lib/entity-series.ts';
 import { MEASURE_PAIRS } from '../../lib/measure-pairs.ts';
 import { indexReader, NAME_INDEX_DIR, readRecord, searchNames, type IndexReader } from '../../lib/name-index.ts';
 import type { MeasureId } from '../../lib/columns.ts';
-import { mountChart, type ChartHandle } from './chart.ts';
+import type { ChartHandle } from './chart.ts';
 
 interface Props {
   provinces: Array<{ code: string; name: string }>;
@@ -65,6 +65,9 @@ async function findOptions(query: string, provinces: Props['provinces']): Promis
   }
   return out.slice(0, OPTIONS_SHOWN);
 }
+
+let chartModule: Promise<typeof import('./chart.ts')['mountChart']> | null = null;
+const loadChart = () => (chartModule ??= import('./chart.ts').then((m) => m.mountChart));
 
 function download(name: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
@@ -157,11 +160,20 @@ export default function CompareApp({ provinces }: Props) {
   const table = useMemo(() => compareTable(ready, selection.measure), [ready.map((s) => `${s.kind}${s.code}`).join(), selection.measure]);
   const lines = useMemo(() => chartLines(ready, selection.measure), [table]);
 
-  // The chart: mounted once there is something to draw, drawn again on every change.
+  // The chart: ECharts is fetched when there is first something to draw (a reader who only
+  // looks at the page never loads it), mounted once, drawn again on every change.
   useEffect(() => {
-    if (!chartBox.current || ready.length === 0) return;
-    chart.current ??= mountChart(chartBox.current);
-    chart.current.draw(lines.months, lines.lines, lines.pair.id === 'stationing' ? '个 / 人' : lines.unit, { plan: lines.pair.planLabel, done: lines.pair.doneLabel, planUnit: lines.pair.unit, doneUnit: lines.pair.doneUnit ?? lines.pair.unit });
+    const box = chartBox.current;
+    if (!box || ready.length === 0) return;
+    let live = true;
+    void loadChart().then((mountChart) => {
+      if (!live || chartBox.current !== box) return;
+      chart.current ??= mountChart(box);
+      chart.current.draw(lines.months, lines.lines, lines.pair.id === 'stationing' ? '个 / 人' : lines.unit, { plan: lines.pair.planLabel, done: lines.pair.doneLabel, planUnit: lines.pair.unit, doneUnit: lines.pair.doneUnit ?? lines.pair.unit });
+    });
+    return () => {
+      live = false;
+    };
   }, [lines, ready.length]);
   useEffect(() => () => chart.current?.dispose(), []);
   useEffect(() => {
