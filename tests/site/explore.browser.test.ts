@@ -191,6 +191,8 @@ describe('explore pages: /counties/, /units/, /compare/', () => {
       await page.keyboard.press('Enter');
       await page.locator('.compare-app[data-state="ready"]').waitFor();
       await page.locator('.compare-chart svg path').first().waitFor({ state: 'attached' });
+      // This context asks for reduced motion: the chart does not animate.
+      await expect(page.locator('.compare-chart').getAttribute('data-animation')).resolves.toBe('false');
       expect(await page.locator('.compare-chosen li a').allTextContents()).toEqual(['村：青松村', '村：白河村', '县：纳雍县']);
       const rows = await tableRows();
       expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(['青松村', '白河村', '纳雍县']));
@@ -222,6 +224,9 @@ describe('explore pages: /counties/, /units/, /compare/', () => {
       await again.page.locator('.compare-app[data-state="ready"] .compare-table').waitFor({ timeout: 15_000 });
       const after = await again.page.locator('.compare-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
       expect(after).toEqual(before);
+      // Without a reduced-motion preference the chart animates.
+      await again.page.locator('.compare-chart svg path').first().waitFor({ state: 'attached' });
+      await expect(again.page.locator('.compare-chart').getAttribute('data-animation')).resolves.toBe('true');
       expect(again.errors).toEqual([]);
     });
 

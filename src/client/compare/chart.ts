@@ -34,6 +34,8 @@ export function mountChart(el: HTMLElement): ChartHandle {
       el.style.height = `${300 + legendRows * 24}px`;
       chart.resize();
       const value = (v: unknown, u: string) => (typeof v === 'number' ? `${number.format(v)} ${u}` : '未上报');
+      // Said on the element too, so a test can see it.
+      el.dataset.animation = String(!reduced.matches);
       chart.setOption(
         {
           animation: !reduced.matches,
