@@ -1,7 +1,7 @@
 /**
  * Run by scripts/build.ts after `astro build`, in two processes so that the read model and
  * Pagefind's indexer are never in memory together:
- *   site-extras.ts           every page's own downloads (data.csv / data.json) and the name
+ *   site-extras.ts           every page's own downloads (data.csv / data.json, and series.json for /compare/) and the name
  *                            index of villages and units (search), from the read model;
  *   site-extras.ts --index   Pagefind's index of the content pages, then SHA256SUMS over
  *                            the finished site.
@@ -28,7 +28,7 @@ if (process.argv.includes('--index')) {
   console.log(`[模型] 读取校验结果并汇总，用时 ${seconds(t)}`);
   t = performance.now();
   const files = await writeEntityDownloads(model, SITE, result.dataset.synthetic);
-  console.log(`[下载] 各村、单位、县、省的 data.csv / data.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
+  console.log(`[下载] 各村、单位、县、省的 data.csv / data.json / series.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
   t = performance.now();
   const index = writeNameIndex(model, SITE);
   console.log(`[索引] 村、单位和县的名称索引：${index.records.toLocaleString('zh-CN')} 条，${index.files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
