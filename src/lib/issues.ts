@@ -62,6 +62,8 @@ export const ISSUE_CODES = {
   UNPUBLISHED_FILE: '文件未通过 data:import 登记，发布日期未知',
   REVISION_FILE_MISSING: '更正记录中的存档文件不见了',
   MANIFEST_INVALID: 'data/manifest.json 格式错误',
+  IMPORT_INTERRUPTED: '上次导入被中断，尚未完成',
+  WILL_REVISE: '导入时将作为更正替换已发布的同名文件',
   // registry
   DUPLICATE_VILLAGE: '村代码重复',
   DUPLICATE_UNIT: '单位代码重复',
