@@ -61,19 +61,25 @@ export const LOST_CHAR = /[?\ufffd]/u;
  * one character). `wildcard(ch)` says which characters of `b` a lost character (`?`, `�`) in
  * `a` may stand for at no cost: the characters a GBK save could not hold.
  */
-export function nameDistance(a: string, b: string, wildcard: (ch: string) => boolean = () => false): number {
+export function nameDistance(a: string, b: string, wildcard: (ch: string) => boolean = () => false, limit = Infinity): number {
   const x = Array.from(a);
   const y = Array.from(b);
+  // Past `limit` the exact figure does not matter (a caller looking for the nearest name).
+  if (Math.abs(x.length - y.length) > limit) return limit + 1;
   let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
   for (let i = 1; i <= x.length; i++) {
     const cur = [i];
     const xi = x[i - 1]!;
     const lost = LOST_CHAR.test(xi);
+    let rowMin = i;
     for (let j = 1; j <= y.length; j++) {
       const yj = y[j - 1]!;
       const same = xi === yj || (lost && wildcard(yj));
-      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (same ? 0 : 1)));
+      const d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (same ? 0 : 1));
+      cur.push(d);
+      if (d < rowMin) rowMin = d;
     }
+    if (rowMin > limit) return limit + 1;
     prev = cur;
   }
   return prev[y.length]!;

@@ -85,17 +85,18 @@ const outsideGbk = (ch: string) => !inGbk(ch);
 export function nearestName(typed: string, candidates: Iterable<string>): { name: string; lost: string[] } | null {
   // A character GBK could not hold may come out as one `?` per UTF-16 unit (`??` for 𡌶).
   const n = normalizeName(typed).replace(/[?\ufffd]{2,}/gu, '?');
+  // Only suggest what is plausibly the same name.
+  const plausible = Math.max(2, Math.ceil(Array.from(n).length / 2));
   let best: string | null = null;
-  let bestDistance = Infinity;
+  let bestDistance = plausible + 1;
   for (const c of new Set(candidates)) {
-    const d = nameDistance(n, normalizeName(c), outsideGbk);
+    const d = nameDistance(n, normalizeName(c), outsideGbk, bestDistance - 1);
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
   }
-  // Only suggest what is plausibly the same name.
-  if (best === null || bestDistance > Math.max(2, Math.ceil(Array.from(n).length / 2))) return null;
+  if (best === null) return null;
   const lost = LOST_CHAR.test(n) ? Array.from(normalizeName(best)).filter(outsideGbk) : [];
   return { name: best, lost };
 }
