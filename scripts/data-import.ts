@@ -65,10 +65,13 @@ if (values.recover) {
   }
   try {
     console.log(recoverInterrupted(dataDir) ? '上次被中断的导入已完成。' : '没有被中断的导入，什么也不用做。');
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exitCode = 1;
   } finally {
     lock.release();
   }
-  process.exit(0);
+  process.exit(process.exitCode ?? 0);
 }
 
 if (values.withdraw) {

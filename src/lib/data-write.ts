@@ -18,6 +18,7 @@
  * just before its N-th write step.
  */
 import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import path from 'node:path';
 
@@ -34,9 +35,12 @@ export interface FileChange {
 
 interface Journal {
   pid: number;
-  moves: Array<{ from: string; to: string }>;
+  /** staged file → its place, with the SHA-256 of its content */
+  moves: Array<{ from: string; to: string; sha256: string }>;
   deletes: string[];
 }
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 let stepCount = 0;
 /** One write step: where the tests' injected kill can strike. */
@@ -175,8 +179,16 @@ function applyJournal(dataDir: string, journal: Journal): void {
   for (const m of journal.moves) {
     const from = path.join(dataDir, m.from);
     const to = path.join(dataDir, m.to);
-    if (!existsSync(from)) continue; // moved before the kill
+    if (!existsSync(from)) {
+      // Moved before the kill: the file in its place must be the one staged.
+      if (!existsSync(to) || sha256(readFileSync(to)) !== m.sha256) {
+        throw new Error(`无法完成上次被中断的导入：暂存的 ${m.from} 不见了，${m.to} 也不是要写入的内容。请从备份恢复 data/ 后重新导入`);
+      }
+      continue;
+    }
+    const created = !existsSync(path.dirname(to));
     mkdirSync(path.dirname(to), { recursive: true });
+    if (created) dirs.add(path.dirname(path.dirname(to)));
     step();
     renameSync(from, to);
     dirs.add(path.dirname(to));
@@ -196,6 +208,8 @@ function applyJournal(dataDir: string, journal: Journal): void {
 
 /** Write a set of files (and deletions) into DATA_DIR atomically. Call with the lock held. */
 export function commitChanges(dataDir: string, changes: ReadonlyArray<FileChange>): void {
+  const targets = changes.map((c) => c.path);
+  if (new Set(targets).size !== targets.length) throw new Error(`commitChanges: a file written twice (${targets.join(', ')})`);
   const staging = path.join(dataDir, STAGING_DIR);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
@@ -208,7 +222,7 @@ export function commitChanges(dataDir: string, changes: ReadonlyArray<FileChange
     const staged = `${STAGING_DIR}/${i}`;
     step();
     writeSynced(path.join(dataDir, staged), c.bytes);
-    journal.moves.push({ from: staged, to: c.path });
+    journal.moves.push({ from: staged, to: c.path, sha256: sha256(c.bytes) });
   });
   fsyncDir(staging);
   const tmp = path.join(staging, 'journal.json');

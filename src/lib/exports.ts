@@ -14,7 +14,7 @@ import {
   type MetricColumn,
 } from './columns.ts';
 import { IssueSink, columnLetter, type Issue } from './issues.ts';
-import { INVISIBLE_CHARS, invisibleCharsIn } from './names.ts';
+import { INVISIBLE_CHARS, invisibleCharsIn, townshipKey } from './names.ts';
 import { suggestion, type County, type RegistryIndex } from './registry-index.ts';
 import { metricValuesSchema, pairingId, type MetricValues, type Unit, type Village } from './schemas.ts';
 import { cellAt, displayHeader, isBlankRow, loadRows, matchHeader, newSummary, skip, type FileSummary } from './table.ts';
@@ -350,7 +350,7 @@ function resolveVillage(row: string[], rowNumber: number, col: Columns, fileCoun
       return null;
     }
     const townshipCell = cellAt(row, col.township).trim();
-    if (townshipCell !== '' && normalizeName(townshipCell) !== normalizeName(v.township)) {
+    if (townshipCell !== '' && townshipKey(townshipCell) !== townshipKey(v.township)) {
       sink.error('TOWNSHIP_MISMATCH', `此行乡镇是“${townshipCell}”，但村代码 ${codeCell}（${v.name}）登记在${v.township}：请核对乡镇或村代码`, rowNumber, col.township ?? null);
       return null;
     }
@@ -377,9 +377,9 @@ function resolveVillage(row: string[], rowNumber: number, col: Columns, fileCoun
   }
   const named = county.villagesByName.get(normalizeName(name)) ?? [];
   const townshipCell = cellAt(row, col.township).trim();
-  const township = normalizeName(townshipCell);
+  const township = townshipCell === '' ? '' : townshipKey(townshipCell);
   // The row's 乡镇 decides between villages of the same name, and must agree with the registry.
-  const matches = township ? named.filter((v) => normalizeName(v.township) === township) : named;
+  const matches = township ? named.filter((v) => townshipKey(v.township) === township) : named;
   if (named.length > 0 && matches.length === 0) {
     sink.error('TOWNSHIP_MISMATCH', `此行乡镇是“${townshipCell}”，但${county.name}的“${name}”登记在${named.map((v) => `${v.township}（村代码 ${v.code}）`).join('、')}：请核对乡镇或村名`, rowNumber, col.township ?? null);
     return null;

@@ -32,7 +32,7 @@ export interface ImportOptions {
 }
 
 export type ImportOutcome =
-  | { ok: false; reason: 'usage' | 'busy' | 'tampered'; message: string }
+  | { ok: false; reason: 'usage' | 'busy' | 'tampered' | 'broken'; message: string }
   | { ok: false; reason: 'invalid'; result: IngestResult }
   | { ok: true; result: IngestResult; filed: Array<{ source: string; target: string; replaced: boolean }>; registered: string[]; revision: (Revision & { changes: Change[] }) | null; recovered: boolean };
 
@@ -47,11 +47,16 @@ function dateProblem(date: string): string | null {
 }
 
 /** Hold the lock, finish an interrupted import, then run `body`; the lock is released whatever happens. */
-function underLock<T extends { ok: boolean }>(dataDir: string, log: (line: string) => void, body: (recovered: boolean) => T): T | { ok: false; reason: 'busy'; message: string } {
+function underLock<T extends { ok: boolean }>(dataDir: string, log: (line: string) => void, body: (recovered: boolean) => T): T | { ok: false; reason: 'busy' | 'broken'; message: string } {
   const lock = acquireLock(dataDir);
   if (!lock.ok) return { ok: false, reason: 'busy', message: lock.message };
   try {
-    const recovered = recoverInterrupted(dataDir);
+    let recovered: boolean;
+    try {
+      recovered = recoverInterrupted(dataDir);
+    } catch (e) {
+      return { ok: false, reason: 'broken', message: (e as Error).message };
+    }
     if (recovered) log('上次导入在写入时被中断，已把它完成。');
     return body(recovered);
   } finally {
@@ -168,7 +173,7 @@ export interface WithdrawOptions {
 }
 
 export type WithdrawOutcome =
-  | { ok: false; reason: 'usage' | 'busy' | 'tampered'; message: string }
+  | { ok: false; reason: 'usage' | 'busy' | 'tampered' | 'broken'; message: string }
   | { ok: false; reason: 'invalid'; result: IngestResult }
   | { ok: true; result: IngestResult; revision: Revision & { changes: Change[] }; removed: string[]; restored: string[] };
 
@@ -212,6 +217,8 @@ function withdrawLocked(options: WithdrawOptions, date: string, log: (line: stri
       return { ok: false, reason: 'usage', message: `“${t}”既不是已发布的文件（应写作 exports/2020-09/福贡县.csv，即 data/ 下的路径），也不是更正记录编号（见 ${MANIFEST_FILE} 的 revisions）` };
     }
   }
+  const basenames = [...plan.keys()].map((f) => path.posix.basename(f));
+  if (new Set(basenames).size !== basenames.length) return { ok: false, reason: 'usage', message: '要撤回的文件中有同名的（在不同的子文件夹里）：请分两次撤回' };
   const months = new Set([...plan.keys()].map((f) => current.get(f)?.month ?? null));
   if (months.size !== 1 || [...months][0] === null) return { ok: false, reason: 'usage', message: '一次只能撤回同一个月份的文件，且文件必须已在 data/exports/ 中' };
   const month = [...months][0]!;

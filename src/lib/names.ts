@@ -29,6 +29,16 @@ export function normalizeName(name: string): string {
 }
 const nameCache = new Map<string, string>();
 
+/**
+ * A 乡镇 for comparison: its name without the kind (扎瓦 for 扎瓦镇), since tables write
+ * 萨依巴格 for 萨依巴格乡; a county never has two 乡镇 of one name that differ only by kind.
+ */
+export function townshipKey(name: string): string {
+  const n = normalizeName(name);
+  const bare = n.replace(/(街道办事处|街道|民族乡|乡|镇)$/u, '');
+  return bare.length >= 2 ? bare : n;
+}
+
 /** The invisible characters in a text, named for a message (e.g. “U+202E（从右到左覆盖）”). */
 export function invisibleCharsIn(text: string): string[] {
   const found = new Set<string>();

@@ -116,6 +116,19 @@ describe('a kill at every write step leaves DATA_DIR unchanged or complete', () 
   });
 });
 
+describe('an interrupted import that cannot be finished', () => {
+  it('is refused with a clear message, never finished with the wrong content', () => {
+    const dir = copyOf(base);
+    writeFileSync(path.join(dir, JOURNAL_FILE), JSON.stringify({ pid: 1, moves: [{ from: '.import-staging/0', to: 'exports/2020-07/贵州省.csv', sha256: '0'.repeat(64) }], deletes: [] }));
+    expect(ingestDataDir(dir).issues.map((i) => i.code)).toContain('IMPORT_INTERRUPTED');
+    const r = importMonth({ dataDir: dir, month: '2020-07', date: '2020-08-20', files: [corrected] });
+    expect(r).toMatchObject({ ok: false, reason: 'broken' });
+    expect((r as { message: string }).message).toContain('无法完成上次被中断的导入：暂存的 .import-staging/0 不见了');
+    expect(existsSync(path.join(dir, JOURNAL_FILE))).toBe(true);
+    expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false);
+  });
+});
+
 describe('one import at a time', () => {
   it('a lock held by a running process refuses the import and writes nothing', () => {
     const dir = copyOf(base);

@@ -66,6 +66,15 @@ describe('a village name repeated in the county', () => {
     expect(e!.message).toContain('奎牙镇（村代码 653222102221）、萨依巴格乡（村代码 653222206231）');
   });
 
+  it('a 乡镇 written without its kind (萨依巴格 for 萨依巴格乡) still decides', () => {
+    const r = ingestExports(
+      [{ path: 'exports/2021-01/墨玉.csv', bytes: utf8bom(['省,县,乡镇,帮扶村,结对帮扶单位,' + FLAT_HEADER.split(',').slice(8).join(','), `新疆维吾尔自治区,墨玉县,萨依巴格,光明村,示例墨玉乡村发展促进会,${'1,'.repeat(18)}1`].join('\n')), month: '2021-01' }],
+      { villages: new Uint8Array(readFileSync(path.join(DATA, 'registry/villages.csv'))), units: new Uint8Array(readFileSync(path.join(DATA, 'registry/units.csv'))), pairings: new Uint8Array(readFileSync(path.join(DATA, 'registry/pairings.csv'))) },
+    );
+    expect(r.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(r.progress.map((p) => p.villageCode)).toEqual(['653222206231']);
+  });
+
   it('a 乡镇 that contradicts the village code is an error too', () => {
     const r = ingestExports([{ path: 'exports/2020-07/云南省.csv', bytes: utf8bom([FLAT_HEADER, flatRow({ 乡镇: '匹河怒族乡' })].join('\n')) }]);
     expect(issuesOf(r, 'TOWNSHIP_MISMATCH').map((i) => i.message)).toEqual(['此行乡镇是“匹河怒族乡”，但村代码 533323101001（青松村）登记在石月亮乡：请核对乡镇或村代码']);
