@@ -385,7 +385,7 @@ function resolveVillage(row: string[], rowNumber: number, col: Columns, fileCoun
     return null;
   }
   if (matches.length === 0) {
-    sink.error('UNKNOWN_VILLAGE', `帮扶村“${name}”不在${county.name}的村名录中${suggestion(name, county.villages.map((v) => v.name))}`, rowNumber, col.villageName ?? null);
+    sink.error('UNKNOWN_VILLAGE', `帮扶村“${name}”不在${county.name}的村名录中${suggestion(name, county.villages.map((v) => v.name), '村代码')}`, rowNumber, col.villageName ?? null);
     return null;
   }
   if (matches.length > 1) return { name, county, candidates: matches };
@@ -424,7 +424,7 @@ function resolveUnit(row: string[], rowNumber: number, col: Columns, village: Vi
     return null;
   }
   const pool = local.length > 0 ? local.map((u) => u.name) : [...registry.units.values()].map((u) => u.name);
-  sink.error('UNKNOWN_UNIT', `结对帮扶单位“${name}”不在单位名录中${suggestion(name, pool)}`, rowNumber, col.unitName ?? null);
+  sink.error('UNKNOWN_UNIT', `结对帮扶单位“${name}”不在单位名录中${suggestion(name, pool, '单位代码')}`, rowNumber, col.unitName ?? null);
   return null;
 }
 

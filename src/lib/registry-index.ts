@@ -101,11 +101,12 @@ export function nearestName(typed: string, candidates: Iterable<string>): { name
   return { name: best, lost };
 }
 
-export function suggestion(typed: string, candidates: Iterable<string>): string {
+/** “; the nearest registered name is …”, or why a `?` stands where the registered name has a character GBK cannot hold. */
+export function suggestion(typed: string, candidates: Iterable<string>, code?: '村代码' | '单位代码'): string {
   const near = nearestName(typed, candidates);
   if (!near) return '';
   if (near.lost.length > 0) {
-    return `；登记名称“${near.name}”中的“${near.lost.join('')}”不在 GBK 字符集中，文件里的“?”多半就是它：按 GBK 另存（Excel 的“CSV（逗号分隔）”）会丢掉这个字。请让县里另存为“CSV UTF-8（逗号分隔）”，或填写村代码`;
+    return `；登记名称“${near.name}”中的“${near.lost.join('')}”不在 GBK 字符集中，文件里的“?”多半就是它：按 GBK 另存（Excel 的“CSV（逗号分隔）”）会丢掉这个字。请让县里另存为“CSV UTF-8（逗号分隔）”${code ? `，或填写${code}` : ''}`;
   }
   return `；最接近的登记名称是“${near.name}”`;
 }
