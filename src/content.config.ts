@@ -69,7 +69,8 @@ const datasets = defineCollection({
         month: z.string(),
         date: z.string(),
         note: z.string().optional(),
-        files: z.array(z.object({ file: z.string(), previous: z.string().nullable() })),
+        withdrawal: z.boolean().optional(),
+        files: z.array(z.object({ file: z.string(), previous: z.string().nullable(), removed: z.boolean().optional() })),
         changes: z.array(
           z.object({
             pairingId: z.string(),

@@ -13,7 +13,8 @@ import {
   type LocationColumnId,
   type MetricColumn,
 } from './columns.ts';
-import { IssueSink, type Issue } from './issues.ts';
+import { IssueSink, columnLetter, type Issue } from './issues.ts';
+import { INVISIBLE_CHARS, invisibleCharsIn, townshipKey } from './names.ts';
 import { suggestion, type County, type RegistryIndex } from './registry-index.ts';
 import { metricValuesSchema, pairingId, type MetricValues, type Unit, type Village } from './schemas.ts';
 import { cellAt, displayHeader, isBlankRow, loadRows, matchHeader, newSummary, skip, type FileSummary } from './table.ts';
@@ -211,8 +212,12 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
     reportUnnamed(row, rowNumber);
 
     const errorsBefore = sink.errorCount;
-    const village = resolveVillage(row, rowNumber, col, fileCounty, registry, sink);
-    const unit = resolveUnit(row, rowNumber, col, village, fileCounty, registry, sink);
+    checkInvisible(row, rowNumber, col, sink);
+    const found = resolveVillage(row, rowNumber, col, fileCounty, registry, sink);
+    const ambiguous = found && 'candidates' in found ? found : null;
+    const direct = ambiguous ? null : (found as Village | null);
+    const unit = resolveUnit(row, rowNumber, col, direct, ambiguous?.county ?? fileCounty, registry, sink);
+    const village = ambiguous ? decideAmbiguous(ambiguous, unit, rowNumber, col, layout, registry, sink) : direct;
     const values = parseMetrics(row, rowNumber, metricIndex, sink, totals);
     if (village && unit) {
       const id = pairingId(village.code, unit.code);
@@ -281,7 +286,47 @@ function findCountyIn(segments: string[], registry: RegistryIndex, test: (c: Cou
 
 type Columns = Partial<Record<FieldId, number>>;
 
-function resolveVillage(row: string[], rowNumber: number, col: Columns, fileCounty: County | null, registry: RegistryIndex, sink: IssueSink): Village | null {
+const NAME_FIELDS = ['province', 'prefecture', 'county', 'township', 'villageName', 'unitName'] as const satisfies ReadonlyArray<FieldId>;
+
+/** Zero-width and direction-control characters in a name are errors: invisible, they make two names differ. */
+function checkInvisible(row: string[], rowNumber: number, col: Columns, sink: IssueSink): void {
+  for (const field of NAME_FIELDS) {
+    const cell = cellAt(row, col[field]);
+    if (!INVISIBLE_CHARS.test(cell)) continue;
+    sink.error('INVISIBLE_CHARACTER', `“${cell.replace(INVISIBLE_GLOBAL, '').trim()}”中含有看不见的字符 ${invisibleCharsIn(cell).join('、')}：它们会让名称与登记名称不一致，或把文字倒过来显示。请删除这个单元格的内容后重新输入`, rowNumber, col[field] ?? null);
+  }
+}
+const INVISIBLE_GLOBAL = new RegExp(INVISIBLE_CHARS.source, 'gu');
+
+/** A village name that several villages of the county share (in different 乡镇). */
+interface AmbiguousVillage {
+  name: string;
+  county: County;
+  candidates: Village[];
+}
+
+/**
+ * A village name repeated in the county: the row's unit decides when it is registered with
+ * exactly one of the candidates; otherwise the error lists them and says what to add.
+ */
+function decideAmbiguous(a: AmbiguousVillage, unit: Unit | null, rowNumber: number, col: Columns, layout: FileSummary['layout'], registry: RegistryIndex, sink: IssueSink): Village | null {
+  const paired = unit ? a.candidates.filter((v) => registry.pairings.has(pairingId(v.code, unit.code))) : [];
+  if (paired.length === 1) return paired[0]!;
+  const list = a.candidates.map((v) => `${v.township}的${v.name}（村代码 ${v.code}）`).join('；');
+  const why = !unit ? '' : paired.length === 0 ? `结对帮扶单位“${unit.name}”与其中任何一个都没有登记结对，无法据此判断。` : `结对帮扶单位“${unit.name}”与其中 ${paired.length} 个都登记了结对，无法据此判断。`;
+  const add =
+    col.township !== undefined
+      ? `请在此行的“乡镇”列（${columnLetter(col.township)} 列）填写所在乡镇${col.villageCode !== undefined ? '，或在“村代码”列填写村代码' : '，或加一列“村代码”填写 12 位村代码'}`
+      : col.villageCode !== undefined
+        ? '请在此行的“村代码”列填写村代码，或加一列“乡镇”填写所在乡镇'
+        : layout === 'county-table'
+          ? '附件3 县表只有村名：请在“帮扶村”列后加一列“乡镇”并填写所在乡镇，或加一列“村代码”填写 12 位村代码'
+          : '请加一列“乡镇”填写所在乡镇，或加一列“村代码”填写 12 位村代码';
+  sink.error('AMBIGUOUS_VILLAGE', `${a.county.name}有 ${a.candidates.length} 个村叫“${a.name}”：${list}。${why}${add}`, rowNumber, col.villageName ?? null);
+  return null;
+}
+
+function resolveVillage(row: string[], rowNumber: number, col: Columns, fileCounty: County | null, registry: RegistryIndex, sink: IssueSink): Village | AmbiguousVillage | null {
   const codeCell = normalizeCell(cellAt(row, col.villageCode));
   const name = cellAt(row, col.villageName).trim();
   const countyName = normalizeName(cellAt(row, col.county));
@@ -302,6 +347,11 @@ function resolveVillage(row: string[], rowNumber: number, col: Columns, fileCoun
     }
     if (name !== '' && normalizeName(name) !== normalizeName(v.name)) {
       sink.error('LOCATION_MISMATCH', `此行村名是“${name}”，但村代码 ${codeCell} 登记的是“${v.name}”`, rowNumber, col.villageName ?? null);
+      return null;
+    }
+    const townshipCell = cellAt(row, col.township).trim();
+    if (townshipCell !== '' && townshipKey(townshipCell) !== townshipKey(v.township)) {
+      sink.error('TOWNSHIP_MISMATCH', `此行乡镇是“${townshipCell}”，但村代码 ${codeCell}（${v.name}）登记在${v.township}：请核对乡镇或村代码`, rowNumber, col.township ?? null);
       return null;
     }
     return v;
@@ -325,17 +375,20 @@ function resolveVillage(row: string[], rowNumber: number, col: Columns, fileCoun
     sink.error('NO_COUNTY', '无法确定此行的县：请填写“县”列或村代码', rowNumber, col.villageName ?? null);
     return null;
   }
-  let matches = county.villagesByName.get(normalizeName(name)) ?? [];
-  const township = normalizeName(cellAt(row, col.township));
-  if (matches.length > 1 && township) matches = matches.filter((v) => normalizeName(v.township) === township);
+  const named = county.villagesByName.get(normalizeName(name)) ?? [];
+  const townshipCell = cellAt(row, col.township).trim();
+  const township = townshipCell === '' ? '' : townshipKey(townshipCell);
+  // The row's 乡镇 decides between villages of the same name, and must agree with the registry.
+  const matches = township ? named.filter((v) => townshipKey(v.township) === township) : named;
+  if (named.length > 0 && matches.length === 0) {
+    sink.error('TOWNSHIP_MISMATCH', `此行乡镇是“${townshipCell}”，但${county.name}的“${name}”登记在${named.map((v) => `${v.township}（村代码 ${v.code}）`).join('、')}：请核对乡镇或村名`, rowNumber, col.township ?? null);
+    return null;
+  }
   if (matches.length === 0) {
-    sink.error('UNKNOWN_VILLAGE', `帮扶村“${name}”不在${county.name}的村名录中${suggestion(name, county.villages.map((v) => v.name))}`, rowNumber, col.villageName ?? null);
+    sink.error('UNKNOWN_VILLAGE', `帮扶村“${name}”不在${county.name}的村名录中${suggestion(name, county.villages.map((v) => v.name), '村代码')}`, rowNumber, col.villageName ?? null);
     return null;
   }
-  if (matches.length > 1) {
-    sink.error('AMBIGUOUS_VILLAGE', `${county.name}有 ${matches.length} 个“${name}”（${matches.map((v) => `${v.township} ${v.code}`).join('、')}）：请填写乡镇或村代码`, rowNumber, col.villageName ?? null);
-    return null;
-  }
+  if (matches.length > 1) return { name, county, candidates: matches };
   return matches[0]!;
 }
 
@@ -371,7 +424,7 @@ function resolveUnit(row: string[], rowNumber: number, col: Columns, village: Vi
     return null;
   }
   const pool = local.length > 0 ? local.map((u) => u.name) : [...registry.units.values()].map((u) => u.name);
-  sink.error('UNKNOWN_UNIT', `结对帮扶单位“${name}”不在单位名录中${suggestion(name, pool)}`, rowNumber, col.unitName ?? null);
+  sink.error('UNKNOWN_UNIT', `结对帮扶单位“${name}”不在单位名录中${suggestion(name, pool, '单位代码')}`, rowNumber, col.unitName ?? null);
   return null;
 }
 

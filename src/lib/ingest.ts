@@ -23,7 +23,7 @@ export interface IngestInput {
   villages: SourceFile | null;
   units: SourceFile | null;
   pairings: SourceFile | null;
-  exports: Array<SourceFile & { month: string | null }>;
+  exports: Array<SourceFile & { month: string | null; role?: ExportRole; replaces?: string | null }>;
   dataset?: DatasetInfo;
   /** problems found while listing files (bad month folders, unreadable files) */
   listingIssues?: Issue[];
@@ -34,6 +34,13 @@ export interface IngestInput {
   /** true when `exports` is all of DATA_DIR (so a published file that is absent is missing) */
   complete?: boolean;
 }
+
+/**
+ * An export's part in a check of given paths: `inbox`, a file from outside DATA_DIR checked
+ * as `data:import` would file it; `context`, a published file read only for the checks
+ * across files and months (its rows and its own issues are not reported).
+ */
+export type ExportRole = 'inbox' | 'context';
 
 export interface IngestResult {
   ok: boolean;
@@ -88,20 +95,28 @@ export function ingest(input: IngestInput): IngestResult {
   const registry = buildRegistryIndex(villages?.records ?? [], units?.records ?? [], pairings?.records ?? []);
 
   // Exports in a stable order: month, then path.
-  const exportFiles = [...input.exports].sort((a, b) => (a.month ?? '').localeCompare(b.month ?? '') || a.path.localeCompare(b.path, 'en'));
+  // Published context first within a month, so a duplicate is reported on the file being checked.
+  const rank = (f: { role?: ExportRole }) => (f.role === 'context' ? 0 : 1);
+  const exportFiles = [...input.exports].sort((a, b) => (a.month ?? '').localeCompare(b.month ?? '') || rank(a) - rank(b) || a.path.localeCompare(b.path, 'en'));
   const exportRecords: ExportRecord[] = [];
   const summaries = new Map<string, FileSummary>();
   const metricColumns = new Map<string, Map<string, number>>();
   for (const f of exportFiles) {
     const r = readExport({ file: f.path, bytes: f.bytes, month: f.month, registry });
-    files.push(r.summary);
     summaries.set(f.path, r.summary);
-    issues.push(...r.issues);
+    if (f.role !== 'context') {
+      files.push(r.summary);
+      issues.push(...r.issues);
+    }
     exportRecords.push(...r.records);
     metricColumns.set(f.path, r.metricColumns);
   }
 
-  const progress = crossCheck(exportRecords, summaries, metricColumns, issues);
+  const context = new Set(input.exports.filter((f) => f.role === 'context').map((f) => f.path));
+  const crossIssues: Issue[] = [];
+  const progress = crossCheck(exportRecords, summaries, metricColumns, crossIssues).filter((p) => !context.has(p.source.file));
+  // What the published context says about itself was reported when it was checked in full.
+  issues.push(...crossIssues.filter((i) => !context.has(i.file)));
   const revisions = input.manifest ? checkPublished(input, registry, issues) : [];
   const months = [...new Set(progress.map((p) => p.month))].sort();
   const rows = files.reduce<RowCounts>(
@@ -132,7 +147,9 @@ function checkPublished(input: IngestInput, registry: ReturnType<typeof buildReg
   for (const f of input.exports) {
     const entry = manifest.published[f.path];
     const sink = new IssueSink(f.path);
-    if (!entry) sink.warn('UNPUBLISHED_FILE', '此文件没有用 npm run data:import 登记：发布日期未知，今后的改动也无法作为更正记录下来');
+    if (f.role === 'inbox') {
+      if (f.replaces) sink.warn('WILL_REVISE', `${f.month} 已发布同名文件 ${f.replaces}：用 data:import 导入时，此文件将作为一次更正替换它（原文件存档，网站列出改动的数字）。如果这是另一个县的表，请先改名`);
+    } else if (!entry) sink.warn('UNPUBLISHED_FILE', '此文件没有用 npm run data:import 登记：发布日期未知，今后的改动也无法作为更正记录下来');
     else if (entry.sha256 !== sha256(f.bytes)) {
       sink.error('PUBLISHED_FILE_CHANGED', `此文件已于 ${entry.publishedOn} 发布，之后被直接改动过，没有更正记录。请恢复原文件，再用 npm run data:import -- --month ${f.month ?? 'YYYY-MM'} 更正后的文件 提交更正`);
     }
@@ -147,6 +164,8 @@ function checkPublished(input: IngestInput, registry: ReturnType<typeof buildReg
       }
     }
   }
+  // Revisions are shown from DATA_DIR as a whole; a check of given paths does not show them.
+  if (input.exports.some((f) => f.role)) return [];
   const bytesOf = (p: string) => current.get(p)?.bytes ?? input.archived?.get(p) ?? null;
   return revisionVersions(manifest.revisions).map(({ revision, pairs }) => {
     const before: ExportRecord[] = [];

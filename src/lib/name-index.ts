@@ -23,6 +23,8 @@
  * (name-index-write.ts) and the search page's script reads it with the same functions.
  */
 
+import { normalizeName } from './names.ts';
+
 /** Where the index lives in the site; `meta.json` names the directory of the current version. */
 export const NAME_INDEX_DIR = 'search-index';
 
@@ -52,9 +54,12 @@ export type KeyShard = Record<string, number[]>;
 /** A record: [link, title, line of context]. */
 export type NameRecord = [string, string, string];
 
-/** One form for index and query alike: full-width forms folded (NFKC), Latin letters upper case. */
+/**
+ * One form for index and query alike: the checker's own name normalisation (names.ts:
+ * NFKC, separators and invisible characters gone, 村民委员会/村委会 → 村), Latin letters upper case.
+ */
 export function normaliseText(text: string): string {
-  return text.normalize('NFKC').toUpperCase();
+  return normalizeName(text).toUpperCase();
 }
 
 /** A whole name or code as a key: normalised, without spaces and punctuation. */
@@ -62,10 +67,12 @@ export function exactKey(text: string): string {
   return normaliseText(text).replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
-/** The query's terms: split on spaces and punctuation, normalised. */
+/** The query's terms: split on spaces and punctuation, each normalised. */
 export function queryTerms(query: string): string[] {
-  return normaliseText(query)
+  return query
+    .normalize('NFKC')
     .split(/[\s\p{P}\p{S}]+/u)
+    .map(normaliseText)
     .filter(Boolean);
 }
 

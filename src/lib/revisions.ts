@@ -15,12 +15,16 @@ export const revisionSchema = z.object({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   note: z.string().optional(),
+  /** a mistaken import undone (`data:import --withdraw`): shown as 撤回, not 更正 */
+  withdrawal: z.boolean().optional(),
   files: z.array(
     z.object({
       /** path under DATA_DIR of the file as it is now */
       file: z.string(),
       /** path under DATA_DIR of the archived previous copy; null when the revision added the file */
       previous: z.string().nullable(),
+      /** the revision removed the file (withdrawn): it has no current version */
+      removed: z.boolean().optional(),
     }),
   ),
 });
@@ -83,13 +87,15 @@ export function diffRecords(before: ReadonlyArray<ExportRecord>, after: Readonly
  * For each revision, the version of a file before it (its archived copy) and after it
  * (the next revision's archived copy of the same file, or the current file).
  */
-export function revisionVersions(revisions: ReadonlyArray<Revision>): Array<{ revision: Revision; pairs: Array<{ file: string; before: string | null; after: string }> }> {
+export function revisionVersions(revisions: ReadonlyArray<Revision>): Array<{ revision: Revision; pairs: Array<{ file: string; before: string | null; after: string | null }> }> {
   const ordered = [...revisions].sort((x, y) => x.date.localeCompare(y.date) || x.id.localeCompare(y.id));
   return ordered.map((revision, i) => ({
     revision,
     pairs: revision.files.map((f) => {
-      const later = ordered.slice(i + 1).find((r) => r.files.some((g) => g.file === f.file && g.previous !== null));
-      const after = later ? later.files.find((g) => g.file === f.file)!.previous! : f.file;
+      // the version after this revision: the next one's archived copy, else the file as it is now (none if removed)
+      const next = ordered.slice(i + 1).find((r) => r.files.some((g) => g.file === f.file));
+      const nextEntry = next?.files.find((g) => g.file === f.file);
+      const after = f.removed ? null : nextEntry ? nextEntry.previous : f.file;
       return { file: f.file, before: f.previous, after };
     }),
   }));

@@ -110,26 +110,8 @@ export function parseDate(cell: string): CellResult<string> {
   return { ok: true, value: `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
 }
 
-/** Names: trim, NFKC (width of brackets and digits), no inner spaces. */
-export function normalizeName(name: string): string {
-  return memo(nameCache, name, (n) => n.normalize('NFKC').replace(/[\s\u3000\u00a0\u200b\ufeff]+/g, ''));
-}
-const nameCache = new Map<string, string>();
-
-/**
- * A string function's results, remembered: the same unit, village and county names come
- * back on every row of every month (at national scale, NFKC over them was 9 s of a 60 s
- * ingest). Bounded, so hostile input cannot grow it without limit.
- */
-export function memo(cache: Map<string, string>, key: string, f: (key: string) => string): string {
-  let value = cache.get(key);
-  if (value === undefined) {
-    if (cache.size >= 200_000) cache.clear();
-    value = f(key);
-    cache.set(key, value);
-  }
-  return value;
-}
+/** Names and the memo live in names.ts (one normalisation for ingest and search). */
+export { memo, normalizeName } from './names.ts';
 
 /** Integer 元 → 万元 as an exact decimal string (`125000` → `"12.5"`). */
 export function yuanToWanString(yuan: Yuan): string {

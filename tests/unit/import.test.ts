@@ -105,6 +105,17 @@ describe('npm run data:import', () => {
     }
   });
 
+  it('a mistaken import is withdrawn as a recorded revision (data:import --withdraw)', () => {
+    const file = path.join(work, '误导入.csv');
+    writeFileSync(file, `${FLAT_HEADER}\r\n${flatRow({ 帮扶村: '白河村', 村代码: '533323101002', '资金已到位总投入（万元）': '45' })}\r\n`);
+    expect(run('scripts/data-import.ts', ['--month', '2020-08', '--date', '2020-09-06', file]).status).toBe(0);
+    const r = run('scripts/data-import.ts', ['--withdraw', 'exports/2020-08/误导入.csv', '--date', '2020-09-07', '--note', '白河村不属于这次报送']);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('撤下 exports/2020-08/误导入.csv');
+    expect(existsSync(path.join(data, 'exports/2020-08/误导入.csv'))).toBe(false);
+    expect(ingestDataDir(data).ok).toBe(true);
+  });
+
   it('the built site shows the revision on the village page, the bulletin and the corrections page', () => {
     const out = path.join(work, 'dist');
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
@@ -124,5 +135,10 @@ describe('npm run data:import', () => {
       expect(m![0]).toContain('160 万元');
     }
     expect(page('units/91520500MA6K0002XC')).toContain('已发布数据的更正');
+    // the withdrawal is listed, visibly, as such
+    const corrections = page('corrections');
+    expect(corrections).toContain('2020年9月7日撤回2020年8月数据');
+    expect(corrections).toContain('白河村不属于这次报送');
+    expect(corrections).toContain('exports/2020-08/误导入.csv（已撤下）');
   });
 });
