@@ -5,8 +5,8 @@
  * made since the previous bulletin. Plain data; the page renders it.
  */
 import type { RatioMetricId, ReportedMetricId } from './columns.ts';
-import type { Totals } from './aggregate.ts';
-import { formatCount, formatMonth, formatRatio, formatWan } from './format.ts';
+import { PLAN_COUNTS, change, figure, ratioFigure, type Totals } from './aggregate.ts';
+import { formatAmount, formatFigure, formatMonth, formatRatioFigure } from './format.ts';
 import type { SiteModel } from './model.ts';
 import type { RevisionWithChanges } from './revisions.ts';
 
@@ -14,7 +14,10 @@ export interface BulletinFigure {
   key: ReportedMetricId;
   label: string;
   value: string;
-  raw: number;
+  /** null: nothing reported */
+  raw: number | null;
+  /** the sum leaves out pairings that did not report (部分合计) */
+  partial: boolean;
   /** change since the previous month's bulletin, or null for the first month */
   delta: string | null;
   deltaRaw: number | null;
@@ -31,7 +34,8 @@ export interface Bulletin {
   figures: BulletinFigure[];
   ratios: Array<{ key: RatioMetricId; label: string; value: string }>;
   provinces: Array<{ code: string; name: string; reported: number; registered: number; fundsDone: string; fundsRatio: string; salesRatio: string; jobsRatio: string; trainingRatio: string }>;
-  completed: Array<{ label: string; completed: number; withPlan: number }>;
+  /** unknown: pairings with the plan that left done blank, so are counted neither way */
+  completed: Array<{ label: string; completed: number; withPlan: number; unknown: number }>;
   notReported: Array<{ code: string; name: string; province: string }>;
   notable: Array<{ villageCode: string; villageName: string; county: string; gain: string; gainRaw: number }>;
   reachedPlan: Array<{ villageCode: string; villageName: string; unitCode: string; unitName: string }>;
@@ -48,16 +52,8 @@ const FIGURES: Array<[ReportedMetricId, string, 'money' | 'count']> = [
   ['stationedCount', '已驻村人数', 'count'],
 ];
 
-const PLANS: Array<[ReportedMetricId, ReportedMetricId, string]> = [
-  ['fundsPlan', 'fundsDone', '资金投入计划'],
-  ['materialsPlan', 'materialsDone', '物资投入计划'],
-  ['salesPlan', 'salesDone', '销售计划'],
-  ['jobsPlan', 'jobsDone', '就业计划'],
-  ['trainingPlan', 'trainingDone', '培训计划'],
-];
-
-const show = (kind: 'money' | 'count', n: number) => (kind === 'money' ? `${formatWan(n)} 万元` : `${formatCount(n)} 人`);
-const signed = (kind: 'money' | 'count', n: number) => (n >= 0 ? `+${show(kind, n)}` : `−${show(kind, -n)}`);
+const unitOf = (kind: 'money' | 'count') => (kind === 'money' ? '万元' : '人');
+const signed = (kind: 'money' | 'count', n: number) => (n >= 0 ? `+${formatAmount(n, unitOf(kind))}` : `−${formatAmount(-n, unitOf(kind))}`);
 
 /** The bulletin's publish date: when its month was published; corrections since the previous one belong to it. */
 export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (month: string) => string | null, revisions: ReadonlyArray<RevisionWithChanges>): Bulletin {
@@ -69,20 +65,26 @@ export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (m
   const publishedOn = publishedOnOf(month);
   const previousPublishedOn = previousMonth ? publishedOnOf(previousMonth) : null;
 
-  const figures = FIGURES.map(([key, label, kind]) => ({
-    key,
-    label,
-    value: show(kind, t.metrics[key].sum),
-    raw: t.metrics[key].sum,
-    delta: p ? signed(kind, t.metrics[key].sum - p.metrics[key].sum) : null,
-    deltaRaw: p ? t.metrics[key].sum - p.metrics[key].sum : null,
-  }));
+  const figures = FIGURES.map(([key, label, kind]) => {
+    const f = figure(t, key);
+    const d = p ? change(f, figure(p, key)) : null;
+    return {
+      key,
+      label,
+      value: formatFigure(f, unitOf(kind)),
+      raw: f.value,
+      partial: f.partial,
+      delta: d && d.value !== null ? `${signed(kind, d.value)}${d.partial ? '（含未填报、未上报结对的影响）' : ''}` : null,
+      deltaRaw: d ? d.value : null,
+    };
+  });
+  const ratioText = (tt: Totals, key: RatioMetricId) => formatRatioFigure(ratioFigure(tt, key));
   const ratios: Bulletin['ratios'] = [
-    { key: 'fundsRatio', label: '资金到位比例', value: formatRatio(t.ratios.fundsRatio) },
-    { key: 'materialsRatio', label: '物资到位比例', value: formatRatio(t.ratios.materialsRatio) },
-    { key: 'salesRatio', label: '销售完成比例', value: formatRatio(t.ratios.salesRatio) },
-    { key: 'jobsRatio', label: '就业完成比例', value: formatRatio(t.ratios.jobsRatio) },
-    { key: 'trainingRatio', label: '培训完成比例', value: formatRatio(t.ratios.trainingRatio) },
+    { key: 'fundsRatio', label: '资金到位比例', value: ratioText(t, 'fundsRatio') },
+    { key: 'materialsRatio', label: '物资到位比例', value: ratioText(t, 'materialsRatio') },
+    { key: 'salesRatio', label: '销售完成比例', value: ratioText(t, 'salesRatio') },
+    { key: 'jobsRatio', label: '就业完成比例', value: ratioText(t, 'jobsRatio') },
+    { key: 'trainingRatio', label: '培训完成比例', value: ratioText(t, 'trainingRatio') },
   ];
 
   const provinces = [...model.provinces.values()].map((pv) => {
@@ -92,11 +94,11 @@ export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (m
       name: pv.name,
       reported: pt.records,
       registered: pv.pairingCount,
-      fundsDone: formatWan(pt.metrics.fundsDone.sum),
-      fundsRatio: formatRatio(pt.ratios.fundsRatio),
-      salesRatio: formatRatio(pt.ratios.salesRatio),
-      jobsRatio: formatRatio(pt.ratios.jobsRatio),
-      trainingRatio: formatRatio(pt.ratios.trainingRatio),
+      fundsDone: formatFigure(figure(pt, 'fundsDone'), '万元', { bare: true }),
+      fundsRatio: formatRatioFigure(ratioFigure(pt, 'fundsRatio'), { short: true }),
+      salesRatio: formatRatioFigure(ratioFigure(pt, 'salesRatio'), { short: true }),
+      jobsRatio: formatRatioFigure(ratioFigure(pt, 'jobsRatio'), { short: true }),
+      trainingRatio: formatRatioFigure(ratioFigure(pt, 'trainingRatio'), { short: true }),
     };
   });
 
@@ -104,23 +106,7 @@ export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (m
     const r = pv.byMonth.get(month);
     return r ? [{ pv, r }] : [];
   });
-  const completed = PLANS.map(([plan, done, label]) => {
-    let withPlan = 0;
-    let n = 0;
-    for (const { r } of records) {
-      const pl = r.values[plan] as number | null;
-      const dn = r.values[done] as number | null;
-      if (pl === null || pl === 0) continue;
-      withPlan++;
-      if (dn !== null && dn >= pl) n++;
-    }
-    return { label, completed: n, withPlan };
-  });
-  completed.push({
-    label: '产业扶贫计划',
-    completed: records.filter(({ r }) => r.values.hasIndustryPlan === true && r.values.industryPlanDone === true).length,
-    withPlan: records.filter(({ r }) => r.values.hasIndustryPlan === true).length,
-  });
+  const completed = PLAN_COUNTS.map((pc) => ({ label: pc.label, completed: t.completed[pc.id].completed, withPlan: t.completed[pc.id].withPlan, unknown: t.completed[pc.id].unknown }));
 
   const notReported = [...model.counties.values()]
     .filter((c) => c.pairingCount > 0 && c.byMonth.get(month)!.records === 0)
@@ -129,11 +115,10 @@ export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (m
   const notable = previousMonth
     ? [...model.villages.values()]
         .flatMap((v) => {
-          const now = v.byMonth.get(month)!;
-          const before = v.byMonth.get(previousMonth)!;
-          if (now.records === 0 || before.records === 0 || now.records !== before.records) return [];
-          const gain = now.metrics.fundsDone.sum - before.metrics.fundsDone.sum;
-          return gain > 0 ? [{ villageCode: v.village.code, villageName: v.village.name, county: `${v.village.province}${v.village.county}`, gain: `${formatWan(gain)} 万元`, gainRaw: gain }] : [];
+          // only whole sums compare: a village with a blank or a missing row in either month is left out
+          const d = change(figure(v.byMonth.get(month), 'fundsDone'), figure(v.byMonth.get(previousMonth), 'fundsDone'));
+          const gain = d.value;
+          return gain !== null && !d.partial && gain > 0 ? [{ villageCode: v.village.code, villageName: v.village.name, county: `${v.village.province}${v.village.county}`, gain: formatAmount(gain, '万元'), gainRaw: gain }] : [];
         })
         .sort((a, b) => b.gainRaw - a.gainRaw || a.villageCode.localeCompare(b.villageCode))
         .slice(0, 5)

@@ -1,4 +1,5 @@
 /** Numbers for pages: Intl.NumberFormat('zh-CN'), money in 万元 from exact integer 元. */
+import type { Figure } from './aggregate.ts';
 import type { Ratio } from './metrics.ts';
 import { yuanToWanString } from './values.ts';
 
@@ -36,4 +37,41 @@ export function formatMonth(month: string): string {
 export function formatDate(iso: string): string {
   const [y, m, d] = iso.split('-');
   return `${y}年${Number(m)}月${Number(d)}日`;
+}
+
+/** No-break space: a number never breaks from its unit (「12.5 万元」 stays on one line). */
+export const NBSP = '\u00a0';
+
+export type FigureUnit = '万元' | '人' | '个' | '';
+
+/** A number with its unit, joined by a no-break space: money from integer 元, counts as integers. */
+export function formatAmount(n: number, unit: FigureUnit, options: { bare?: boolean } = {}): string {
+  const text = unit === '万元' ? formatWan(n) : formatCount(n);
+  return unit && !options.bare ? `${text}${NBSP}${unit}` : text;
+}
+
+/** 「1 个结对未填报、2 个结对未上报」: who is not in a partial sum. */
+export function partialNote(f: { blank: number; absent: number }): string {
+  const parts: string[] = [];
+  if (f.blank > 0) parts.push(`${formatCount(f.blank)}${NBSP}个结对未填报`);
+  if (f.absent > 0) parts.push(`${formatCount(f.absent)}${NBSP}个结对未上报`);
+  return parts.join('、');
+}
+
+/**
+ * The one way a summed figure is written (bare: without its unit, for table cells under a
+ * header that names it): 未填报 when nothing was reported, 部分合计 with who is missing when partial. */
+export function formatFigure(f: Figure, unit: FigureUnit, options: { short?: boolean; bare?: boolean } = {}): string {
+  if (f.value === null) return f.blank === 0 && f.absent > 0 ? '未上报' : '未填报';
+  const n = formatAmount(f.value, unit, options);
+  if (!f.partial) return n;
+  // short: where a note beside the figure already says who is missing (a card's note)
+  return options.short ? `${n}（部分合计）` : `${n}（部分合计：${partialNote(f)}，未计入）`;
+}
+
+/** A ratio over the records that reported both plan and done; 「（部分）」 when some pairings are not in it. */
+export function formatRatioFigure(f: { ratio: Ratio; partial: boolean; blank: number; absent: number }, options: { short?: boolean } = {}): string {
+  const text = formatRatio(f.ratio);
+  if (!f.partial) return text;
+  return options.short ? `${text}（部分）` : `${text}（部分：${partialNote(f)}）`;
 }

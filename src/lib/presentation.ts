@@ -4,8 +4,8 @@
  * semantics live here so every page says 无计划 / 未填报 / 超额 the same way.
  */
 import { METRIC_COLUMNS, type MeasureId, type ReportedMetricId } from './columns.ts';
-import type { Totals } from './aggregate.ts';
-import { formatCount, formatRatio, formatWan } from './format.ts';
+import { figure, ratioFigure, type Figure, type Totals } from './aggregate.ts';
+import { formatCount, formatFigure, formatRatio, formatRatioFigure, formatWan, type FigureUnit } from './format.ts';
 import { ratio, type Ratio } from './metrics.ts';
 import type { MetricValues, Pairing, ProgressRecord } from './schemas.ts';
 
@@ -125,12 +125,12 @@ export function county3Table(
         corrected: (r?.decreases.length ?? 0) > 0,
       };
     });
+  // 合计 from aggregate.ts: a sum that leaves out a blank or a missing row says 部分合计
   const total = ids.map((id) => {
     const col = COLUMNS.get(id)!;
-    if (col.kind === 'ratio') return formatRatio(monthTotals.ratios[id as keyof Totals['ratios']]);
-    const t = monthTotals.metrics[id as ReportedMetricId];
-    if (t.reported === 0) return NOT_REPORTED;
-    return col.kind === 'money' ? formatWan(t.sum) : formatCount(t.sum);
+    if (col.kind === 'ratio') return formatRatioFigure(ratioFigure(monthTotals, id as keyof Totals['ratios']), { short: true });
+    const f = figure(monthTotals, id as ReportedMetricId);
+    return f.value === null ? NOT_REPORTED : formatFigure(f, col.kind === 'money' ? '万元' : '', { bare: true, short: true });
   });
   return { month, rows, total, reported: monthTotals.records };
 }
@@ -171,4 +171,15 @@ export function metricValueText(id: ReportedMetricId, v: number | boolean | null
   if (typeof v === 'boolean') return v ? '是' : '否';
   const kind = COLUMNS.get(id)?.kind;
   return kind === 'money' ? `${formatWan(v)} 万元` : formatCount(v);
+}
+
+/** The unit a summed metric is shown in: 万元, 人, or 个 (flags count pairings). */
+export function metricUnit(id: ReportedMetricId): FigureUnit {
+  const kind = COLUMNS.get(id)?.kind;
+  return kind === 'money' ? '万元' : kind === 'flag' ? '个' : '人';
+}
+
+/** A summed metric with its unit, partial when some pairings are not in it (aggregate.ts figure()). */
+export function metricFigureText(id: ReportedMetricId, f: Figure): string {
+  return formatFigure(f, metricUnit(id));
 }
