@@ -41,6 +41,22 @@ export interface Bulletin {
   reachedPlan: Array<{ villageCode: string; villageName: string; unitCode: string; unitName: string }>;
   corrections: RevisionWithChanges[];
   decreases: number;
+  /**
+   * Revisions made after this bulletin was published that change its figures: the bulletin
+   * keeps the figures it was published with, and lists each change here.
+   */
+  amendments: BulletinAmendment[];
+}
+
+export interface BulletinAmendment {
+  revisionId: string;
+  /** the month whose data the revision corrected */
+  month: string;
+  /** YYYY-MM-DD of the revision */
+  date: string;
+  note: string | null;
+  /** what the bulletin said, what the corrected data says */
+  lines: Array<{ label: string; before: string; after: string }>;
 }
 
 const FIGURES: Array<[ReportedMetricId, string, 'money' | 'count']> = [
@@ -141,9 +157,58 @@ export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (m
   });
   const decreases = records.reduce((n, { r }) => n + r.decreases.length, 0);
 
-  return { month, previousMonth, nextMonth, publishedOn, reported: t.records, registered: model.national.pairingCount, figures, ratios, provinces, completed, notReported, notable, reachedPlan, corrections, decreases };
+  return { month, previousMonth, nextMonth, publishedOn, reported: t.records, registered: model.national.pairingCount, figures, ratios, provinces, completed, notReported, notable, reachedPlan, corrections, decreases, amendments: [] };
 }
 
 export function bulletinTitle(month: string): string {
   return `${formatMonth(month)}帮扶项目进展通报`;
+}
+
+/** The figures of a bulletin a reader compares, as label → text. */
+function comparable(b: Bulletin): Array<{ label: string; text: string }> {
+  return [
+    { label: '已上报结对', text: `${b.reported}` },
+    ...b.figures.flatMap((f) => [
+      { label: f.label, text: f.value },
+      ...(f.delta !== null ? [{ label: `${f.label}比上月`, text: f.delta }] : []),
+    ]),
+    ...b.ratios.map((r) => ({ label: r.label, text: r.value })),
+    ...b.provinces.flatMap((p) => [
+      { label: `${p.name}资金已到位（万元）`, text: p.fundsDone },
+      { label: `${p.name}资金到位比例`, text: p.fundsRatio },
+    ]),
+    ...b.completed.map((c) => ({ label: `已完成${c.label}的结对`, text: `${c.completed} / ${c.withPlan}` })),
+  ];
+}
+
+/**
+ * A bulletin as published: when revisions made after its publish date change its figures,
+ * it keeps the figures it was published with (`modelAsOf(date)`: the data with every
+ * revision after `date` undone) and lists, per revision, what changed.
+ */
+export function buildPublishedBulletin(
+  model: SiteModel,
+  month: string,
+  publishedOnOf: (month: string) => string | null,
+  revisions: ReadonlyArray<RevisionWithChanges>,
+  modelAsOf: (date: string) => SiteModel,
+): Bulletin {
+  const current = buildBulletin(model, month, publishedOnOf, revisions);
+  const publishedOn = current.publishedOn;
+  if (!publishedOn) return current;
+  const later = revisions
+    .filter((r) => r.date > publishedOn && (r.month === month || r.month === current.previousMonth))
+    .sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
+  if (later.length === 0) return current;
+  const original = buildBulletin(modelAsOf(publishedOn), month, publishedOnOf, revisions);
+  const amendments: BulletinAmendment[] = [];
+  let before = original;
+  for (const r of later) {
+    const after = r === later.at(-1) && !revisions.some((x) => x.date > r.date) ? current : buildBulletin(modelAsOf(r.date), month, publishedOnOf, revisions);
+    const was = new Map(comparable(before).map((x) => [x.label, x.text]));
+    const lines = comparable(after).flatMap((x) => (was.has(x.label) && was.get(x.label) !== x.text ? [{ label: x.label, before: was.get(x.label)!, after: x.text }] : []));
+    if (lines.length > 0) amendments.push({ revisionId: r.id, month: r.month, date: r.date, note: r.note ?? null, lines });
+    before = after;
+  }
+  return { ...original, amendments };
 }

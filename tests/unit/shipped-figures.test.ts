@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLAN_COUNTS, figure, ratioFigure } from '../../src/lib/aggregate.ts';
-import { buildBulletin } from '../../src/lib/bulletin.ts';
+import { buildBulletin, buildPublishedBulletin } from '../../src/lib/bulletin.ts';
+import { monthPublishedOn, recordsAsOf } from '../../src/lib/revisions.ts';
 import { trendChart } from '../../src/lib/charts.ts';
 import { REPORTED_METRIC_IDS } from '../../src/lib/columns.ts';
 import { formatFigure, formatRatioFigure } from '../../src/lib/format.ts';
@@ -101,4 +102,36 @@ describe('home, bulletin, province and county pages agree on every shared figure
       }
     });
   }
+});
+
+describe('a published bulletin whose figures a later correction changed keeps its text and says what changed', () => {
+  const publishedOn = (m: string) => monthPublishedOn(data.manifest!, m);
+  const asOf = (date: string) => buildSiteModel({ ...data, progress: recordsAsOf(data.progress, data.revisions, date).records });
+  const revision = data.revisions[0]!;
+
+  it('the shipped data has a revision of 2020年8月 made after its bulletin was published', () => {
+    expect(revision.month).toBe('2020-08');
+    expect(revision.date > publishedOn('2020-08')!).toBe(true);
+    expect(revision.changes.some((c) => c.kind === 'changed' && c.metric === 'fundsDone')).toBe(true);
+  });
+
+  it('2020年8月: the original figures, and each changed one as before → after with the revision', () => {
+    const published = buildPublishedBulletin(model, '2020-08', publishedOn, data.revisions, asOf);
+    const current = buildBulletin(model, '2020-08', publishedOn, data.revisions);
+    const original = asOf(publishedOn('2020-08')!).national.byMonth.get('2020-08')!;
+    const funds = published.figures.find((f) => f.key === 'fundsDone')!;
+    expect(funds.raw).toBe(figure(original, 'fundsDone').value);
+    expect(funds.raw).not.toBe(current.figures.find((f) => f.key === 'fundsDone')!.raw);
+    expect(published.amendments).toHaveLength(1);
+    const a = published.amendments[0]!;
+    expect(a).toMatchObject({ revisionId: revision.id, month: '2020-08', date: revision.date });
+    expect(a.lines).toContainEqual({ label: '资金已到位', before: funds.value, after: current.figures.find((f) => f.key === 'fundsDone')!.value });
+  });
+
+  it('undoing a revision and redoing it gives the data of today; bulletins after the revision need no note', () => {
+    const today = recordsAsOf(data.progress, data.revisions, '9999-12-31');
+    expect(today.records).toEqual(data.progress);
+    expect(buildPublishedBulletin(model, '2020-09', publishedOn, data.revisions, asOf).amendments).toEqual([]);
+    expect(buildPublishedBulletin(model, '2020-07', publishedOn, data.revisions, asOf).amendments).toEqual([]);
+  });
 });
