@@ -11,17 +11,31 @@ import { buildSiteModel, type ModelInput, type SiteModel, type UnitView } from '
 import { UNIT_TYPES } from './lib/columns.ts';
 import { groupBy, pairingsKeyData, stableDigest } from './lib/page-keys.ts';
 import { recordsAsOf, type RevisionWithChanges } from './lib/revisions.ts';
+import { withPublishedSources } from './lib/sources.ts';
+import { publishedSources, type PublishedSources as SourceFiles } from './lib/sources-fs.ts';
+import type { IngestResult } from './lib/ingest.ts';
+
+export type PublishedSources = SourceFiles & { result: IngestResult };
 
 let model: Promise<SiteModel> | null = null;
 let input: Promise<ModelInput> | null = null;
 
-function getModelInput(): Promise<ModelInput> {
-  input ??= (async () => {
+let sources: Promise<PublishedSources> | null = null;
+
+/** The received exports as published under /sources/ (names, hashes, contents), planned once. */
+export function getSources(): Promise<PublishedSources> {
+  sources ??= (async () => {
     const { result } = ingestDataDirCached(defaultDataDir());
     // The content loader has already failed the build with the full report.
     if (!result.ok) throw new Error(`数据校验未通过（DATA_DIR=${defaultDataDir()}）`);
-    return result;
+    return { result, ...publishedSources(result, defaultDataDir()) };
   })();
+  return sources;
+}
+
+/** The ingest result with every record's source pointing at its published file. */
+function getModelInput(): Promise<ModelInput> {
+  input ??= getSources().then(({ result, index }) => ({ ...result, progress: withPublishedSources(result.progress, index) }));
   return input;
 }
 

@@ -166,6 +166,11 @@ export function bulletinTitle(month: string): string {
 
 /** The figures of a bulletin a reader compares, as label → text. */
 function comparable(b: Bulletin): Array<{ label: string; text: string }> {
+  // the figures without their partial notes: the note beside the bulletin says what changed, the bulletin says who is missing
+  return comparableWithNotes(b).map((x) => ({ label: x.label, text: x.text.replace(/（(部分|含未填报)[^）]*）/g, '') }));
+}
+
+function comparableWithNotes(b: Bulletin): Array<{ label: string; text: string }> {
   return [
     { label: '已上报结对', text: `${b.reported}` },
     ...b.figures.flatMap((f) => [
