@@ -10,7 +10,7 @@ import { buildBulletin, buildPublishedBulletin } from '../../src/lib/bulletin.ts
 import { monthPublishedOn, recordsAsOf } from '../../src/lib/revisions.ts';
 import { trendChart } from '../../src/lib/charts.ts';
 import { REPORTED_METRIC_IDS } from '../../src/lib/columns.ts';
-import { formatFigure, formatRatioFigure } from '../../src/lib/format.ts';
+import { formatAmount, formatFigure, formatRatioFigure } from '../../src/lib/format.ts';
 import { ingestDataDir } from '../../src/lib/ingest-fs.ts';
 import { buildSiteModel } from '../../src/lib/model.ts';
 import { measureSummaries } from '../../src/lib/overview.ts';
@@ -125,7 +125,7 @@ describe('a published bulletin whose figures a later correction changed keeps it
     expect(published.amendments).toHaveLength(1);
     const a = published.amendments[0]!;
     expect(a).toMatchObject({ revisionId: revision.id, month: '2020-08', date: revision.date });
-    expect(a.lines).toContainEqual({ label: '资金已到位', before: funds.value, after: current.figures.find((f) => f.key === 'fundsDone')!.value });
+    expect(a.lines).toContainEqual({ label: '资金已到位', before: formatAmount(funds.raw!, '万元'), after: formatAmount(current.figures.find((f) => f.key === 'fundsDone')!.raw!, '万元') });
   });
 
   it('undoing a revision and redoing it gives the data of today; bulletins after the revision need no note', () => {
