@@ -70,14 +70,29 @@ export function reduceColumns(bytes: Uint8Array, drop: ReadonlySet<number>): Uin
  * Plans the published sources from the ingest result: names, URLs, hashes and reductions.
  * `read(file)` returns the bytes of a file under DATA_DIR.
  */
-export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'issues' | 'manifest'>, read: (file: string) => Uint8Array): { index: SourceIndex; contents: Map<string, Uint8Array> } {
-  // which area a file's rows belong to: one county → its code; one province → its code
+export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'issues' | 'manifest' | 'villages'>, read: (file: string) => Uint8Array): { index: SourceIndex; contents: Map<string, Uint8Array> } {
+  // which area a file is: named after a county or province of its rows → that code; else the
+  // one county or province all its rows are in; else (below) a short hash of its path
   const codes = new Map<string, Set<string>>();
   for (const r of result.progress) {
     let s = codes.get(r.source.file);
     if (!s) codes.set(r.source.file, (s = new Set()));
     s.add(r.villageCode.slice(0, 6));
   }
+  const areaNames = new Map<string, string>();
+  for (const v of result.villages) {
+    areaNames.set(`${v.countyCode}|${v.county}`, v.countyCode);
+    areaNames.set(`${v.provinceCode}|${v.province}`, v.provinceCode);
+  }
+  const areaOf = (file: string): string | null => {
+    const c = [...(codes.get(file) ?? [])];
+    if (c.length === 0) return null;
+    const base = path.posix.basename(file).replace(/\.[^.]+$/, '');
+    for (const x of c) if (areaNames.get(`${x}|${base}`)) return x;
+    for (const x of c) if (areaNames.get(`${x.slice(0, 2)}|${base}`)) return x.slice(0, 2);
+    if (c.length === 1) return c[0]!;
+    return new Set(c.map((x) => x.slice(0, 2))).size === 1 ? c[0]!.slice(0, 2) : null;
+  };
   const extra = new Map<string, Set<number>>();
   const extraNames = new Map<string, string[]>();
   for (const i of result.issues) {
@@ -91,9 +106,7 @@ export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'i
   const entries: Array<{ file: string; month: string; replacedBy: string | null; base: string; area: string | null }> = [];
   for (const f of result.files) {
     if (f.kind !== 'export' || !f.month) continue;
-    const c = codes.get(f.file);
-    const area = c && c.size === 1 ? [...c][0]! : c && new Set([...c].map((x) => x.slice(0, 2))).size === 1 ? [...c][0]!.slice(0, 2) : null;
-    entries.push({ file: f.file, month: f.month, replacedBy: null, base: path.posix.basename(f.file).replace(/\.[^.]+$/, ''), area });
+    entries.push({ file: f.file, month: f.month, replacedBy: null, base: path.posix.basename(f.file).replace(/\.[^.]+$/, ''), area: areaOf(f.file) });
   }
   // archived copies that revisions replaced: named after the file they were, with the revision
   for (const rev of manifest?.revisions ?? []) {
