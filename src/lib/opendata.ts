@@ -851,7 +851,8 @@ export interface DataResource {
     fields: TableSchemaField[];
     missingValues: string[];
     primaryKey: string[];
-    foreignKeys: Array<{ fields: string[]; reference: { resource: string; fields: string[] } }>;
+    /** absent when the table has none (the profile wants at least one key where the property is given) */
+    foreignKeys?: Array<{ fields: string[]; reference: { resource: string; fields: string[] } }>;
   };
   bytes?: number;
   hash?: string;
@@ -876,7 +877,8 @@ function tablePattern(p: string): string {
 
 export function tableSchemaField(f: FieldDef): TableSchemaField {
   const constraints: TableSchemaField['constraints'] = { required: f.required };
-  if (f.pattern) constraints.pattern = tablePattern(f.pattern);
+  // a pattern constrains strings only (Table Schema): on date and yearmonth the type is the constraint
+  if (f.pattern && f.type === 'string') constraints.pattern = tablePattern(f.pattern);
   if (f.minimum !== null) constraints.minimum = f.minimum;
   if (f.maximum !== null) constraints.maximum = f.maximum;
   if (f.minLength !== null && f.kind !== 'code') constraints.minLength = f.minLength;
@@ -925,10 +927,14 @@ export function dataPackage(options: DataPackageOptions): DataPackage {
           fields: def.fields.map(tableSchemaField),
           missingValues: [''],
           primaryKey: idToTitle(def, def.primaryKey),
-          foreignKeys: def.foreignKeys.map((k) => ({
-            fields: idToTitle(def, k.fields),
-            reference: { resource: k.reference.table, fields: idToTitle(defs.get(k.reference.table)!, k.reference.fields) },
-          })),
+          ...(def.foreignKeys.length > 0
+            ? {
+                foreignKeys: def.foreignKeys.map((k) => ({
+                  fields: idToTitle(def, k.fields),
+                  reference: { resource: k.reference.table, fields: idToTitle(defs.get(k.reference.table)!, k.reference.fields) },
+                })),
+              }
+            : {}),
         },
         ...(stats ? { bytes: stats.bytes, hash: stats.hash } : {}),
       };
