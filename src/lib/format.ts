@@ -1,10 +1,17 @@
-/** Numbers for pages: Intl.NumberFormat('zh-CN'), money in 万元 from exact integer 元. */
+/**
+ * The one number format of the site: Intl.NumberFormat('zh-CN'), money in 万元 from exact
+ * integer 元 with two decimals at least (more only where the exact value needs them, e.g.
+ * 0.0001 万元 = 1 元), 亿元 for headline figures of 1 亿元 and more (the exact 万元 value
+ * beside it for hover and tables), percentages with one decimal, dates 2020年5月6日, and a
+ * no-break space between a number and its unit.
+ */
 import type { Figure } from './aggregate.ts';
 import type { Ratio } from './metrics.ts';
 import { yuanToWanString } from './values.ts';
 
 const integer = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 0 });
-const wan = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 4 });
+const wan = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+const yi = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const percent = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
 
 export function formatCount(n: number): string {
@@ -74,4 +81,25 @@ export function formatRatioFigure(f: { ratio: Ratio; partial: boolean; blank: nu
   const text = formatRatio(f.ratio);
   if (!f.partial) return text;
   return options.short ? `${text}（部分）` : `${text}（部分：${partialNote(f)}）`;
+}
+
+/** From 1 亿元 (10,000 万元) on, a headline figure is written in 亿元. */
+export const YI_THRESHOLD_YUAN = 100_000_000;
+
+/**
+ * A headline amount: 万元 below 1 亿元, else 亿元 with two decimals; `exact` is the full 万元
+ * value (for a title attribute or the table beside it), null when the text already is exact.
+ */
+export function formatMoneyHeadline(yuan: number): { text: string; exact: string | null } {
+  const exact = formatAmount(yuan, '万元');
+  if (Math.abs(yuan) < YI_THRESHOLD_YUAN) return { text: exact, exact: null };
+  // 元 → 亿元 from the exact decimal string, rounded half up to 0.01 亿元 by Intl
+  return { text: `${yi.format(yuanToYiString(yuan) as Intl.StringNumericLiteral)}${NBSP}亿元`, exact };
+}
+
+/** Integer 元 → exact 亿元 decimal string (1 亿元 = 10^8 元). */
+function yuanToYiString(yuan: number): string {
+  const sign = yuan < 0 ? '-' : '';
+  const digits = String(Math.abs(yuan)).padStart(9, '0');
+  return `${sign}${digits.slice(0, -8)}.${digits.slice(-8)}`;
 }

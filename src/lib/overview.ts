@@ -5,7 +5,7 @@
  */
 import { MEASURES, type MeasureId, type RatioMetricId, type ReportedMetricId } from './columns.ts';
 import { figure, ratioFigure, type Totals } from './aggregate.ts';
-import { formatFigure, formatRatioFigure, type FigureUnit } from './format.ts';
+import { formatFigure, formatMoneyHeadline, formatRatioFigure, type FigureUnit } from './format.ts';
 
 export interface SummaryLine {
   label: string;
@@ -14,6 +14,8 @@ export interface SummaryLine {
   raw: number | null;
   /** the sum leaves out pairings that did not report (部分合计) */
   partial: boolean;
+  /** the exact value when `value` rounds it (亿元): for a title attribute */
+  exact: string | null;
   key: string;
 }
 
@@ -31,16 +33,19 @@ export function measureSummaries(t: Totals): MeasureSummary[] {
   const m = t.metrics;
   const amount = (key: ReportedMetricId, label: string, unit: FigureUnit): SummaryLine => {
     const f = figure(t, key);
-    return { key, label, value: formatFigure(f, unit, { short: true }), raw: f.value, partial: f.partial };
+    // money from 1 亿元 on is written in 亿元, the exact 万元 value kept for the title
+    const head = unit === '万元' && f.value !== null ? formatMoneyHeadline(f.value) : null;
+    const value = head?.exact ? `${head.text}${f.partial ? '（部分合计）' : ''}` : formatFigure(f, unit, { short: true });
+    return { key, label, value, raw: f.value, partial: f.partial, exact: head?.exact ?? null };
   };
   const ratioLine = (key: RatioMetricId, label: string): SummaryLine => {
     const f = ratioFigure(t, key);
-    return { key, label, value: formatRatioFigure(f, { short: true }), raw: null, partial: f.partial };
+    return { key, label, value: formatRatioFigure(f, { short: true }), raw: null, partial: f.partial, exact: null };
   };
   const done = (label: string): SummaryLine => {
     const c = t.completed.industry;
     const partial = c.unknown + c.planMissing + t.absent > 0;
-    return { key: 'industryPlanDone', label, value: formatFigure({ value: c.completed, blank: c.unknown + c.planMissing, absent: t.absent, partial }, '个', { short: true }), raw: c.completed, partial };
+    return { key: 'industryPlanDone', label, value: formatFigure({ value: c.completed, blank: c.unknown + c.planMissing, absent: t.absent, partial }, '个', { short: true }), raw: c.completed, partial, exact: null };
   };
   const missing = (...keys: ReportedMetricId[]) => Math.max(...keys.map((k) => m[k].missing));
   const byId: Record<MeasureId, Omit<MeasureSummary, 'id' | 'name' | 'absent'>> = {

@@ -5,7 +5,7 @@
  */
 import { METRIC_COLUMNS, type MeasureId, type ReportedMetricId } from './columns.ts';
 import { figure, ratioFigure, type Figure, type Totals } from './aggregate.ts';
-import { formatCount, formatFigure, formatRatio, formatRatioFigure, formatWan, type FigureUnit } from './format.ts';
+import { formatAmount, formatCount, formatFigure, formatRatio, formatRatioFigure, formatWan, type FigureUnit } from './format.ts';
 import { ratio, type Ratio } from './metrics.ts';
 import type { MetricValues, Pairing, ProgressRecord } from './schemas.ts';
 
@@ -28,8 +28,8 @@ export interface MeasureRow {
   ratioText: string;
 }
 
-const money = (v: number | null) => (v === null ? NOT_REPORTED : `${formatWan(v)} 万元`);
-const people = (v: number | null) => (v === null ? NOT_REPORTED : `${formatCount(v)} 人`);
+const money = (v: number | null) => (v === null ? NOT_REPORTED : formatAmount(v, '万元'));
+const people = (v: number | null) => (v === null ? NOT_REPORTED : formatAmount(v, '人'));
 const yesNo = (v: boolean | null, yes = '有', no = '无') => (v === null ? NOT_REPORTED : v ? yes : no);
 
 function pair(measure: MeasureId, key: ReportedMetricId, label: string, plan: number | null, done: number | null, fmt: (v: number | null) => string): MeasureRow {
@@ -64,7 +64,7 @@ export function recordMeasureRows(v: MetricValues): MeasureRow[] {
       doneRaw: v.stationedCount,
       label: '派驻力量',
       plan: yesNo(v.stationed, '派驻', '不派驻'),
-      done: v.stationedCount === null ? NOT_REPORTED : `已驻村 ${formatCount(v.stationedCount)} 人`,
+      done: v.stationedCount === null ? NOT_REPORTED : `已驻村 ${formatAmount(v.stationedCount, '人')}`,
       ratio: null,
       ratioText: '',
     },
@@ -138,8 +138,8 @@ export function county3Table(
 /** 附件2 plan lines for a pairing page. Personal names are not published unless configured. */
 export function planLines(p: Pairing, options: { publishNames: boolean }): Array<{ measure: MeasureId | 'agreement'; label: string; value: string }> {
   const plan = p.plan;
-  const m = (v: number | null) => (v === null ? '未填写' : `${formatWan(v)} 万元`);
-  const c = (v: number | null) => (v === null ? '未填写' : `${formatCount(v)} 人`);
+  const m = (v: number | null) => (v === null ? '未填写' : formatAmount(v, '万元'));
+  const c = (v: number | null) => (v === null ? '未填写' : formatAmount(v, '人'));
   const t = (v: string | null) => v ?? '未填写';
   const lines: Array<{ measure: MeasureId | 'agreement'; label: string; value: string }> = [
     { measure: 'industry', label: '计划投入资金', value: m(plan.funds) },
@@ -170,7 +170,7 @@ export function metricValueText(id: ReportedMetricId, v: number | boolean | null
   if (v === null) return NOT_REPORTED;
   if (typeof v === 'boolean') return v ? '是' : '否';
   const kind = COLUMNS.get(id)?.kind;
-  return kind === 'money' ? `${formatWan(v)} 万元` : formatCount(v);
+  return kind === 'money' ? formatAmount(v, '万元') : formatCount(v);
 }
 
 /** The unit a summed metric is shown in: 万元, 人, or 个 (flags count pairings). */
