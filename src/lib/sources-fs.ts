@@ -10,6 +10,6 @@ export interface PublishedSources {
   contents: Map<string, Uint8Array>;
 }
 
-export function publishedSources(result: Pick<IngestResult, 'files' | 'progress' | 'issues' | 'manifest'>, dataDir: string): PublishedSources {
+export function publishedSources(result: Pick<IngestResult, 'files' | 'progress' | 'issues' | 'manifest' | 'villages'>, dataDir: string): PublishedSources {
   return planSources(result, (file) => new Uint8Array(readFileSync(path.join(dataDir, file))));
 }
