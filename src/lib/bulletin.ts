@@ -6,7 +6,7 @@
  */
 import type { RatioMetricId, ReportedMetricId } from './columns.ts';
 import { PLAN_COUNTS, change, figure, ratioFigure, type Totals } from './aggregate.ts';
-import { formatAmount, formatFigure, formatMonth, formatRatioFigure } from './format.ts';
+import { formatAmount, formatFigure, formatMonth, formatRatioFigure, partialNote } from './format.ts';
 import type { SiteModel } from './model.ts';
 import type { RevisionWithChanges } from './revisions.ts';
 
@@ -18,6 +18,8 @@ export interface BulletinFigure {
   raw: number | null;
   /** the sum leaves out pairings that did not report (部分合计) */
   partial: boolean;
+  /** who is not in a partial sum: 「31 个结对未填报、22 个结对未上报」; null when whole */
+  partialNote: string | null;
   /** change since the previous month's bulletin, or null for the first month */
   delta: string | null;
   deltaRaw: number | null;
@@ -87,10 +89,11 @@ export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (m
     return {
       key,
       label,
-      value: formatFigure(f, unitOf(kind)),
+      value: formatFigure(f, unitOf(kind), { short: true }),
       raw: f.value,
       partial: f.partial,
-      delta: d && d.value !== null ? `${signed(kind, d.value)}${d.partial ? '（含未填报、未上报结对的影响）' : ''}` : null,
+      partialNote: f.partial ? partialNote(f) : null,
+      delta: d && d.value !== null ? `${signed(kind, d.value)}${d.partial ? '（部分合计之差）' : ''}` : null,
       deltaRaw: d ? d.value : null,
     };
   });

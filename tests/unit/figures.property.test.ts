@@ -212,6 +212,8 @@ describe('every figure equals the slow reference (fast-check)', () => {
             const ref = refFigure(input.pairings, input.progress, m, f.key);
             expect(f.raw, `${m} ${f.key}`).toBe(ref.value);
             expect(f.partial).toBe(ref.partial);
+            expect(f.value.includes('部分合计'), `${m} ${f.key} ${f.value}`).toBe(ref.partial);
+            expect(f.partialNote !== null).toBe(ref.partial);
             const card = cards.find((l) => l.key === f.key);
             if (card) {
               expect(card.raw).toBe(f.raw);
