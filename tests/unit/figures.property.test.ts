@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PLAN_COUNTS, change, figure, ratioFigure } from '../../src/lib/aggregate.ts';
-import { buildBulletin } from '../../src/lib/bulletin.ts';
+import { buildBulletin, buildPublishedBulletin } from '../../src/lib/bulletin.ts';
+import { diffRecords, recordsAsOf, type RevisionWithChanges } from '../../src/lib/revisions.ts';
 import { METRIC_COLUMNS, REPORTED_METRIC_IDS, type RatioMetricId, type ReportedMetricId } from '../../src/lib/columns.ts';
 import { formatFigure, formatRatio } from '../../src/lib/format.ts';
 import { ratio } from '../../src/lib/metrics.ts';
@@ -237,6 +238,55 @@ describe('every figure equals the slow reference (fast-check)', () => {
           expect(distribution(model.villages.values(), 'fundsRatio', m).reduce((s, d) => s + d.count, 0)).toBe(model.villages.size);
           expect(formatRatio(t.ratios.fundsRatio)).not.toMatch(/NaN|Infinity/);
         });
+      }),
+      RUNS,
+    );
+  });
+
+  it('corrections: a bulletin published before a revision keeps the figures of the data it was published with', () => {
+    const corrected = worldArb.chain((w) =>
+      fc.record({
+        world: fc.constant(w),
+        // the corrected copy of the last month: each row kept, changed (new values) or dropped
+        edits: fc.array(fc.oneof(fc.constant<'keep'>('keep'), fc.constant<'drop'>('drop'), valuesArb), { minLength: w.input.progress.length, maxLength: w.input.progress.length }),
+      }),
+    );
+    fc.assert(
+      fc.property(corrected, ({ world, edits }) => {
+        const { input } = world;
+        const months = [...new Set(input.progress.map((r) => r.month))].sort();
+        const month = months.at(-1);
+        if (!month) return; // nothing reported at all: no bulletin
+        const before = input.progress;
+        const after = before.flatMap((r, i) => {
+          const e = edits[i]!;
+          if (r.month !== month || e === 'keep') return [r];
+          if (e === 'drop') return [];
+          return [{ ...r, values: e }];
+        });
+        const changes = diffRecords(
+          before.filter((r) => r.month === month),
+          after.filter((r) => r.month === month),
+        );
+        const revision: RevisionWithChanges = { id: 'r1', month, date: '2099-01-10', files: [], changes };
+        const asOf = recordsAsOf(after, [revision], '2099-01-05');
+        const dropped = changes.some((c) => c.kind === 'removed');
+        if (!dropped) expect(new Set(asOf.records.map((r) => JSON.stringify([r.pairingId, r.month, r.values])))).toEqual(new Set(before.map((r) => JSON.stringify([r.pairingId, r.month, r.values]))));
+        else expect(asOf.unrestorable).toEqual([revision]);
+        // the published bulletin of that month (a month the correction emptied has no bulletin today)
+        if (!after.some((r) => r.month === month)) return;
+        const model = buildSiteModel({ ...input, progress: after });
+        const asOfModel = (date: string) => buildSiteModel({ ...input, progress: recordsAsOf(after, [revision], date).records });
+        const published = buildPublishedBulletin(model, month, (m) => (m === month ? '2099-01-05' : null), [revision], asOfModel);
+        const current = buildBulletin(model, month, () => null, [revision]);
+        if (dropped) return;
+        for (const f of published.figures) expect(f.raw, f.key).toBe(refFigure(input.pairings, before, month, f.key).value);
+        const changed = published.figures.some((f, i) => f.value !== current.figures[i]!.value);
+        if (changed) {
+          expect(published.amendments).toHaveLength(1);
+          expect(published.amendments[0]!.revisionId).toBe('r1');
+        }
+        if (changes.length === 0) expect(published.amendments).toEqual([]);
       }),
       RUNS,
     );
