@@ -5,7 +5,7 @@
  */
 import { METRIC_COLUMNS, type MeasureId, type ReportedMetricId } from './columns.ts';
 import { figure, ratioFigure, type Figure, type Totals } from './aggregate.ts';
-import { formatAmount, formatCount, formatFigure, formatRatio, formatRatioFigure, formatWan, type FigureUnit } from './format.ts';
+import { formatAmount, formatCount, formatDate, formatFigure, formatRatio, formatRatioFigure, formatWan, type FigureUnit } from './format.ts';
 import { ratio, type Ratio } from './metrics.ts';
 import type { MetricValues, Pairing, ProgressRecord } from './schemas.ts';
 
@@ -159,7 +159,7 @@ export function planLines(p: Pairing, options: { publishNames: boolean }): Array
     { measure: 'training', label: '培训计划', value: t(plan.trainingPlan) },
     { measure: 'stationing', label: '是否派驻村力量', value: plan.stationing === null ? '未填写' : plan.stationing ? '是' : '否' },
     { measure: 'stationing', label: '计划驻村人数', value: c(plan.stationedPlanned) },
-    { measure: 'stationing', label: '驻村人员入村时间', value: t(plan.stationedFrom) },
+    { measure: 'stationing', label: '驻村人员入村时间', value: plan.stationedFrom ? formatDate(plan.stationedFrom) : '未填写' },
   ];
   if (options.publishNames && p.stationedStaff) lines.push({ measure: 'stationing', label: '驻村人员', value: p.stationedStaff });
   return lines;

@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { decodeTable } from './decode.ts';
 import { parseCsv } from './csv.ts';
-import { formatMonth } from './format.ts';
+import { formatDate, formatMonth } from './format.ts';
 import type { IngestResult } from './ingest.ts';
 import { sha256 } from './revisions.ts';
 import type { ProgressRecord } from './schemas.ts';
@@ -36,8 +36,9 @@ export interface PublishedSource {
   size: number;
   /** columns left out of the published copy (headers as received, or the column letters) */
   removedColumns: string[];
-  /** the revision that replaced this copy (archived copies only) */
+  /** the revision that replaced this copy (archived copies only), and its date */
   replacedBy: string | null;
+  replacedOn: string | null;
 }
 
 export interface SourceIndex {
@@ -103,17 +104,17 @@ export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'i
     extraNames.set(i.file, [...(extraNames.get(i.file) ?? []), `${i.column} 列`]);
   }
   const manifest = result.manifest;
-  const entries: Array<{ file: string; month: string; replacedBy: string | null; base: string; area: string | null }> = [];
+  const entries: Array<{ file: string; month: string; replacedBy: string | null; replacedOn: string | null; base: string; area: string | null }> = [];
   for (const f of result.files) {
     if (f.kind !== 'export' || !f.month) continue;
-    entries.push({ file: f.file, month: f.month, replacedBy: null, base: path.posix.basename(f.file).replace(/\.[^.]+$/, ''), area: areaOf(f.file) });
+    entries.push({ file: f.file, month: f.month, replacedBy: null, replacedOn: null, base: path.posix.basename(f.file).replace(/\.[^.]+$/, ''), area: areaOf(f.file) });
   }
   // archived copies that revisions replaced: named after the file they were, with the revision
   for (const rev of manifest?.revisions ?? []) {
     for (const x of rev.files) {
       if (!x.previous) continue;
       const now = entries.find((e) => e.file === x.file);
-      entries.push({ file: x.previous, month: rev.month, replacedBy: rev.id, base: path.posix.basename(x.file).replace(/\.[^.]+$/, ''), area: now?.area ?? null });
+      entries.push({ file: x.previous, month: rev.month, replacedBy: rev.id, replacedOn: rev.date, base: path.posix.basename(x.file).replace(/\.[^.]+$/, ''), area: now?.area ?? null });
     }
   }
   entries.sort((a, b) => a.month.localeCompare(b.month) || (a.replacedBy === null ? 0 : 1) - (b.replacedBy === null ? 0 : 1) || a.file.localeCompare(b.file, 'en'));
@@ -142,13 +143,14 @@ export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'i
       file: e.file,
       month: e.month,
       url,
-      label: `${e.base} ${formatMonth(e.month)}报表${e.replacedBy ? `（更正 ${e.replacedBy} 之前的版本）` : ''}`,
+      label: `${e.base} ${formatMonth(e.month)}报表${e.replacedOn ? `（${formatDate(e.replacedOn)}更正之前的版本）` : ''}`,
       sha256: manifest?.published[e.file]?.sha256 ?? sha256(bytes),
       publishedSha256: out ? sha256(out) : null,
       publishedOn: manifest?.published[e.file]?.publishedOn ?? null,
       size: bytes.length,
       removedColumns: drop ? (extraNames.get(e.file) ?? []) : [],
       replacedBy: e.replacedBy,
+      replacedOn: e.replacedOn,
     });
   }
   const byFile = new Map(list.map((s) => [s.file, s]));
