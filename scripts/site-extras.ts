@@ -12,6 +12,8 @@ import { ingestDataDirCached } from '../src/lib/ingest-cache.ts';
 import { defaultDataDir } from '../src/lib/ingest-fs.ts';
 import { buildSiteModel } from '../src/lib/model.ts';
 import { writeNameIndex } from '../src/lib/name-index-write.ts';
+import { withPublishedSources } from '../src/lib/sources.ts';
+import { publishedSources } from '../src/lib/sources-fs.ts';
 import { indexSite } from '../src/lib/site-index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -24,7 +26,9 @@ if (process.argv.includes('--index')) {
   let t = performance.now();
   const { result } = ingestDataDirCached(defaultDataDir());
   if (!result.ok) throw new Error('数据校验未通过（应已在构建第一步停止）');
-  const model = buildSiteModel(result);
+  // records point at their published source files (/sources/…), as on the pages
+  const sources = publishedSources(result, defaultDataDir()).index;
+  const model = buildSiteModel({ ...result, progress: withPublishedSources(result.progress, sources) });
   console.log(`[模型] 读取校验结果并汇总，用时 ${seconds(t)}`);
   t = performance.now();
   const files = await writeEntityDownloads(model, SITE, result.dataset.synthetic);

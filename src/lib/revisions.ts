@@ -109,3 +109,33 @@ export function monthPublishedOn(manifest: Manifest, month: string): string | nu
     .sort();
   return dates[0] ?? null;
 }
+
+/**
+ * The progress records as they were published on `date`: every revision made after that
+ * day is undone, newest first (a changed figure takes its old value back, an added row goes
+ * away). A row a later revision removed cannot be brought back from the change list (its
+ * values are not in it); such revisions are returned in `unrestorable`.
+ */
+export function recordsAsOf<R extends { month: string; pairingId: string; values: Record<ReportedMetricId, number | boolean | null> }>(
+  records: ReadonlyArray<R>,
+  revisions: ReadonlyArray<RevisionWithChanges>,
+  date: string,
+): { records: R[]; undone: RevisionWithChanges[]; unrestorable: RevisionWithChanges[] } {
+  const later = revisions.filter((r) => r.date > date).sort((a, b) => b.date.localeCompare(a.date) || b.id.localeCompare(a.id));
+  if (later.length === 0) return { records: [...records], undone: [], unrestorable: [] };
+  const byKey = new Map<string, R>(records.map((r) => [`${r.month}|${r.pairingId}`, r]));
+  const unrestorable: RevisionWithChanges[] = [];
+  for (const rev of later) {
+    for (const c of rev.changes) {
+      const key = `${rev.month}|${c.pairingId}`;
+      if (c.kind === 'added') byKey.delete(key);
+      else if (c.kind === 'removed') {
+        if (!unrestorable.includes(rev)) unrestorable.push(rev);
+      } else {
+        const r = byKey.get(key);
+        if (r && c.metric) byKey.set(key, { ...r, values: { ...r.values, [c.metric]: c.old } });
+      }
+    }
+  }
+  return { records: [...byKey.values()], undone: later, unrestorable };
+}

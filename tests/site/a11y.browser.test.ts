@@ -36,6 +36,7 @@ const CORE_PAGES = [
   '/bulletins/2020-07/',
   SEARCH,
   '/corrections/',
+  '/sources/',
   '/about/',
 ];
 /** Checked when the build has them (the open-data pages are being added). */

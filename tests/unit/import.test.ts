@@ -67,7 +67,7 @@ describe('npm run data:import', () => {
     const r = run('scripts/data-import.ts', ['--month', '2020-07', '--date', '2020-08-20', '--note', '纳雍县更正', corrected]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('记录为 2020-08-20-1');
-    expect(r.stdout).toContain('资金已到位总投入：150 万元 → 160 万元');
+    expect(r.stdout).toMatch(/资金已到位总投入：150\.00\s万元 → 160\.00\s万元/);
     // the old copy is archived byte for byte
     expect(readFileSync(path.join(data, 'revisions/2020-07/2020-08-20-1/贵州省.csv'))).toEqual(original);
     const result = ingestDataDir(data);
@@ -87,7 +87,7 @@ describe('npm run data:import', () => {
     const r = run('scripts/data-import.ts', ['--month', '2020-06', '--date', '2020-08-25', corrected]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('更正 exports/2020-06/贵州省/毕节市/纳雍县.csv');
-    expect(r.stdout).toContain('资金已到位总投入：40 万元 → 45 万元');
+    expect(r.stdout).toMatch(/资金已到位总投入：40\.00\s万元 → 45\.00\s万元/);
     expect(existsSync(path.join(data, 'exports/2020-06/纳雍县.csv'))).toBe(false);
     expect(ingestDataDir(data).ok).toBe(true);
   });
@@ -131,8 +131,8 @@ describe('npm run data:import', () => {
       const m = row.exec(html);
       expect(m, 'change row').not.toBeNull();
       expect(m![0]).toContain('资金已到位总投入');
-      expect(m![0]).toContain('150 万元');
-      expect(m![0]).toContain('160 万元');
+      expect(m![0]).toMatch(/150\.00\s万元/);
+      expect(m![0]).toMatch(/160\.00\s万元/);
     }
     expect(page('units/91520500MA6K0002XC')).toContain('已发布数据的更正');
     // the withdrawal is listed, visibly, as such
