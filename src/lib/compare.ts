@@ -8,7 +8,8 @@
 import type { MeasureId } from './columns.ts';
 import type { EntityKind } from './entity-downloads.ts';
 import type { EntitySeries } from './entity-series.ts';
-import { formatCount, formatMonth, formatRatio, formatWan } from './format.ts';
+import type { Figure } from './aggregate.ts';
+import { formatCount, formatFigure, formatMonth, formatRatio } from './format.ts';
 import { MEASURE_PAIRS, type MeasurePair } from './measure-pairs.ts';
 
 export const MAX_COMPARED = 5;
@@ -71,11 +72,9 @@ export interface CompareTable {
   entity: number[];
 }
 
-const amount = (v: number | null, missing: number, unit: string) => {
-  if (v === null) return '未填报';
-  const text = unit === '万元' ? formatWan(v) : formatCount(v);
-  return missing > 0 ? `${text}（部分：${formatCount(missing)} 个结对未填报）` : text;
-};
+/** A sum by the site's one rule (aggregate.ts): partial when some pairings left it blank or sent nothing. */
+const figureAt = (v: number | null, blank: number, absent: number): Figure => ({ value: v, blank, absent, partial: v !== null && blank + absent > 0 });
+const amount = (f: Figure, unit: MeasurePair['unit'] | '人') => formatFigure(f, unit, { bare: true });
 
 /** Rows: one per entity and month (long format), in the order chosen, months ascending. */
 export function compareTable(series: ReadonlyArray<EntitySeries>, measure: MeasureId): CompareTable {
@@ -91,7 +90,7 @@ export function compareTable(series: ReadonlyArray<EntitySeries>, measure: Measu
         rows.push([s.name, KIND_NAMES[s.kind], s.code, formatMonth(month), `0 / ${formatCount(s.pairings)}`, '未上报', '未上报', '未上报']);
       } else {
         const r = ms.ratio[j] ?? null;
-        rows.push([s.name, KIND_NAMES[s.kind], s.code, formatMonth(month), `${formatCount(records)} / ${formatCount(s.pairings)}`, amount(ms.plan[j] ?? null, ms.planMissing[j] ?? 0, m.unit), amount(ms.done[j] ?? null, ms.doneMissing[j] ?? 0, m.doneUnit ?? m.unit), r ? formatRatio(r) : '—']);
+        rows.push([s.name, KIND_NAMES[s.kind], s.code, formatMonth(month), `${formatCount(records)} / ${formatCount(s.pairings)}`, amount(figureAt(ms.plan[j] ?? null, ms.planMissing[j] ?? 0, s.absent[j] ?? 0), m.unit), amount(figureAt(ms.done[j] ?? null, ms.doneMissing[j] ?? 0, s.absent[j] ?? 0), m.doneUnit ?? m.unit), r ? formatRatio(r) : '—']);
       }
       entity.push(i);
     });
@@ -104,7 +103,7 @@ export interface ChartLine {
   name: string;
   entity: number;
   role: 'plan' | 'done';
-  /** per month; null = not reported (a gap, never 0); money in 万元 */
+  /** per month; null = not reported or a partial sum (a gap, never 0 or a false dip); money in 万元 */
   values: Array<number | null>;
 }
 
@@ -116,14 +115,16 @@ export function chartLines(series: ReadonlyArray<EntitySeries>, measure: Measure
   const lines: ChartLine[] = [];
   series.forEach((s, i) => {
     const ms = s.measures[measure];
-    const at = (list: Array<number | null>, unit: string) => months.map((mo) => {
+    // A partial month is a gap, never a false dip (the table beside the chart says why).
+    const at = (list: Array<number | null>, blanks: number[], unit: string) => months.map((mo) => {
       const j = s.months.indexOf(mo);
-      return j < 0 || (s.records[j] ?? 0) === 0 ? null : scale(list[j], unit);
+      if (j < 0 || (s.records[j] ?? 0) === 0) return null;
+      return figureAt(list[j] ?? null, blanks[j] ?? 0, s.absent[j] ?? 0).partial ? null : scale(list[j], unit);
     });
     // One legend entry per entity (ECharts groups series of the same name): its plan and done lines.
     const name = series.some((o, j) => j !== i && o.name === s.name) ? `${s.name}（${s.code}）` : s.name;
-    lines.push({ name, entity: i, role: 'plan', values: at(ms.plan, pair.unit) });
-    lines.push({ name, entity: i, role: 'done', values: at(ms.done, pair.doneUnit ?? pair.unit) });
+    lines.push({ name, entity: i, role: 'plan', values: at(ms.plan, ms.planMissing, pair.unit) });
+    lines.push({ name, entity: i, role: 'done', values: at(ms.done, ms.doneMissing, pair.doneUnit ?? pair.unit) });
   });
   return { months, lines, unit: pair.unit, pair };
 }

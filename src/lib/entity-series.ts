@@ -41,6 +41,8 @@ export interface EntitySeries {
   pairings: number;
   /** per month: records (pairings) reported */
   records: number[];
+  /** per month: registered pairings that sent no row (未上报); with a measure's blanks, a sum is partial */
+  absent: number[];
   measures: Record<MeasureId, MeasureSeries>;
 }
 
@@ -64,7 +66,7 @@ export function entitySeries(area: AreaTotals, months: readonly string[], id: { 
       ];
     }),
   ) as Record<MeasureId, MeasureSeries>;
-  return { v: 1, ...id, synthetic, months: [...months], pairings: area.pairingCount, records: months.map((mo) => area.byMonth.get(mo)?.records ?? 0), measures };
+  return { v: 1, ...id, synthetic, months: [...months], pairings: area.pairingCount, records: months.map((mo) => area.byMonth.get(mo)?.records ?? 0), absent: months.map((mo) => area.byMonth.get(mo)?.absent ?? area.pairingCount), measures };
 }
 
 /** The series of one entity of the model, or null for an unknown code. */

@@ -5,8 +5,8 @@
  * says which metric is whose plan and done, and how its unit reads.
  */
 import type { MeasureId, RatioMetricId, ReportedMetricId } from './columns.ts';
-import type { MetricTotal, Totals } from './aggregate.ts';
-import { formatCount, formatRatio, formatWan } from './format.ts';
+import { figure, ratioFigure, type Totals } from './aggregate.ts';
+import { formatAmount, formatFigure, formatRatioFigure, partialNote } from './format.ts';
 import type { Ratio } from './metrics.ts';
 
 export interface MeasurePair {
@@ -34,18 +34,23 @@ export const MEASURE_PAIRS: ReadonlyArray<MeasurePair> = [
 
 export const measurePair = (id: string): MeasurePair | undefined => MEASURE_PAIRS.find((m) => m.id === id);
 
-/** One summed figure: its exact value (元 or a count), its text, and how many records left it blank. */
+/**
+ * One summed figure for a table cell, by the site's one rule (aggregate.ts `figure`): its
+ * exact value (元 or a count), the number under a header that names the unit, and — when
+ * some pairings are not in it (未填报 or 未上报) — the partial note, empty otherwise.
+ */
 export interface SumCell {
   /** null: nobody reported it */
   raw: number | null;
   text: string;
-  /** records that left it blank (未填报): the sum is partial when > 0 */
-  missing: number;
+  /** 「（部分合计：1 个结对未填报，未计入）」 or '' */
+  partial: string;
 }
 
-export function sumCell(t: MetricTotal | undefined, unit: MeasurePair['unit'] | '人'): SumCell {
-  if (!t || t.reported === 0) return { raw: null, text: '未填报', missing: t?.missing ?? 0 };
-  return { raw: t.sum, text: unit === '万元' ? formatWan(t.sum) : formatCount(t.sum), missing: t.missing };
+export function sumCell(t: Totals | undefined, id: ReportedMetricId, unit: MeasurePair['unit'] | '人'): SumCell {
+  const f = figure(t, id);
+  if (f.value === null) return { raw: null, text: formatFigure(f, unit), partial: '' };
+  return { raw: f.value, text: formatAmount(f.value, unit, { bare: true }), partial: f.partial ? `（部分合计：${partialNote(f)}，未计入）` : '' };
 }
 
 export interface PairCells {
@@ -57,6 +62,6 @@ export interface PairCells {
 
 /** A measure's plan, done and ratio out of one month's totals. */
 export function pairCells(t: Totals | undefined, m: MeasurePair): PairCells {
-  const ratio = m.ratio ? (t?.ratios[m.ratio] ?? ({ kind: 'unreported' } as Ratio)) : null;
-  return { plan: sumCell(t?.metrics[m.plan], m.unit), done: sumCell(t?.metrics[m.done], m.doneUnit ?? m.unit), ratio, ratioText: ratio ? formatRatio(ratio) : '—' };
+  const r = m.ratio ? ratioFigure(t, m.ratio) : null;
+  return { plan: sumCell(t, m.plan, m.unit), done: sumCell(t, m.done, m.doneUnit ?? m.unit), ratio: r?.ratio ?? null, ratioText: r ? formatRatioFigure(r, { short: true }) : '—' };
 }
