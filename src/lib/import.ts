@@ -7,7 +7,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { collectInput, MANIFEST_FILE } from './ingest-fs.ts';
+import { collectInput, MANIFEST_FILE, TABLE_FILE } from './ingest-fs.ts';
 import { ingest, type IngestResult } from './ingest.ts';
 import { EMPTY_MANIFEST, sha256, type Change, type Manifest, type Revision } from './revisions.ts';
 
@@ -38,7 +38,7 @@ export function importMonth(options: ImportOptions): ImportOutcome {
   if (options.files.length === 0) return { ok: false, reason: 'usage', message: '请给出要导入的文件' };
   for (const f of options.files) {
     if (!existsSync(f)) return { ok: false, reason: 'usage', message: `文件不存在：${f}` };
-    if (!/\.(csv|tsv|txt)$/i.test(f)) return { ok: false, reason: 'usage', message: `只能导入 .csv/.tsv/.txt 表格文件：${f}` };
+    if (!TABLE_FILE.test(f)) return { ok: false, reason: 'usage', message: `只能导入 Excel 工作簿（.xlsx）或 .csv/.tsv/.txt 表格文件：${f}` };
   }
 
   log(`读取 DATA_DIR（${options.dataDir}）中的名录和已有进展表……`);

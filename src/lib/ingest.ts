@@ -3,6 +3,7 @@
  * issue, all at once. Pure (bytes in, records out); `ingest-fs.ts` reads DATA_DIR.
  * The CLI (`npm run data:check`) and the site build both call `ingest`.
  */
+import { pushAll } from './arrays.ts';
 import { METRIC_COLUMNS, type ReportedMetricId } from './columns.ts';
 import { readExport, type ExportRecord } from './exports.ts';
 import { IssueSink, sortIssues, type Issue } from './issues.ts';
@@ -62,7 +63,7 @@ export function ingest(input: IngestInput): IngestResult {
     if (f) return f;
     const sink = new IssueSink(`registry/${name}`);
     sink.error('FILE_MISSING', `缺少必需的文件 registry/${name}`);
-    issues.push(...sink.issues);
+    pushAll(issues, sink.issues);
     files.push(newSummary(`registry/${name}`, kind));
     return null;
   };
@@ -75,7 +76,7 @@ export function ingest(input: IngestInput): IngestResult {
   for (const r of [villages, units]) {
     if (r) {
       files.push(r.summary);
-      issues.push(...r.issues);
+      pushAll(issues, r.issues);
     }
   }
   const villageMap = new Map((villages?.records ?? []).map((v) => [v.code, v]));
@@ -83,7 +84,7 @@ export function ingest(input: IngestInput): IngestResult {
   const pairings = pf ? readPairings(pf.path, pf.bytes, villageMap, unitMap) : null;
   if (pairings) {
     files.push(pairings.summary);
-    issues.push(...pairings.issues);
+    pushAll(issues, pairings.issues);
   }
   const registry = buildRegistryIndex(villages?.records ?? [], units?.records ?? [], pairings?.records ?? []);
 
@@ -96,8 +97,8 @@ export function ingest(input: IngestInput): IngestResult {
     const r = readExport({ file: f.path, bytes: f.bytes, month: f.month, registry });
     files.push(r.summary);
     summaries.set(f.path, r.summary);
-    issues.push(...r.issues);
-    exportRecords.push(...r.records);
+    pushAll(issues, r.issues);
+    pushAll(exportRecords, r.records);
     metricColumns.set(f.path, r.metricColumns);
   }
 
@@ -136,14 +137,14 @@ function checkPublished(input: IngestInput, registry: ReturnType<typeof buildReg
     else if (entry.sha256 !== sha256(f.bytes)) {
       sink.error('PUBLISHED_FILE_CHANGED', `此文件已于 ${entry.publishedOn} 发布，之后被直接改动过，没有更正记录。请恢复原文件，再用 npm run data:import -- --month ${f.month ?? 'YYYY-MM'} 更正后的文件 提交更正`);
     }
-    issues.push(...sink.issues);
+    pushAll(issues, sink.issues);
   }
   if (input.complete) {
     for (const [file, entry] of Object.entries(manifest.published)) {
       if (!current.has(file)) {
         const sink = new IssueSink(file);
         sink.error('PUBLISHED_FILE_MISSING', `此文件已于 ${entry.publishedOn} 发布，但现在找不到了；已发布的数据不能删除，只能更正`);
-        issues.push(...sink.issues);
+        pushAll(issues, sink.issues);
       }
     }
   }
@@ -158,10 +159,10 @@ function checkPublished(input: IngestInput, registry: ReturnType<typeof buildReg
         if (!bytes) {
           const sink = new IssueSink(which);
           sink.error('REVISION_FILE_MISSING', `更正记录 ${revision.id}（${revision.date}）需要的文件 ${which} 不见了`);
-          issues.push(...sink.issues);
+          pushAll(issues, sink.issues);
           continue;
         }
-        list.push(...readExport({ file: which, bytes, month: revision.month, registry }).records);
+        pushAll(list, readExport({ file: which, bytes, month: revision.month, registry }).records);
       }
     }
     return { ...revision, changes: diffRecords(before, after) };
@@ -183,7 +184,7 @@ function crossCheck(records: ExportRecord[], summaries: Map<string, FileSummary>
       const sink = new IssueSink(r.source.file);
       const where = first.source.file === r.source.file ? `第 ${first.source.row} 行` : `${first.source.file} 第 ${first.source.row} 行`;
       sink.error('DUPLICATE_PAIRING', `同一结对（村 ${r.villageCode} × 单位 ${r.unitCode}）在 ${r.month} 已填报过（${where}），同一月份只能有一行`, r.source.row, null);
-      issues.push(...sink.issues);
+      pushAll(issues, sink.issues);
       const s = summaries.get(r.source.file);
       if (s) {
         s.rows.accepted--;
@@ -215,7 +216,7 @@ function crossCheck(records: ExportRecord[], summaries: Map<string, FileSummary>
           const header = METRIC_COLUMNS.find((m) => m.id === metric)!.header;
           const sink = new IssueSink(r.source.file);
           sink.warn('CUMULATIVE_DECREASE', `${header}：累计值比 ${prev.month} 的 ${fmt(prev.value, metric)} 减少为 ${fmt(value, metric)}；网站将显示为数据更正`, r.source.row, metricColumns.get(r.source.file)?.get(metric) ?? null);
-          issues.push(...sink.issues);
+          pushAll(issues, sink.issues);
           const d = decreases.get(r) ?? [];
           d.push({ metric, previousMonth: prev.month, previous: prev.value, current: value });
           decreases.set(r, d);

@@ -7,7 +7,7 @@ import type { IngestResult } from './ingest.ts';
 
 export interface JsonReport {
   ok: boolean;
-  files: Array<{ file: string; kind: string; month: string | null; encoding: string | null; layout: string | null; county: string | null; rows: IngestResult['rows'] }>;
+  files: Array<{ file: string; kind: string; month: string | null; encoding: string | null; sheet?: string; layout: string | null; county: string | null; rows: IngestResult['rows'] }>;
   rows: IngestResult['rows'];
   issues: IngestResult['issues'];
 }
@@ -15,7 +15,7 @@ export interface JsonReport {
 export function jsonReport(result: IngestResult): JsonReport {
   return {
     ok: result.ok,
-    files: result.files.map((f) => ({ file: f.file, kind: f.kind, month: f.month, encoding: f.encoding, layout: f.layout, county: f.county, rows: f.rows })),
+    files: result.files.map((f) => ({ file: f.file, kind: f.kind, month: f.month, encoding: f.encoding ?? (f.sheet ? 'xlsx' : null), ...(f.sheet ? { sheet: f.sheet } : {}), layout: f.layout, county: f.county, rows: f.rows })),
     rows: result.rows,
     issues: result.issues,
   };
@@ -36,13 +36,15 @@ export function textReport(result: IngestResult, options: { maxIssues?: number }
       currentFile = i.file;
       lines.push('', `【${i.file}】`);
     }
-    const where = [i.row !== null ? `第 ${i.row} 行` : '整个文件', i.column !== null ? `${i.column} 列` : ''].filter(Boolean).join(' ');
+    const where = [i.sheet !== undefined ? `工作表“${i.sheet}”` : '', i.row !== null ? `第 ${i.row} 行` : i.sheet !== undefined ? '' : '整个文件', i.column !== null ? `${i.column} 列` : ''].filter(Boolean).join(' ');
     lines.push(`  ${i.severity === 'error' ? '错误' : '警告'}  ${where}  ${i.message}  [${i.code}：${ISSUE_CODES[i.code]}]`);
   }
   if (result.issues.length > shown.length) lines.push('', `……另有 ${nf.format(result.issues.length - shown.length)} 条问题未列出（用 --json 可得到全部）`);
 
   const r = result.rows;
   const exports = result.files.filter((f) => f.kind === 'export');
+  const workbooks = result.files.filter((f) => f.sheet);
+  if (workbooks.length > 0) lines.push('', ...workbooks.map((f) => `工作簿 ${f.file}：读取工作表“${f.sheet}”（${nf.format(f.rows.read)} 行）`));
   lines.push(
     '',
     `读取 ${nf.format(result.files.length)} 个文件（名录 ${nf.format(result.files.length - exports.length)} 个，月度进展表 ${nf.format(exports.length)} 个，月份：${result.months.join('、') || '无'}）`,
