@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { importMonth } from '../../src/lib/import.ts';
 import { ingest, type IngestResult } from '../../src/lib/ingest.ts';
 import { collectInput } from '../../src/lib/ingest-fs.ts';
 import { jsonReport, textReport } from '../../src/lib/report.ts';
@@ -204,5 +206,37 @@ describe('workbooks in DATA_DIR, data:check and data:import', () => {
     expect(r.ok).toBe(true);
     expect(r.progress).toHaveLength(2);
     expect(issuesOf(r, 'EXCEL_LOCK_FILE')).toMatchObject([{ severity: 'warning', file: 'exports/2020-07/云南省/怒江傈僳族自治州/~$福贡县.xlsx' }]);
+  });
+
+  function dataDirWithRegistry(): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gpdzc-xlsx-'));
+    temps.push(dir);
+    cpSync(path.join(FIXTURES, 'registry'), path.join(dir, 'registry'), { recursive: true });
+    return dir;
+  }
+
+  it('npm run data:check -- 收文/2020-07/福贡县.xlsx names the sheet and Excel positions', () => {
+    const dir = dataDirWithRegistry();
+    const inbox = path.join(dir, '收文', '2020-07');
+    mkdirSync(inbox, { recursive: true });
+    writeFileSync(path.join(inbox, '福贡县.xlsx'), fixture('多表-福贡县.xlsx'));
+    const root = path.resolve(import.meta.dirname, '../..');
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts/data-check.ts'), path.join(inbox, '福贡县.xlsx')], { cwd: dir, env: { ...process.env, DATA_DIR: dir }, encoding: 'utf8' });
+    expect(r.stdout).toContain('工作簿 收文/2020-07/福贡县.xlsx：读取工作表“附件3（7月）”（15 行）');
+    expect(r.stdout).toContain('警告  工作表“附件3（7月）” 第 6 行  第 6 行在 Excel 中是隐藏的');
+    expect(r.stdout).not.toContain('错误');
+    expect(r.status).toBe(0);
+  });
+
+  it('data:import files an .xlsx as it came', () => {
+    const dir = dataDirWithRegistry();
+    const source = path.join(dir, '福贡县.xlsx');
+    writeFileSync(source, fixture('附件3-福贡县.xlsx'));
+    const outcome = importMonth({ dataDir: dir, month: '2020-07', date: '2020-08-05', files: [source] });
+    expect(outcome.ok).toBe(true);
+    expect(readFileSync(path.join(dir, 'exports/2020-07/福贡县.xlsx'))).toEqual(readFileSync(source));
+    const after = ingest(collectInput(dir).input);
+    expect(after.ok).toBe(true);
+    expect(after.progress).toHaveLength(2);
   });
 });
