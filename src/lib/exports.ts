@@ -26,7 +26,8 @@ export interface ExportRecord {
   villageCode: string;
   unitCode: string;
   values: MetricValues;
-  source: { file: string; row: number };
+  /** the worksheet only for an Excel workbook */
+  source: { file: string; sheet?: string; row: number };
 }
 
 export interface ExportReadResult {
@@ -266,7 +267,7 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
       continue;
     }
     summary.rows.accepted++;
-    records.push({ month, pairingId: pairingId(village.code, unit.code), villageCode: village.code, unitCode: unit.code, values, source: { file, row: rowNumber } });
+    records.push({ month, pairingId: pairingId(village.code, unit.code), villageCode: village.code, unitCode: unit.code, values, source: summary.sheet ? { file, sheet: summary.sheet, row: rowNumber } : { file, row: rowNumber } });
   }
 
   if (layout === 'county-table' && !totalRowSeen && fatal.length === 0 && summary.rows.accepted + summary.rows.rejected > 0) {

@@ -181,8 +181,9 @@ function crossCheck(records: ExportRecord[], summaries: Map<string, FileSummary>
     const key = `${r.month}/${r.pairingId}`;
     const first = byMonth.get(key);
     if (first) {
-      const sink = new IssueSink(r.source.file);
-      const where = first.source.file === r.source.file ? `第 ${first.source.row} 行` : `${first.source.file} 第 ${first.source.row} 行`;
+      const sink = sinkFor(r);
+      const sheet = first.source.sheet ? `工作表“${first.source.sheet}” ` : '';
+      const where = first.source.file === r.source.file ? `${sheet}第 ${first.source.row} 行` : `${first.source.file} ${sheet}第 ${first.source.row} 行`;
       sink.error('DUPLICATE_PAIRING', `同一结对（村 ${r.villageCode} × 单位 ${r.unitCode}）在 ${r.month} 已填报过（${where}），同一月份只能有一行`, r.source.row, null);
       pushAll(issues, sink.issues);
       const s = summaries.get(r.source.file);
@@ -214,7 +215,7 @@ function crossCheck(records: ExportRecord[], summaries: Map<string, FileSummary>
         const prev = last.get(metric);
         if (prev && Number(value) < Number(prev.value)) {
           const header = METRIC_COLUMNS.find((m) => m.id === metric)!.header;
-          const sink = new IssueSink(r.source.file);
+          const sink = sinkFor(r);
           sink.warn('CUMULATIVE_DECREASE', `${header}：累计值比 ${prev.month} 的 ${fmt(prev.value, metric)} 减少为 ${fmt(value, metric)}；网站将显示为数据更正`, r.source.row, metricColumns.get(r.source.file)?.get(metric) ?? null);
           pushAll(issues, sink.issues);
           const d = decreases.get(r) ?? [];
@@ -238,6 +239,13 @@ function crossCheck(records: ExportRecord[], summaries: Map<string, FileSummary>
       decreases: decreases.get(r) ?? [],
       source: r.source,
     }));
+}
+
+/** Issues about a record name its file, and its worksheet when the file is a workbook. */
+function sinkFor(r: ExportRecord): IssueSink {
+  const sink = new IssueSink(r.source.file);
+  if (r.source.sheet) sink.sheet = r.source.sheet;
+  return sink;
 }
 
 function fmt(v: number | boolean, metric: ReportedMetricId): string {

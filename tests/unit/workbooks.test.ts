@@ -94,6 +94,7 @@ describe('Excel workbooks (.xlsx) as counties send them', () => {
     const r = multi();
     const a = r.progress.find((p) => p.villageCode === '533323102001')!;
     expect(a.values.fundsPlan).toBe(1_000_000); // '100' stored as text
+    expect(a.source).toEqual({ file: COUNTY_PATH('2020-07', 'xlsx'), sheet: '附件3（7月）', row: 5 });
     const b = r.progress.find((p) => p.villageCode === '533323102002')!;
     expect(b.values.jobsDone).toBe(5); // '5' stored as text
     expect(issuesOf(r, 'RATIO_MISMATCH')).toEqual([]); // =E5/D5 shown as 60.00%
@@ -110,6 +111,25 @@ describe('Excel workbooks (.xlsx) as counties send them', () => {
     const september = check(fixture('多表-福贡县.xlsx'), 'xlsx', '2020-09');
     expect(issuesOf(september, 'PERIOD_MISMATCH').filter((i) => i.severity === 'error').map((i) => `${i.row}${i.column}`).sort()).toEqual(['1V', '2A']);
     expect(september.ok).toBe(false);
+  });
+
+  it('the same table as CSV and as a workbook in one month: duplicates named with the sheet', () => {
+    const r = ingest({
+      villages: registry('villages.csv'),
+      units: registry('units.csv'),
+      pairings: registry('pairings.csv'),
+      exports: [
+        { path: COUNTY_PATH('2020-07', 'csv'), bytes: fixture('附件3-福贡县.csv'), month: '2020-07' },
+        { path: COUNTY_PATH('2020-07', 'xlsx'), bytes: fixture('附件3-福贡县.xlsx'), month: '2020-07' },
+      ],
+    });
+    const dup = issuesOf(r, 'DUPLICATE_PAIRING');
+    expect(dup).toMatchObject([
+      { file: COUNTY_PATH('2020-07', 'xlsx'), sheet: 'Sheet1', row: 5 },
+      { file: COUNTY_PATH('2020-07', 'xlsx'), sheet: 'Sheet1', row: 6 },
+    ]);
+    expect(dup[0]!.message).toContain(`${COUNTY_PATH('2020-07', 'csv')} 第 5 行`);
+    expect(countsAddUp(r)).toBe(true);
   });
 
   it('several sheets with the 附件3 header is an error naming them; nothing is read', () => {
