@@ -25,9 +25,40 @@ export function parseCsv(text: string): ParsedTable {
     .filter((e) => e.type !== 'Delimiter')
     .map((e) => ({
       row: typeof e.row === 'number' ? e.row + 1 : null,
-      message: e.code === 'MissingQuotes' ? '引号没有闭合，其后的内容会被并入同一单元格' : e.code === 'InvalidQuotes' ? '单元格中的引号不成对' : e.message,
+      message: problemText(e),
     }));
   return { rows, delimiter, problems };
+}
+
+/**
+ * The same rows, one at a time, for tables too large to hold as rows: a 1,000,000-row export
+ * held as string[][] is over half a gigabyte besides its text. `onRow` gets each row with its
+ * 0-based index (Excel's row number minus one); problems are as parseCsv's.
+ */
+export function parseCsvRows(text: string, onRow: (row: string[], index: number) => void): Omit<ParsedTable, 'rows'> & { count: number } {
+  const delimiter = guessDelimiter(text);
+  const problems: ParsedTable['problems'] = [];
+  let index = 0;
+  // Each row is passed on when the next one arrives, so a final line break is not a row of its own.
+  let held: string[] | null = null;
+  Papa.parse<string[]>(text, {
+    delimiter,
+    skipEmptyLines: false,
+    step: (result) => {
+      if (held !== null) onRow(held, index++);
+      held = result.data;
+      for (const e of result.errors) {
+        if (e.type === 'Delimiter') continue;
+        problems.push({ row: index + 1, message: problemText(e) });
+      }
+    },
+  });
+  if (held !== null && !((held as string[]).length === 1 && (held as string[])[0] === '' && /\r?\n$/.test(text))) onRow(held, index++);
+  return { delimiter, problems, count: index };
+}
+
+function problemText(e: Papa.ParseError): string {
+  return e.code === 'MissingQuotes' ? '引号没有闭合，其后的内容会被并入同一单元格' : e.code === 'InvalidQuotes' ? '单元格中的引号不成对' : e.message;
 }
 
 /**

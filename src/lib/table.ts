@@ -2,7 +2,7 @@
  * Shared steps of every table the ingest reads: decode → parse → rows, and the row
  * accounting that proves nothing is lost (read = accepted + rejected + skipped).
  */
-import { parseCsv } from './csv.ts';
+import { parseCsv, parseCsvRows } from './csv.ts';
 import { decodeTable, ENCODING_LABELS, type Encoding } from './decode.ts';
 import { normalizeHeader, headerStem } from './columns.ts';
 import type { IssueSink } from './issues.ts';
@@ -43,11 +43,24 @@ export function skip(summary: FileSummary, reason: SkipReason): void {
 
 /** Decode and parse; on a whole-file failure report it and return null. */
 export function loadRows(bytes: Uint8Array, sink: IssueSink, summary: FileSummary): string[][] | null {
-  return loadTable(bytes, sink, summary)?.rows ?? null;
+  const source = openTable(bytes, sink, summary, {});
+  if (!source) return null;
+  if ('rows' in source) {
+    summary.rows.read = source.rows.length;
+    return source.rows;
+  }
+  const parsed = parseCsv(source.text);
+  for (const p of parsed.problems) sink.error('CSV_MALFORMED', `CSV 格式错误：${p.message}`, p.row);
+  summary.rows.read = parsed.rows.length;
+  return parsed.rows;
 }
 
 export interface LoadedTable {
-  rows: string[][];
+  /**
+   * Every row in order, with its 0-based index (Excel's row number minus one). A text table is
+   * parsed while it is walked, so its rows are never all held at once; returns the row count.
+   */
+  forEachRow(visit: (row: string[], index: number) => void): number;
   /** 0-based indices of rows with a cell whose value could not be read (already reported as errors) */
   unreadable: Set<number>;
 }
@@ -64,6 +77,30 @@ export interface LoadOptions {
  * workbook is rows like any CSV; only the issues carry its sheet's name.
  */
 export function loadTable(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, options: LoadOptions = {}): LoadedTable | null {
+  const source = openTable(bytes, sink, summary, options);
+  if (!source) return null;
+  if ('rows' in source) {
+    const { rows, unreadable } = source;
+    return {
+      unreadable,
+      forEachRow: (visit) => {
+        for (let i = 0; i < rows.length; i++) visit(rows[i]!, i);
+        return rows.length;
+      },
+    };
+  }
+  return {
+    unreadable: new Set(),
+    forEachRow: (visit) => {
+      const parsed = parseCsvRows(source.text, visit);
+      for (const p of parsed.problems) sink.error('CSV_MALFORMED', `CSV 格式错误：${p.message}`, p.row);
+      return parsed.count;
+    },
+  };
+}
+
+/** A workbook's chosen sheet as rows, or a text table's decoded text; null after reporting why neither. */
+function openTable(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, options: LoadOptions): { rows: string[][]; unreadable: Set<number> } | { text: string } | null {
   if (isZip(bytes)) return loadWorkbook(bytes, sink, summary, options);
   if (isCompoundFile(bytes)) {
     sink.error('OLD_EXCEL_FORMAT', '这是旧版 Excel 工作簿（.xls，Excel 97–2003）或设置了打开密码的工作簿，无法安全读取：请在 Excel 中打开，取消密码，“文件 → 另存为”选择“Excel 工作簿（*.xlsx）”后再提交');
@@ -77,15 +114,12 @@ export function loadTable(bytes: Uint8Array, sink: IssueSink, summary: FileSumma
   }
   summary.encoding = decoded.encoding;
   summary.encodingLabel = ENCODING_LABELS[decoded.encoding];
-  const parsed = parseCsv(decoded.text);
-  for (const p of parsed.problems) sink.error('CSV_MALFORMED', `CSV 格式错误：${p.message}`, p.row);
-  summary.rows.read = parsed.rows.length;
-  return { rows: parsed.rows, unreadable: new Set() };
+  return { text: decoded.text };
 }
 
 const nf = new Intl.NumberFormat('zh-CN');
 
-function loadWorkbook(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, options: LoadOptions): LoadedTable | null {
+function loadWorkbook(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, options: LoadOptions): { rows: string[][]; unreadable: Set<number> } | null {
   summary.encodingLabel = 'Excel 工作簿（.xlsx）';
   const wb = readWorkbook(bytes, options.limits ?? WORKBOOK_LIMITS);
   if (!wb.ok) {
@@ -132,7 +166,6 @@ function loadWorkbook(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, 
     sink.warn('ROW_HIDDEN', `${span}在 Excel 中是隐藏的，已照常读取：请确认${i === j ? '这一行' : '这些行'}应当上报`, hidden[i]!, null);
     i = j + 1;
   }
-  summary.rows.read = chosen.rows.length;
   return { rows: chosen.rows, unreadable };
 }
 
