@@ -31,30 +31,65 @@ export function parseCsv(text: string): ParsedTable {
 }
 
 /**
- * The same rows, one at a time, for tables too large to hold as rows: a 1,000,000-row export
- * held as string[][] is over half a gigabyte besides its text. `onRow` gets each row with its
- * 0-based index (Excel's row number minus one); problems are as parseCsv's.
+ * The same rows, lazily, for tables too large to hold as rows (a 1,000,000-row export held as
+ * string[][] is over half a gigabyte besides its text): the text is cut into batches of about
+ * BATCH lines at line breaks outside quotes (a doubled "" inside a quoted cell keeps the count
+ * even), and each batch is parsed when the rows before it have been read. Problems are
+ * reported through `onProblem` with the row numbers of the whole table.
  */
-export function parseCsvRows(text: string, onRow: (row: string[], index: number) => void): Omit<ParsedTable, 'rows'> & { count: number } {
+export function* csvRows(text: string, onProblem: (p: ParsedTable['problems'][number]) => void): Generator<string[]> {
   const delimiter = guessDelimiter(text);
-  const problems: ParsedTable['problems'] = [];
-  let index = 0;
-  // Each row is passed on when the next one arrives, so a final line break is not a row of its own.
-  let held: string[] | null = null;
-  Papa.parse<string[]>(text, {
-    delimiter,
-    skipEmptyLines: false,
-    step: (result) => {
-      if (held !== null) onRow(held, index++);
-      held = result.data;
-      for (const e of result.errors) {
-        if (e.type === 'Delimiter') continue;
-        problems.push({ row: index + 1, message: problemText(e) });
+  let start = 0;
+  let rowsBefore = 0;
+  while (start < text.length) {
+    const end = batchEnd(text, start, delimiter);
+    const piece = text.slice(start, end);
+    const result = Papa.parse<string[]>(piece, { delimiter, skipEmptyLines: false });
+    const rows = result.data;
+    if (rows.length > 0 && /\r?\n$/.test(piece)) {
+      const last = rows[rows.length - 1];
+      if (last && last.length === 1 && last[0] === '') rows.pop();
+    }
+    for (const e of result.errors) {
+      if (e.type === 'Delimiter') continue;
+      onProblem({ row: typeof e.row === 'number' ? rowsBefore + e.row + 1 : null, message: problemText(e) });
+    }
+    rowsBefore += rows.length;
+    yield* rows;
+    start = end;
+  }
+}
+
+const BATCH = 20_000;
+
+/**
+ * Where the batch from `start` ends: after the BATCH-th line break that is not inside a quoted
+ * cell, or at the end. A quote opens a quoted cell only at the start of a cell, and `""` inside
+ * one is a quote character, as papaparse reads them, so a batch never ends inside a cell.
+ */
+function batchEnd(text: string, start: number, delimiter: string): number {
+  const d = delimiter.charCodeAt(0);
+  let quoted = false;
+  let cellStart = true;
+  let lines = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c === 34) {
+        if (text.charCodeAt(i + 1) === 34) i++;
+        else quoted = false;
       }
-    },
-  });
-  if (held !== null && !((held as string[]).length === 1 && (held as string[])[0] === '' && /\r?\n$/.test(text))) onRow(held, index++);
-  return { delimiter, problems, count: index };
+      continue;
+    }
+    if (c === 34 && cellStart) {
+      quoted = true;
+      cellStart = false;
+    } else if (c === 10) {
+      cellStart = true;
+      if (++lines === BATCH) return i + 1;
+    } else cellStart = c === d || c === 13;
+  }
+  return text.length;
 }
 
 function problemText(e: Papa.ParseError): string {

@@ -106,201 +106,178 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
   const loaded = loadTable(bytes, sink, summary, { isTable: hasExportHeader });
   if (!loaded) return { records, summary, issues: sink.issues, metricColumns };
   const { unreadable } = loaded;
-  let finish = (): void => {};
+  // The rows are walked once, as they are parsed: a million-row export is never held as rows.
+  // The header is within the first rows, which are kept (as `rows`); `rest` is all after them.
+  const rest = loaded.rows[Symbol.iterator]();
+  const rows = take(rest, HEAD);
 
-  // The rows are walked once, as they are parsed (a million-row export is never held as rows):
-  // the first HEAD rows are gathered to find the header, then `start` sets up the reading and
-  // returns what reads each row after it.
-  const start = (rows: string[][]): RowVisitor => {
-    // --- find the metric header row (within the first rows) ---
-    const { index: headerIndex, count: best } = findHeader(rows);
-    if (headerIndex < 0 || best < 8) {
-      sink.error('NO_HEADER', '找不到附件3的指标表头（如“资金计划总投入（万元）”）：请确认这是项目进展统计表，且表头在前几行', null, null);
-      const unread: RowVisitor = (row) => {
-        if (isBlankRow(row)) skip(summary, 'blank');
-        else summary.rows.rejected++;
-      };
-      rows.forEach(unread);
-      return unread;
+  // --- find the metric header row (within the first rows) ---
+  const { index: headerIndex, count: best } = findHeader(rows);
+  if (headerIndex < 0 || best < 8) {
+    sink.error('NO_HEADER', '找不到附件3的指标表头（如“资金计划总投入（万元）”）：请确认这是项目进展统计表，且表头在前几行', null, null);
+    accountUnread(rowsFrom(rows, 0, rest), summary);
+    return { records, summary, issues: sink.issues, metricColumns };
+  }
+
+  // A group row right above the metric row carries the labels of merged cells (序号, 帮扶村, …).
+  const above = headerIndex > 0 ? rows[headerIndex - 1]! : null;
+  const groupRow = above && above.some((c) => GROUP_LABELS.has(normalizeHeader(c))) ? above : null;
+  const headerRow = rows[headerIndex]!;
+  const width = Math.max(headerRow.length, groupRow?.length ?? 0);
+  const labels: string[] = [];
+  for (let c = 0; c < width; c++) {
+    const own = headerRow[c] ?? '';
+    labels.push(normalizeHeader(own) !== '' ? own : groupRow && !GROUP_NAMES.has(normalizeHeader(groupRow[c] ?? '')) ? (groupRow[c] ?? '') : '');
+  }
+  const headerRowNumber = headerIndex + 1;
+  const match = matchHeader(labels, FIELDS, sink, headerRowNumber);
+  const col = match.columns;
+  for (const m of METRIC_COLUMNS) {
+    const index = col[m.id as FieldId];
+    if (index !== undefined) metricColumns.set(m.id, index);
+  }
+  for (const u of match.unknown) {
+    sink.warn('UNKNOWN_COLUMN', `未知的列“${displayHeader(labels[u] ?? '')}”，已忽略`, headerRowNumber, u);
+  }
+
+  // Title lines before the header may name the county (and month). A row there with more
+  // than a few cells is not a title: it is data the header does not describe, and is rejected.
+  const titleIndex = groupRow ? headerIndex - 1 : headerIndex;
+  const titleParts: string[] = [];
+  for (let i = 0; i < titleIndex; i++) {
+    const row = rows[i]!;
+    const cells = row.map((c) => c.trim()).filter(Boolean);
+    if (cells.length === 0) skip(summary, 'blank');
+    else if (cells.length <= 3) {
+      skip(summary, 'title');
+      titleParts.push(...cells);
+    } else {
+      summary.rows.rejected++;
+      sink.error('ROW_BEFORE_HEADER', `表头（第 ${headerIndex + 1} 行）之前的这一行有 ${cells.length} 个单元格，不像标题，未读取：如是数据，请移到表头之后`, i + 1, null);
     }
+  }
+  const titleText = titleParts.join(' ');
+  const period = new PeriodCheck(month, sink);
+  for (let i = 0; i < titleIndex; i++) period.scanTitle(rows[i]!, i + 1);
+  if (groupRow) skip(summary, 'header');
+  skip(summary, 'header');
 
-    // A group row right above the metric row carries the labels of merged cells (序号, 帮扶村, …).
-    const above = headerIndex > 0 ? rows[headerIndex - 1]! : null;
-    const groupRow = above && above.some((c) => GROUP_LABELS.has(normalizeHeader(c))) ? above : null;
-    const headerRow = rows[headerIndex]!;
-    const width = Math.max(headerRow.length, groupRow?.length ?? 0);
-    const labels: string[] = [];
-    for (let c = 0; c < width; c++) {
-      const own = headerRow[c] ?? '';
-      labels.push(normalizeHeader(own) !== '' ? own : groupRow && !GROUP_NAMES.has(normalizeHeader(groupRow[c] ?? '')) ? (groupRow[c] ?? '') : '');
+  const layout: FileSummary['layout'] = col.county !== undefined || col.villageCode !== undefined ? 'flat' : 'county-table';
+  summary.layout = layout;
+
+  // --- required columns ---
+  const fatal: string[] = [];
+  if (col.villageName === undefined && col.villageCode === undefined) fatal.push('帮扶村（或村代码）');
+  if (col.unitName === undefined && col.unitCode === undefined) fatal.push('结对帮扶单位（或单位代码）');
+  for (const m of METRIC_COLUMNS) {
+    if (m.kind !== 'ratio' && col[m.id as FieldId] === undefined) fatal.push(m.header);
+  }
+  for (const name of fatal) sink.error('MISSING_COLUMN', `缺少必需的列“${name}”`, headerRowNumber, null);
+
+  // --- county context for rows that carry no location of their own ---
+  const fileCounty = resolveFileCounty(file, titleText, registry, sink);
+  summary.county = fileCounty ? `${fileCounty.province}${fileCounty.prefecture}${fileCounty.name}` : null;
+  if (layout === 'county-table' && !fileCounty && col.villageCode === undefined && fatal.length === 0) {
+    sink.error('NO_COUNTY', '县表中没有县名：请在标题行写明县名（如“福贡县……统计表”），或把文件放在 exports/月份/省/市/县.csv', null, null);
+    fatal.push('县');
+  }
+
+  const metricIndex = (id: string) => col[id as FieldId];
+  const unnamed = new Set(labels.flatMap((l, i) => (normalizeHeader(l) === '' ? [i] : [])));
+  const reportUnnamed = (row: string[], rowNumber: number) => {
+    for (let c = 0; c < row.length; c++) {
+      if ((c >= labels.length || unnamed.has(c)) && !isBlank(row[c])) {
+        sink.warn('UNNAMED_COLUMN', `第 ${c + 1} 列没有列名，但有内容“${(row[c] ?? '').trim().slice(0, 20)}”：已忽略这一列；如是数据，请补上列名`, rowNumber, c);
+        unnamed.delete(c);
+        labels[c] = labels[c] || ' ';
+      }
     }
-    const headerRowNumber = headerIndex + 1;
-    const match = matchHeader(labels, FIELDS, sink, headerRowNumber);
-    const col = match.columns;
-    for (const m of METRIC_COLUMNS) {
-      const index = col[m.id as FieldId];
-      if (index !== undefined) metricColumns.set(m.id, index);
-    }
-    for (const u of match.unknown) {
-      sink.warn('UNKNOWN_COLUMN', `未知的列“${displayHeader(labels[u] ?? '')}”，已忽略`, headerRowNumber, u);
-    }
-
-    // Title lines before the header may name the county (and month). A row there with more
-    // than a few cells is not a title: it is data the header does not describe, and is rejected.
-    const titleIndex = groupRow ? headerIndex - 1 : headerIndex;
-    const titleParts: string[] = [];
-    for (let i = 0; i < titleIndex; i++) {
-      const row = rows[i]!;
-      const cells = row.map((c) => c.trim()).filter(Boolean);
-      if (cells.length === 0) skip(summary, 'blank');
-      else if (cells.length <= 3) {
-        skip(summary, 'title');
-        titleParts.push(...cells);
-      } else {
-        summary.rows.rejected++;
-        sink.error('ROW_BEFORE_HEADER', `表头（第 ${headerIndex + 1} 行）之前的这一行有 ${cells.length} 个单元格，不像标题，未读取：如是数据，请移到表头之后`, i + 1, null);
-      }
-    }
-    const titleText = titleParts.join(' ');
-    const period = new PeriodCheck(month, sink);
-    for (let i = 0; i < titleIndex; i++) period.scanTitle(rows[i]!, i + 1);
-    if (groupRow) skip(summary, 'header');
-    skip(summary, 'header');
-
-    const layout: FileSummary['layout'] = col.county !== undefined || col.villageCode !== undefined ? 'flat' : 'county-table';
-    summary.layout = layout;
-
-    // --- required columns ---
-    const fatal: string[] = [];
-    if (col.villageName === undefined && col.villageCode === undefined) fatal.push('帮扶村（或村代码）');
-    if (col.unitName === undefined && col.unitCode === undefined) fatal.push('结对帮扶单位（或单位代码）');
-    for (const m of METRIC_COLUMNS) {
-      if (m.kind !== 'ratio' && col[m.id as FieldId] === undefined) fatal.push(m.header);
-    }
-    for (const name of fatal) sink.error('MISSING_COLUMN', `缺少必需的列“${name}”`, headerRowNumber, null);
-
-    // --- county context for rows that carry no location of their own ---
-    const fileCounty = resolveFileCounty(file, titleText, registry, sink);
-    summary.county = fileCounty ? `${fileCounty.province}${fileCounty.prefecture}${fileCounty.name}` : null;
-    if (layout === 'county-table' && !fileCounty && col.villageCode === undefined && fatal.length === 0) {
-      sink.error('NO_COUNTY', '县表中没有县名：请在标题行写明县名（如“福贡县……统计表”），或把文件放在 exports/月份/省/市/县.csv', null, null);
-      fatal.push('县');
-    }
-
-    const metricIndex = (id: string) => col[id as FieldId];
-    const unnamed = new Set(labels.flatMap((l, i) => (normalizeHeader(l) === '' ? [i] : [])));
-    const reportUnnamed = (row: string[], rowNumber: number) => {
-      for (let c = 0; c < row.length; c++) {
-        if ((c >= labels.length || unnamed.has(c)) && !isBlank(row[c])) {
-          sink.warn('UNNAMED_COLUMN', `第 ${c + 1} 列没有列名，但有内容“${(row[c] ?? '').trim().slice(0, 20)}”：已忽略这一列；如是数据，请补上列名`, rowNumber, c);
-          unnamed.delete(c);
-          labels[c] = labels[c] || ' ';
-        }
-      }
-    };
-    const totals = new TotalsTracker();
-    let totalRowSeen = false;
-
-    const visit: RowVisitor = (row, i) => {
-      const rowNumber = i + 1;
-      if (isBlankRow(row)) {
-        skip(summary, 'blank');
-        return;
-      }
-      const identityCells = [col.serial, col.villageName, col.unitName, col.villageCode, col.unitCode, col.county, col.township].map((c) => normalizeHeader(cellAt(row, c)));
-      const metricCells = METRIC_COLUMNS.map((m) => cellAt(row, metricIndex(m.id)));
-      const metricsBlank = metricCells.every((c) => isBlank(c));
-
-      if (identityCells.some((c) => TOTAL_LABELS.has(c)) || TOTAL_LABELS.has(normalizeHeader(row[0] ?? ''))) {
-        skip(summary, 'total');
-        totalRowSeen = true;
-        if (fatal.length === 0) totals.verify(row, rowNumber, metricIndex, sink);
-        return;
-      }
-      if (metricHeaderCount(row) >= 8) {
-        skip(summary, 'header');
-        return;
-      }
-      if (metricsBlank && isLegend(normalizeHeader(row.join('')))) {
-        skip(summary, 'legend');
-        return;
-      }
-      if (identityCells.every((c) => c === '' || LEGEND_NOTE.test(c)) && isLegendRow(row)) {
-        skip(summary, 'legend');
-        return;
-      }
-      if (metricsBlank && row.some((c) => FOOTER_LABEL.test(normalizeHeader(c)))) {
-        period.scanFooter(row, rowNumber);
-        skip(summary, 'footer');
-        return;
-      }
-      const villageText = normalizeName(cellAt(row, col.villageName));
-      const hasUnit = !isBlank(cellAt(row, col.unitName)) || !isBlank(cellAt(row, col.unitCode));
-      const hasVillage = (villageText !== '' && !PLACEHOLDER_VILLAGE.test(villageText)) || !isBlank(cellAt(row, col.villageCode));
-      if (metricsBlank && !hasUnit && !hasVillage) {
-        // 附件3 ships blank numbered rows (and A村, B村 … placeholders) for counties to fill in.
-        skip(summary, 'template');
-        return;
-      }
-      if (fatal.length > 0) {
-        summary.rows.rejected++;
-        return;
-      }
-      reportUnnamed(row, rowNumber);
-
-      const errorsBefore = sink.errorCount;
-      const village = resolveVillage(row, rowNumber, col, fileCounty, registry, sink);
-      const unit = resolveUnit(row, rowNumber, col, village, fileCounty, registry, sink);
-      const values = parseMetrics(row, rowNumber, metricIndex, sink, totals);
-      if (village && unit) {
-        const id = pairingId(village.code, unit.code);
-        if (!registry.pairings.has(id)) {
-          sink.error(
-            'UNREGISTERED_PAIRING',
-            `结对关系未登记：${village.name}（${village.code}）与 ${unit.name}（${unit.code}）没有登记在 registry/pairings.csv 中`,
-            rowNumber,
-            col.unitName ?? col.unitCode ?? null,
-          );
-        }
-      }
-      if (values) {
-        checkRatios(row, rowNumber, values, metricIndex, sink);
-        checkConsistency(rowNumber, values, metricIndex, sink);
-        const z = metricValuesSchema.safeParse(values);
-        if (!z.success) for (const issue of z.error.issues) sink.error('BAD_NUMBER', `字段 ${issue.path.join('.')}：${issue.message}`, rowNumber, null);
-      }
-      const errorsAfter = sink.errorCount;
-      if (errorsAfter > errorsBefore || !village || !unit || !values || unreadable.has(i)) {
-        summary.rows.rejected++;
-        return;
-      }
-      summary.rows.accepted++;
-      records.push({ month, pairingId: pairingId(village.code, unit.code), villageCode: village.code, unitCode: unit.code, values, source: summary.sheet ? { file, sheet: summary.sheet, row: rowNumber } : { file, row: rowNumber } });
-    };
-    for (let i = headerIndex + 1; i < rows.length; i++) visit(rows[i]!, i);
-    finish = () => {
-      if (layout === 'county-table' && !totalRowSeen && fatal.length === 0 && summary.rows.accepted + summary.rows.rejected > 0) {
-        sink.warn('TOTAL_MISSING', '县表没有合计行，无法核对合计', null, null);
-      }
-    };
-    return visit;
   };
+  const totals = new TotalsTracker();
+  let totalRowSeen = false;
 
-  const head: string[][] = [];
-  let visit: RowVisitor | null = null;
-  summary.rows.read = loaded.forEachRow((row, i) => {
-    if (visit) return visit(row, i);
-    head.push(row);
-    if (head.length === HEAD) visit = start(head);
-  });
-  if (!visit) start(head);
-  finish();
+  for (const [i, row] of rowsFrom(rows, headerIndex + 1, rest)) {
+    const rowNumber = i + 1;
+    if (isBlankRow(row)) {
+      skip(summary, 'blank');
+      continue;
+    }
+    const identityCells = [col.serial, col.villageName, col.unitName, col.villageCode, col.unitCode, col.county, col.township].map((c) => normalizeHeader(cellAt(row, c)));
+    const metricCells = METRIC_COLUMNS.map((m) => cellAt(row, metricIndex(m.id)));
+    const metricsBlank = metricCells.every((c) => isBlank(c));
+
+    if (identityCells.some((c) => TOTAL_LABELS.has(c)) || TOTAL_LABELS.has(normalizeHeader(row[0] ?? ''))) {
+      skip(summary, 'total');
+      totalRowSeen = true;
+      if (fatal.length === 0) totals.verify(row, rowNumber, metricIndex, sink);
+      continue;
+    }
+    if (metricHeaderCount(row) >= 8) {
+      skip(summary, 'header');
+      continue;
+    }
+    if (metricsBlank && isLegend(normalizeHeader(row.join('')))) {
+      skip(summary, 'legend');
+      continue;
+    }
+    if (identityCells.every((c) => c === '' || LEGEND_NOTE.test(c)) && isLegendRow(row)) {
+      skip(summary, 'legend');
+      continue;
+    }
+    if (metricsBlank && row.some((c) => FOOTER_LABEL.test(normalizeHeader(c)))) {
+      period.scanFooter(row, rowNumber);
+      skip(summary, 'footer');
+      continue;
+    }
+    const villageText = normalizeName(cellAt(row, col.villageName));
+    const hasUnit = !isBlank(cellAt(row, col.unitName)) || !isBlank(cellAt(row, col.unitCode));
+    const hasVillage = (villageText !== '' && !PLACEHOLDER_VILLAGE.test(villageText)) || !isBlank(cellAt(row, col.villageCode));
+    if (metricsBlank && !hasUnit && !hasVillage) {
+      // 附件3 ships blank numbered rows (and A村, B村 … placeholders) for counties to fill in.
+      skip(summary, 'template');
+      continue;
+    }
+    if (fatal.length > 0) {
+      summary.rows.rejected++;
+      continue;
+    }
+    reportUnnamed(row, rowNumber);
+
+    const errorsBefore = sink.errorCount;
+    const village = resolveVillage(row, rowNumber, col, fileCounty, registry, sink);
+    const unit = resolveUnit(row, rowNumber, col, village, fileCounty, registry, sink);
+    const values = parseMetrics(row, rowNumber, metricIndex, sink, totals);
+    if (village && unit) {
+      const id = pairingId(village.code, unit.code);
+      if (!registry.pairings.has(id)) {
+        sink.error(
+          'UNREGISTERED_PAIRING',
+          `结对关系未登记：${village.name}（${village.code}）与 ${unit.name}（${unit.code}）没有登记在 registry/pairings.csv 中`,
+          rowNumber,
+          col.unitName ?? col.unitCode ?? null,
+        );
+      }
+    }
+    if (values) {
+      checkRatios(row, rowNumber, values, metricIndex, sink);
+      checkConsistency(rowNumber, values, metricIndex, sink);
+      const z = metricValuesSchema.safeParse(values);
+      if (!z.success) for (const issue of z.error.issues) sink.error('BAD_NUMBER', `字段 ${issue.path.join('.')}：${issue.message}`, rowNumber, null);
+    }
+    const errorsAfter = sink.errorCount;
+    if (errorsAfter > errorsBefore || !village || !unit || !values || unreadable.has(i)) {
+      summary.rows.rejected++;
+      continue;
+    }
+    summary.rows.accepted++;
+    records.push({ month, pairingId: pairingId(village.code, unit.code), villageCode: village.code, unitCode: unit.code, values, source: summary.sheet ? { file, sheet: summary.sheet, row: rowNumber } : { file, row: rowNumber } });
+  }
+
+  if (layout === 'county-table' && !totalRowSeen && fatal.length === 0 && summary.rows.accepted + summary.rows.rejected > 0) {
+    sink.warn('TOTAL_MISSING', '县表没有合计行，无法核对合计', null, null);
+  }
   return { records, summary, issues: sink.issues, metricColumns };
 }
-
-type RowVisitor = (row: string[], index: number) => void;
-/** Rows gathered before the header is looked for: it is within the first 12 (findHeader). */
-const HEAD = 12;
 
 /** The template's legend row: every non-blank cell is a legend note (and there is one). */
 function isLegendRow(row: string[]): boolean {
@@ -393,6 +370,33 @@ class PeriodCheck {
     }
     return true;
   }
+}
+
+function accountUnread(rows: Iterable<[number, string[]]>, summary: FileSummary): void {
+  for (const [, row] of rows) {
+    if (isBlankRow(row)) skip(summary, 'blank');
+    else summary.rows.rejected++;
+  }
+}
+
+/** Rows gathered before the header is looked for: it is within the first 12 (findHeader). */
+const HEAD = 12;
+
+function take(rows: Iterator<string[]>, n: number): string[][] {
+  const out: string[][] = [];
+  while (out.length < n) {
+    const r = rows.next();
+    if (r.done) break;
+    out.push(r.value);
+  }
+  return out;
+}
+
+/** [index, row] from `head[from]` on, then the rest of the table. */
+function* rowsFrom(head: string[][], from: number, rest: Iterator<string[]>): Generator<[number, string[]]> {
+  for (let i = from; i < head.length; i++) yield [i, head[i]!];
+  let i = head.length;
+  for (let r = rest.next(); !r.done; r = rest.next()) yield [i++, r.value];
 }
 
 /** The county a file is about, from its title line or its path (exports/月/省/市/县.csv). */

@@ -2,7 +2,7 @@
  * Shared steps of every table the ingest reads: decode → parse → rows, and the row
  * accounting that proves nothing is lost (read = accepted + rejected + skipped).
  */
-import { parseCsv, parseCsvRows } from './csv.ts';
+import { csvRows, parseCsv } from './csv.ts';
 import { decodeTable, ENCODING_LABELS, type Encoding } from './decode.ts';
 import { normalizeHeader, headerStem } from './columns.ts';
 import type { IssueSink } from './issues.ts';
@@ -57,10 +57,10 @@ export function loadRows(bytes: Uint8Array, sink: IssueSink, summary: FileSummar
 
 export interface LoadedTable {
   /**
-   * Every row in order, with its 0-based index (Excel's row number minus one). A text table is
-   * parsed while it is walked, so its rows are never all held at once; returns the row count.
+   * Every row in order, index i being Excel's row i + 1. A text table is parsed while it is
+   * walked, so a large one is never held as rows; `summary.rows.read` is set when the walk ends.
    */
-  forEachRow(visit: (row: string[], index: number) => void): number;
+  rows: Iterable<string[]>;
   /** 0-based indices of rows with a cell whose value could not be read (already reported as errors) */
   unreadable: Set<number>;
 }
@@ -79,24 +79,17 @@ export interface LoadOptions {
 export function loadTable(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, options: LoadOptions = {}): LoadedTable | null {
   const source = openTable(bytes, sink, summary, options);
   if (!source) return null;
-  if ('rows' in source) {
-    const { rows, unreadable } = source;
-    return {
-      unreadable,
-      forEachRow: (visit) => {
-        for (let i = 0; i < rows.length; i++) visit(rows[i]!, i);
-        return rows.length;
-      },
-    };
+  const rows = 'rows' in source ? source.rows : csvRows(source.text, (p) => sink.error('CSV_MALFORMED', `CSV 格式错误：${p.message}`, p.row));
+  return { rows: counted(rows, summary), unreadable: 'rows' in source ? source.unreadable : new Set() };
+}
+
+function* counted(rows: Iterable<string[]>, summary: FileSummary): Generator<string[]> {
+  let n = 0;
+  for (const row of rows) {
+    n++;
+    summary.rows.read = n;
+    yield row;
   }
-  return {
-    unreadable: new Set(),
-    forEachRow: (visit) => {
-      const parsed = parseCsvRows(source.text, visit);
-      for (const p of parsed.problems) sink.error('CSV_MALFORMED', `CSV 格式错误：${p.message}`, p.row);
-      return parsed.count;
-    },
-  };
 }
 
 /** A workbook's chosen sheet as rows, or a text table's decoded text; null after reporting why neither. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { csvRows, parseCsv } from '../../src/lib/csv.ts';
 import { ingest } from '../../src/lib/ingest.ts';
 import { textReport } from '../../src/lib/report.ts';
 import { countsAddUp, flatRow, FLAT_HEADER, ingestExports, issuesOf, utf8 } from './helpers.ts';
@@ -7,6 +8,23 @@ import { largeData } from './large-data.ts';
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 
 describe('size', () => {
+  it('a large table read in batches gives exactly the rows of a whole-file parse, quoted line breaks included', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 65_000; i++) {
+      if (i % 7 === 0) lines.push(`${i},"第一行\r\n第二行 ""引号"" ,逗号",x`);
+      else if (i % 11 === 0) lines.push(`${i},5"寸,"\n"`); // a quote inside a cell is a character; then a quoted line break
+      else lines.push(`${i},青松村,12.5`);
+    }
+    const text = lines.join('\r\n') + '\r\n';
+    const problems: unknown[] = [];
+    const batched = [...csvRows(text, (p) => problems.push(p))];
+    const whole = parseCsv(text);
+    expect(batched.length).toBe(65_000);
+    expect(batched).toEqual(whole.rows);
+    expect(problems).toEqual(whole.problems);
+  });
+
+
   it('one export of 150,000 rows is checked without a crash, and its counts add up', () => {
     const n = 150_000;
     // every 10,000th row has a bad number in 已解决就业人数 (column 21 of the flat export)
