@@ -224,7 +224,7 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
       skip(summary, 'legend');
       continue;
     }
-    if (metricsBlank && row.some((c) => FOOTER_LABEL.test(normalizeHeader(c)))) {
+    if (isFooterRow(row)) {
       period.scanFooter(row, rowNumber);
       skip(summary, 'footer');
       continue;
@@ -291,6 +291,26 @@ function isLegendRow(row: string[]): boolean {
   return notes > 0;
 }
 
+/**
+ * A sign-off line under (or above) the table, wherever its cells sit: every non-blank cell is a
+ * label such as 「填报人：张三」「填报日期：」 or the value right after a label that ends in a
+ * colon. A data row has a village, a unit or numbers of its own, so it is never one.
+ */
+function isFooterRow(row: string[]): boolean {
+  let labels = 0;
+  let awaitingValue = false;
+  for (const cell of row) {
+    const n = normalizeHeader(cell);
+    if (n === '') continue;
+    if (FOOTER_LABEL.test(n)) {
+      labels++;
+      awaitingValue = /:$/.test(n);
+    } else if (awaitingValue) awaitingValue = false;
+    else return false;
+  }
+  return labels > 0;
+}
+
 const FILLED_ON = /^(填报日期|填表日期|报送日期)[:：]?(.*)$/;
 
 /** The month a title states: 「截至2020年7月底」, or the one 「2020年7月」 it names; null when none or unclear. */
@@ -333,7 +353,7 @@ class PeriodCheck {
       if (stated && this.month && stated !== this.month) {
         this.sink.error(
           'PERIOD_MISMATCH',
-          `标题写明的是${monthText(stated)}（“${clip(cell.trim())}”），但文件属于${monthText(this.month)}（exports/${this.month}/ 目录或 --month ${this.month}）：请核对是哪个月的表，放到 exports/${stated}/ 或改正标题`,
+          `标题写明的是${monthText(stated)}（“${clip(cell.trim())}”），但这个文件按${monthText(this.month)}检查（所在的 ${this.month} 文件夹，或 --month ${this.month}）：请核对是哪个月的表——是${monthText(stated)}的，就按 --month ${stated} 导入；否则改正标题`,
           rowNumber,
           c,
         );
@@ -364,9 +384,9 @@ class PeriodCheck {
     if (!this.month || !date.ok || date.value === null) return true;
     const filled = date.value.slice(0, 7);
     if (filled < this.month) {
-      this.sink.error('PERIOD_MISMATCH', `填报日期是 ${date.value}，早于所属月份${monthText(this.month)}：${monthText(this.month)}的进展表不可能在此之前填报。请核对是哪个月的表，或改正填报日期`, rowNumber, at);
+      this.sink.error('PERIOD_MISMATCH', `填报日期是 ${date.value}，早于这个文件所属的${monthText(this.month)}（所在的 ${this.month} 文件夹，或 --month ${this.month}）：${monthText(this.month)}的进展表不可能在此之前填报。请核对是哪个月的表，或改正填报日期`, rowNumber, at);
     } else if (filled > nextMonth(this.month)) {
-      this.sink.warn('PERIOD_MISMATCH', `填报日期是 ${date.value}，比所属月份${monthText(this.month)}晚一个多月：如不是补报或更正，请核对是哪个月的表`, rowNumber, at);
+      this.sink.warn('PERIOD_MISMATCH', `填报日期是 ${date.value}，比这个文件所属的${monthText(this.month)}晚一个多月：如不是补报或更正，请核对是哪个月的表`, rowNumber, at);
     }
     return true;
   }

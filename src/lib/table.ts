@@ -155,8 +155,8 @@ function loadWorkbook(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, 
   for (let i = 0; i < hidden.length; ) {
     let j = i;
     while (j + 1 < hidden.length && hidden[j + 1] === hidden[j]! + 1) j++;
-    const span = i === j ? `第 ${hidden[i]} 行` : `第 ${hidden[i]}–${hidden[j]} 行`;
-    sink.warn('ROW_HIDDEN', `${span}在 Excel 中是隐藏的，已照常读取：请确认${i === j ? '这一行' : '这些行'}应当上报`, hidden[i]!, null);
+    const span = i === j ? '这一行' : `第 ${hidden[i]}–${hidden[j]} 行`;
+    sink.warn('ROW_HIDDEN', `${span}在 Excel 中是隐藏的，已照常读取：请确认${i === j ? '这一行' : '这些行'}应当上报，不该上报的请删除而不是隐藏`, hidden[i]!, null);
     i = j + 1;
   }
   return { rows: chosen.rows, unreadable };

@@ -73,6 +73,30 @@ describe('the 附件3 template as shipped (title, two-row header, A村 B村, 合
   });
 });
 
+describe('the month a file states', () => {
+  const template = () => new TextDecoder('gb18030').decode(fixture('附件3-福贡县.csv')).split('\r\n');
+  const asCsv = (lines: string[]) => new Uint8Array(Buffer.from(lines.join('\r\n'), 'utf8'));
+
+  it('a title 「2020年6月……」 in a July folder is an error on the title cell; 截至 decides over other dates', () => {
+    const lines = template();
+    lines[1] = `福贡县2020年6月项目进展统计表${','.repeat(21)}`;
+    const r = check(asCsv(lines), 'csv');
+    expect(issuesOf(r, 'PERIOD_MISMATCH')).toMatchObject([{ severity: 'error', row: 2, column: 'A' }]);
+    lines[1] = `福贡县项目进展统计表（2020年6月1日起，截至2020年7月31日）${','.repeat(21)}`;
+    expect(issuesOf(check(asCsv(lines), 'csv'), 'PERIOD_MISMATCH')).toEqual([]);
+  });
+
+  it('a 填报日期 footer under the table is skipped as a footer and checked: before the month is an error', () => {
+    const lines = template();
+    const footer = (date: string) => [...lines.slice(0, 15), `填报人：张三,,,,,,,,,,,,,,,,,,填报日期：,${date},,`, ''];
+    const ok = check(asCsv(footer('2020-08-03')), 'csv');
+    expect(ok.issues).toEqual([]);
+    expect(exportFile(ok).skipped).toMatchObject({ footer: 1, legend: 1 });
+    const early = check(asCsv(footer('2020年6月28日')), 'csv');
+    expect(issuesOf(early, 'PERIOD_MISMATCH')).toMatchObject([{ severity: 'error', row: 16, column: 'T' }]);
+  });
+});
+
 describe('Excel workbooks (.xlsx) as counties send them', () => {
   const multi = () => check(fixture('多表-福贡县.xlsx'), 'xlsx');
 
@@ -243,7 +267,7 @@ describe('workbooks in DATA_DIR, data:check and data:import', () => {
     const root = path.resolve(import.meta.dirname, '../..');
     const r = spawnSync(process.execPath, [path.join(root, 'scripts/data-check.ts'), path.join(inbox, '福贡县.xlsx')], { cwd: dir, env: { ...process.env, DATA_DIR: dir }, encoding: 'utf8' });
     expect(r.stdout).toContain('工作簿 收文/2020-07/福贡县.xlsx：读取工作表“附件3（7月）”（15 行）');
-    expect(r.stdout).toContain('警告  工作表“附件3（7月）” 第 6 行  第 6 行在 Excel 中是隐藏的');
+    expect(r.stdout).toContain('警告  工作表“附件3（7月）” 第 6 行  这一行在 Excel 中是隐藏的');
     expect(r.stdout).not.toContain('错误');
     expect(r.status).toBe(0);
   });
