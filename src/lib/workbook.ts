@@ -111,17 +111,19 @@ export function readWorkbook(bytes: Uint8Array, limits: WorkbookLimits = WORKBOO
     const sheetDefs: Array<Record<string, string>> = wb.sheets?.sheet ?? [];
     if (sheetDefs.length > limits.sheets) return tooLarge(`工作簿有 ${nf.format(sheetDefs.length)} 个工作表，超过上限 ${nf.format(limits.sheets)} 个`);
     const rels = new Map<string, string>();
-    for (const r of xml.parse(part('xl/_rels/workbook.xml.rels') ?? '').Relationships?.Relationship ?? []) rels.set(r['@_Id'], r['@_Target']);
-    const shared = readSharedStrings(part('xl/sharedStrings.xml'));
-    const styles = readStyles(part('xl/styles.xml'));
+    const byType = new Map<string, string>();
+    for (const r of xml.parse(part('xl/_rels/workbook.xml.rels') ?? '').Relationships?.Relationship ?? []) {
+      rels.set(r['@_Id'], r['@_Target']);
+      byType.set(String(r['@_Type'] ?? '').split('/').pop() ?? '', partPath(String(r['@_Target'] ?? '')));
+    }
+    const shared = readSharedStrings(part(byType.get('sharedStrings') ?? 'xl/sharedStrings.xml'));
+    const styles = readStyles(part(byType.get('styles') ?? 'xl/styles.xml'));
 
     let cells = 0;
     const sheets: Sheet[] = [];
     for (const def of sheetDefs) {
       const name = String(def['@_name'] ?? '');
-      const target = rels.get(def['@_r:id'] ?? def['@_id'] ?? '') ?? '';
-      const path = target.startsWith('/') ? target.slice(1) : `xl/${target}`.replace(/\/[^/]+\/\.\.\//g, '/');
-      const sheetXml = part(path);
+      const sheetXml = part(partPath(rels.get(def['@_r:id'] ?? def['@_id'] ?? '') ?? ''));
       if (sheetXml === null) {
         // A chart sheet or a dialog sheet: no cells.
         sheets.push({ name, hidden: def['@_state'] === 'hidden' || def['@_state'] === 'veryHidden', rows: [], hiddenRows: [], problems: [] });
@@ -140,6 +142,11 @@ export function readWorkbook(bytes: Uint8Array, limits: WorkbookLimits = WORKBOO
     if (e instanceof WorkbookError) return { ok: false, reason: e.reason, detail: e.message };
     return { ok: false, reason: 'corrupt', detail: `工作簿已损坏，无法读取（${(e as Error).message.slice(0, 200)}）` };
   }
+}
+
+/** A relationship target of xl/workbook.xml as a path in the zip ("worksheets/sheet1.xml" → "xl/worksheets/sheet1.xml"). */
+function partPath(target: string): string {
+  return target.startsWith('/') ? target.slice(1) : `xl/${target}`.replace(/\/[^/]+\/\.\.\//g, '/');
 }
 
 class WorkbookError extends Error {
