@@ -15,7 +15,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { acquireLock, commitChanges, recoverInterrupted, type FileChange } from './data-write.ts';
-import { collectInput, MANIFEST_FILE } from './ingest-fs.ts';
+import { collectInput, MANIFEST_FILE, TABLE_FILE } from './ingest-fs.ts';
 import { ingest, type IngestInput, type IngestResult } from './ingest.ts';
 import { EMPTY_MANIFEST, sha256, type Change, type Manifest, type Revision } from './revisions.ts';
 import { parseDate } from './values.ts';
@@ -89,7 +89,7 @@ export function importMonth(options: ImportOptions): ImportOutcome {
     if (!existsSync(f)) return { ok: false, reason: 'usage', message: `文件不存在：${f}` };
     if (!statSync(f).isFile()) return { ok: false, reason: 'usage', message: `不是文件：${f}（请列出文件，不要给文件夹）` };
     if (path.basename(f).startsWith('.')) return { ok: false, reason: 'usage', message: `文件名以“.”开头（隐藏文件）：${f}。这样的文件不会被读取，请改名后再导入` };
-    if (!/\.(csv|tsv|txt)$/i.test(f)) return { ok: false, reason: 'usage', message: `只能导入 .csv/.tsv/.txt 表格文件：${f}` };
+    if (!TABLE_FILE.test(f)) return { ok: false, reason: 'usage', message: `只能导入 Excel 工作簿（.xlsx）或 .csv/.tsv/.txt 表格文件：${f}` };
   }
   return underLock(options.dataDir, log, (recovered) => importLocked(options, date, recovered, log));
 }

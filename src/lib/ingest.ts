@@ -3,6 +3,7 @@
  * issue, all at once. Pure (bytes in, records out); `ingest-fs.ts` reads DATA_DIR.
  * The CLI (`npm run data:check`) and the site build both call `ingest`.
  */
+import { pushAll } from './arrays.ts';
 import { METRIC_COLUMNS, type ReportedMetricId } from './columns.ts';
 import { readExport, type ExportRecord } from './exports.ts';
 import { IssueSink, sortIssues, type Issue } from './issues.ts';
@@ -69,7 +70,7 @@ export function ingest(input: IngestInput): IngestResult {
     if (f) return f;
     const sink = new IssueSink(`registry/${name}`);
     sink.error('FILE_MISSING', `缺少必需的文件 registry/${name}`);
-    issues.push(...sink.issues);
+    pushAll(issues, sink.issues);
     files.push(newSummary(`registry/${name}`, kind));
     return null;
   };
@@ -82,7 +83,7 @@ export function ingest(input: IngestInput): IngestResult {
   for (const r of [villages, units]) {
     if (r) {
       files.push(r.summary);
-      issues.push(...r.issues);
+      pushAll(issues, r.issues);
     }
   }
   const villageMap = new Map((villages?.records ?? []).map((v) => [v.code, v]));
@@ -90,7 +91,7 @@ export function ingest(input: IngestInput): IngestResult {
   const pairings = pf ? readPairings(pf.path, pf.bytes, villageMap, unitMap) : null;
   if (pairings) {
     files.push(pairings.summary);
-    issues.push(...pairings.issues);
+    pushAll(issues, pairings.issues);
   }
   const registry = buildRegistryIndex(villages?.records ?? [], units?.records ?? [], pairings?.records ?? []);
 
@@ -106,9 +107,9 @@ export function ingest(input: IngestInput): IngestResult {
     summaries.set(f.path, r.summary);
     if (f.role !== 'context') {
       files.push(r.summary);
-      issues.push(...r.issues);
+      pushAll(issues, r.issues);
     }
-    exportRecords.push(...r.records);
+    pushAll(exportRecords, r.records);
     metricColumns.set(f.path, r.metricColumns);
   }
 
@@ -116,7 +117,7 @@ export function ingest(input: IngestInput): IngestResult {
   const crossIssues: Issue[] = [];
   const progress = crossCheck(exportRecords, summaries, metricColumns, crossIssues).filter((p) => !context.has(p.source.file));
   // What the published context says about itself was reported when it was checked in full.
-  issues.push(...crossIssues.filter((i) => !context.has(i.file)));
+  pushAll(issues, crossIssues.filter((i) => !context.has(i.file)));
   const revisions = input.manifest ? checkPublished(input, registry, issues) : [];
   const months = [...new Set(progress.map((p) => p.month))].sort();
   const rows = files.reduce<RowCounts>(
@@ -153,14 +154,14 @@ function checkPublished(input: IngestInput, registry: ReturnType<typeof buildReg
     else if (entry.sha256 !== sha256(f.bytes)) {
       sink.error('PUBLISHED_FILE_CHANGED', `此文件已于 ${entry.publishedOn} 发布，之后被直接改动过，没有更正记录。请恢复原文件，再用 npm run data:import -- --month ${f.month ?? 'YYYY-MM'} 更正后的文件 提交更正`);
     }
-    issues.push(...sink.issues);
+    pushAll(issues, sink.issues);
   }
   if (input.complete) {
     for (const [file, entry] of Object.entries(manifest.published)) {
       if (!current.has(file)) {
         const sink = new IssueSink(file);
         sink.error('PUBLISHED_FILE_MISSING', `此文件已于 ${entry.publishedOn} 发布，但现在找不到了；已发布的数据不能删除，只能更正`);
-        issues.push(...sink.issues);
+        pushAll(issues, sink.issues);
       }
     }
   }
@@ -177,10 +178,10 @@ function checkPublished(input: IngestInput, registry: ReturnType<typeof buildReg
         if (!bytes) {
           const sink = new IssueSink(which);
           sink.error('REVISION_FILE_MISSING', `更正记录 ${revision.id}（${revision.date}）需要的文件 ${which} 不见了`);
-          issues.push(...sink.issues);
+          pushAll(issues, sink.issues);
           continue;
         }
-        list.push(...readExport({ file: which, bytes, month: revision.month, registry }).records);
+        pushAll(list, readExport({ file: which, bytes, month: revision.month, registry }).records);
       }
     }
     return { ...revision, changes: diffRecords(before, after) };
@@ -199,10 +200,11 @@ function crossCheck(records: ExportRecord[], summaries: Map<string, FileSummary>
     const key = `${r.month}/${r.pairingId}`;
     const first = byMonth.get(key);
     if (first) {
-      const sink = new IssueSink(r.source.file);
-      const where = first.source.file === r.source.file ? `第 ${first.source.row} 行` : `${first.source.file} 第 ${first.source.row} 行`;
+      const sink = sinkFor(r);
+      const sheet = first.source.sheet ? `工作表“${first.source.sheet}” ` : '';
+      const where = first.source.file === r.source.file ? `${sheet}第 ${first.source.row} 行` : `${first.source.file} ${sheet}第 ${first.source.row} 行`;
       sink.error('DUPLICATE_PAIRING', `同一结对（村 ${r.villageCode} × 单位 ${r.unitCode}）在 ${r.month} 已填报过（${where}），同一月份只能有一行`, r.source.row, null);
-      issues.push(...sink.issues);
+      pushAll(issues, sink.issues);
       const s = summaries.get(r.source.file);
       if (s) {
         s.rows.accepted--;
@@ -232,9 +234,9 @@ function crossCheck(records: ExportRecord[], summaries: Map<string, FileSummary>
         const prev = last.get(metric);
         if (prev && Number(value) < Number(prev.value)) {
           const header = METRIC_COLUMNS.find((m) => m.id === metric)!.header;
-          const sink = new IssueSink(r.source.file);
+          const sink = sinkFor(r);
           sink.warn('CUMULATIVE_DECREASE', `${header}：累计值比 ${prev.month} 的 ${fmt(prev.value, metric)} 减少为 ${fmt(value, metric)}；网站将显示为数据更正`, r.source.row, metricColumns.get(r.source.file)?.get(metric) ?? null);
-          issues.push(...sink.issues);
+          pushAll(issues, sink.issues);
           const d = decreases.get(r) ?? [];
           d.push({ metric, previousMonth: prev.month, previous: prev.value, current: value });
           decreases.set(r, d);
@@ -256,6 +258,13 @@ function crossCheck(records: ExportRecord[], summaries: Map<string, FileSummary>
       decreases: decreases.get(r) ?? [],
       source: r.source,
     }));
+}
+
+/** Issues about a record name its file, and its worksheet when the file is a workbook. */
+function sinkFor(r: ExportRecord): IssueSink {
+  const sink = new IssueSink(r.source.file);
+  if (r.source.sheet) sink.sheet = r.source.sheet;
+  return sink;
 }
 
 function fmt(v: number | boolean, metric: ReportedMetricId): string {

@@ -3,6 +3,7 @@
  * (`１２.５`), a `%` on ratios, 是/否 for flags. A blank cell is "not reported" (null),
  * which is not 0. Money is kept exact as integer 元 (1 万元 = 10000 元): no float sums.
  */
+import { clip } from './issues.ts';
 
 export type CellProblem = 'BAD_NUMBER' | 'NEGATIVE_VALUE' | 'NOT_INTEGER' | 'TOO_MANY_DECIMALS' | 'PERCENT_NOT_ALLOWED' | 'BAD_FLAG' | 'BAD_DATE';
 export type CellResult<T> = { ok: true; value: T | null } | { ok: false; code: CellProblem; reason: string };
@@ -42,7 +43,7 @@ function parseDecimalText(cell: string): DecimalParts | null | 'bad' {
   return { negative: m[1] === '-', int: (m[2] ?? '').replace(/,/g, '') || '0', frac: m[3] ?? '', percent };
 }
 
-const show = (cell: string) => `“${cell.trim()}”`;
+const show = (cell: string) => `“${clip(cell.trim())}”`;
 
 /** 万元 → integer 元, exact. At most 4 decimals (1 元). */
 export function parseMoney(cell: string): CellResult<Yuan> {
