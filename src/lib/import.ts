@@ -106,6 +106,11 @@ function importLocked(options: ImportOptions, date: string, recovered: boolean, 
     const name = path.basename(f);
     const same = input.exports.filter((e) => e.month === month && path.posix.basename(e.path) === name);
     if (same.length > 1) return { ok: false, reason: 'usage', message: `${month} 已有 ${same.length} 个名为 ${name} 的文件（${same.map((e) => e.path).join('、')}），无法判断更正哪一个：请把文件改名为要更正的那个县的名称` };
+    // A correction in another format (福贡县.xlsx for a published 福贡县.csv) would sit beside the
+    // file it corrects and count every row twice: say so instead.
+    const stem = (p: string) => path.posix.basename(p).replace(/\.[^.]+$/, '').toLowerCase();
+    const otherFormat = same.length === 0 ? input.exports.filter((e) => e.month === month && stem(e.path) === stem(name)) : [];
+    if (otherFormat.length > 0) return { ok: false, reason: 'usage', message: `${month} 已发布了 ${otherFormat.map((e) => e.path).join('、')}，而 ${name} 的格式不同：更正文件要和已发布的文件同名同格式（请另存为 ${path.posix.basename(otherFormat[0]!.path)} 后再导入）` };
     const target = same[0]?.path ?? `exports/${month}/${name}`;
     if (targets.has(target)) return { ok: false, reason: 'usage', message: `两个文件同名（${name}），请改名后再导入` };
     targets.set(target, f);

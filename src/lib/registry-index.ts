@@ -82,7 +82,11 @@ const outsideGbk = (ch: string) => !inGbk(ch);
  * distance in characters (code points), where a `?` or `�` left by a GBK save stands for a
  * character GBK cannot hold at no cost. `lost` lists those characters of the suggestion.
  */
+/** No registered name is this long: a longer text in a name cell gets no suggestion (and costs no time). */
+const LONGEST_NAME = 100;
+
 export function nearestName(typed: string, candidates: Iterable<string>): { name: string; lost: string[] } | null {
+  if (typed.length > LONGEST_NAME * 2) return null;
   // A character GBK could not hold may come out as one `?` per UTF-16 unit (`??` for 𡌶).
   const n = normalizeName(typed).replace(/[?\ufffd]{2,}/gu, '?');
   // Only suggest what is plausibly the same name.

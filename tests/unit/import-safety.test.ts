@@ -246,7 +246,7 @@ describe('data:import --withdraw', () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('已撤回（2020年7月），记录为 2020-08-21-1');
     expect(r.stdout).toContain('恢复 exports/2020-07/贵州省.csv 为更正前的文件');
-    expect(r.stdout).toContain('资金已到位总投入：160 万元 → 150 万元');
+    expect(r.stdout).toContain('资金已到位总投入：160.00\u00a0万元 → 150.00\u00a0万元');
     expect(readFileSync(path.join(dir, 'exports/2020-07/贵州省.csv'))).toEqual(published);
     const result = ingestDataDir(dir);
     expect(result.ok).toBe(true);

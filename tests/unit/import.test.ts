@@ -55,6 +55,16 @@ describe('npm run data:import', () => {
     expect(snapshot(data)).toEqual(before);
   });
 
+  it('a correction in another format than the published file is refused, naming the file to save as', () => {
+    const before = snapshot(data);
+    const file = path.join(work, '云南省-8月.xlsx');
+    writeFileSync(file, 'PK'); // refused before its content is read
+    const r = run('scripts/data-import.ts', ['--month', '2020-08', '--date', '2020-09-10', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr + r.stdout).toContain('更正文件要和已发布的文件同名同格式（请另存为 云南省-8月.csv 后再导入）');
+    expect(snapshot(data)).toEqual(before);
+  });
+
   it('usage errors exit 2', () => {
     expect(run('scripts/data-import.ts', ['--month', '2020-13', 'x.csv']).status).toBe(2);
     expect(run('scripts/data-import.ts', ['--month', '2020-09']).status).toBe(2);
@@ -139,6 +149,8 @@ describe('npm run data:import', () => {
     const corrections = page('corrections');
     expect(corrections).toContain('2020年9月7日撤回2020年8月数据');
     expect(corrections).toContain('白河村不属于这次报送');
-    expect(corrections).toContain('exports/2020-08/误导入.csv（已撤下）');
+    // The withdrawn file is named in words and linked as it was published; no internal path.
+    expect(corrections).toMatch(/<a href="\/sources\/2020-08\/[^"]+\.2020-09-07-1\.csv">误导入 2020年8月报表[^<]*<\/a>（已撤下）/);
+    expect(corrections).not.toContain('exports/');
   });
 });

@@ -157,3 +157,14 @@ describe('invisible characters in names are errors', () => {
     expect(invisibleCharsIn('a\ufeffb')).toEqual(['U+FEFF（字节顺序标记/零宽不换行空格）']);
   });
 });
+
+describe('a huge text in a name cell', () => {
+  it('gets no suggestion, and costs no time computing one', async () => {
+    const { nearestName } = await import('../../src/lib/registry-index.ts');
+    const huge = '村'.repeat(5_000_000);
+    const names = Array.from({ length: 500 }, (_, i) => `第${i}村`);
+    // Without the bound, an edit distance over 5 M characters × 500 names would not finish within the test's time limit.
+    expect(nearestName(huge, names)).toBeNull();
+    expect(nearestName('第12材', names)?.name).toBe('第12村');
+  });
+});
