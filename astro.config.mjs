@@ -1,8 +1,10 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
+import { satteri } from '@astrojs/markdown-satteri';
 import react from '@astrojs/react';
 import sitemap from '@astrojs/sitemap';
+import { STORY_MDX_PROCESSOR } from './src/lib/story-mdx.ts';
 
 // Tests build fixture datasets side by side: let them choose where output and caches go.
 const outDir = process.env.ASTRO_OUT_DIR || './dist';
@@ -15,7 +17,10 @@ export default defineConfig({
   trailingSlash: 'always',
   build: { format: 'directory' },
   // The search index and SHA256SUMS are written after the build, by scripts/build.ts.
-  integrations: [mdx(), react(), sitemap()],
+  // Editors' MDX is compiled by Sätteri (Astro's default MDX processor) with the features the
+  // story check parses with, and the check's own allowlist runs first inside the compiler: a
+  // tree that fails it is never compiled (src/lib/story-mdx.ts).
+  integrations: [mdx({ processor: satteri(STORY_MDX_PROCESSOR) }), react(), sitemap()],
   devToolbar: { enabled: false },
   // Pages whose data and code are unchanged since the last build are copied, not rendered
   // again (cacheKey in getStaticPaths; see src/lib/page-keys.ts).

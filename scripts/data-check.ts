@@ -5,7 +5,7 @@
  */
 import { ingestDataDirCached } from '../src/lib/ingest-cache.ts';
 import { defaultDataDir, ingestDataDir } from '../src/lib/ingest-fs.ts';
-import { jsonReport, textReport } from '../src/lib/report.ts';
+import { jsonReport, textReportLines } from '../src/lib/report.ts';
 
 const USAGE = `用法：npm run data:check -- [--json] [路径…]
   校验 DATA_DIR（默认 ./data）中的名录和月度进展表；给出路径时只校验这些文件或目录。
@@ -30,5 +30,16 @@ for (const a of args) {
 // (or a second check of unchanged data) does not ingest it again.
 const result = paths.length === 0 ? ingestDataDirCached(defaultDataDir()).result : ingestDataDir(defaultDataDir(), paths);
 if (json) process.stdout.write(JSON.stringify(jsonReport(result), null, 2) + '\n');
-else console.log(textReport(result));
+else {
+  // Written out in pieces as it is made: a report of a million issues is never one string.
+  let piece: string[] = [];
+  for (const line of textReportLines(result)) {
+    piece.push(line);
+    if (piece.length === 10_000) {
+      process.stdout.write(piece.join('\n') + '\n');
+      piece = [];
+    }
+  }
+  process.stdout.write(piece.length > 0 ? piece.join('\n') + '\n' : '');
+}
 process.exitCode = result.ok ? 0 : 1;

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Browser tests drive Debian's chromium (no browser downloads here). Install it if missing.
+# Browser tests drive Debian's chromium (no browser downloads here) with a Chinese font, as a
+# reader's phone has one: without it every character is the same box, and screenshots, text
+# measurements and axe's contrast check see no Chinese text. Install what is missing.
 set -euo pipefail
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [ -x "$CHROMIUM" ]; then exit 0; fi
+missing=()
+[ -x "$CHROMIUM" ] || missing+=(chromium)
+if ! command -v fc-list >/dev/null || [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then missing+=(fonts-wqy-microhei); fi
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-  echo "安装 Chromium（apt-get install chromium）……"
+  echo "安装 ${missing[*]}（apt-get install）……"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   exit 0
 fi
-echo "缺少 Chromium：请以 root 运行 apt-get install chromium，或设置 CHROMIUM_PATH 指向已安装的 Chromium。" >&2
+echo "缺少 ${missing[*]}：请以 root 运行 apt-get install ${missing[*]}，或设置 CHROMIUM_PATH 指向已安装的 Chromium。" >&2
 exit 1

@@ -1,12 +1,14 @@
 /**
  * npm run new:story -- --village 村代码 --title "标题" [--unit 单位代码] [--measure 产业扶贫] [--date 2020-09-15]
- * Writes content/stories/<date>-<村代码>[-n].mdx: a valid story that builds without edits,
- * with the village's name and its units filled in from the registry.
+ * Writes content/stories/<date>-<村代码>[-n].mdx: a story with the village's name and its
+ * units filled in from the registry, and placeholders (请填写…, 这里写正文) that the check
+ * names until the editor has replaced them.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir, ingestDataDir } from '../src/lib/ingest-fs.ts';
+import { MEASURES } from '../src/lib/columns.ts';
 import { measureIdOf } from '../src/lib/stories.ts';
 
 const USAGE = `用法：npm run new:story -- --village 村代码 --title "案例标题" [--unit 单位代码] [--measure 产业扶贫] [--date 2020-09-15]`;
@@ -43,7 +45,7 @@ date: ${date}
 summary: ${yamlString(`${village.county}${village.name}的帮扶故事（请改写为一两句话的摘要）。`)}
 villages: ['${village.code}']
 units: [${units.map((u) => `'${u}'`).join(', ')}]
-measures: [${measure}]
+measures: [${MEASURES.find((m) => m.id === measure)!.name}]
 author: 请填写作者
 source: ${yamlString(`${village.county}扶贫办`)}
 ---
@@ -60,4 +62,4 @@ source: ${yamlString(`${village.county}扶贫办`)}
 `;
 const file = path.join(dir, `${slug}.mdx`);
 writeFileSync(file, text);
-console.log(`已创建 ${path.relative(process.cwd(), file)}\n下一步：修改标题、摘要、作者和正文，运行 npm run dev 预览（http://localhost:4321/stories/${slug}/）。`);
+console.log(`已创建 ${path.relative(process.cwd(), file)}\n下一步：把摘要、作者和正文里的占位文字（请填写…、这里写正文…）改成真实内容，运行 npm run dev 预览（http://localhost:4321/stories/${slug}/）；占位文字没改完时，页面顶部会列出还要改的地方。`);

@@ -1,7 +1,7 @@
 /**
  * Run by scripts/build.ts after `astro build`, in two processes so that the read model and
  * Pagefind's indexer are never in memory together:
- *   site-extras.ts           every page's own downloads (data.csv / data.json) and the name
+ *   site-extras.ts           every page's own downloads (data.csv / data.json, and series.json for /compare/) and the name
  *                            index of villages and units (search), from the read model;
  *   site-extras.ts --index   Pagefind's index of the content pages, then SHA256SUMS over
  *                            the finished site.
@@ -12,6 +12,8 @@ import { ingestDataDirCached } from '../src/lib/ingest-cache.ts';
 import { defaultDataDir } from '../src/lib/ingest-fs.ts';
 import { buildSiteModel } from '../src/lib/model.ts';
 import { writeNameIndex } from '../src/lib/name-index-write.ts';
+import { withPublishedSources } from '../src/lib/sources.ts';
+import { publishedSources } from '../src/lib/sources-fs.ts';
 import { indexSite } from '../src/lib/site-index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -24,11 +26,13 @@ if (process.argv.includes('--index')) {
   let t = performance.now();
   const { result } = ingestDataDirCached(defaultDataDir());
   if (!result.ok) throw new Error('数据校验未通过（应已在构建第一步停止）');
-  const model = buildSiteModel(result);
+  // records point at their published source files (/sources/…), as on the pages
+  const sources = publishedSources(result, defaultDataDir()).index;
+  const model = buildSiteModel({ ...result, progress: withPublishedSources(result.progress, sources) });
   console.log(`[模型] 读取校验结果并汇总，用时 ${seconds(t)}`);
   t = performance.now();
   const files = await writeEntityDownloads(model, SITE, result.dataset.synthetic);
-  console.log(`[下载] 各村、单位、县、省的 data.csv / data.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
+  console.log(`[下载] 各村、单位、县、省的 data.csv / data.json / series.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
   t = performance.now();
   const index = writeNameIndex(model, SITE);
   console.log(`[索引] 村、单位和县的名称索引：${index.records.toLocaleString('zh-CN')} 条，${index.files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);

@@ -8,15 +8,15 @@
  * ran out of memory (BENCHMARKS.md). Pages read them from the same ingest through
  * src/site-data.ts, typed by the Zod schemas in src/lib/schemas.ts.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { defineCollection } from 'astro:content';
 import { glob, type Loader, type LoaderContext } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { defaultDataDir } from './lib/ingest-fs.ts';
 import { ingestSummaryCached, type IngestSummary } from './lib/ingest-cache.ts';
-import { MEASURES, REPORTED_METRIC_IDS } from './lib/columns.ts';
-import { checkBulletinText, checkStory, storyReport, type StoryIssue } from './lib/stories.ts';
+import { REPORTED_METRIC_IDS } from './lib/columns.ts';
+import { checkEditorFile, checkEditorFolder } from './lib/editor-content.ts';
+import { bulletinSchema, storyReport, storySchema } from './lib/stories.ts';
 
 let summary: IngestSummary | null = null;
 
@@ -69,7 +69,8 @@ const datasets = defineCollection({
         month: z.string(),
         date: z.string(),
         note: z.string().optional(),
-        files: z.array(z.object({ file: z.string(), previous: z.string().nullable() })),
+        withdrawal: z.boolean().optional(),
+        files: z.array(z.object({ file: z.string(), previous: z.string().nullable(), removed: z.boolean().optional() })),
         changes: z.array(
           z.object({
             pairingId: z.string(),
@@ -87,70 +88,60 @@ const datasets = defineCollection({
 });
 
 /**
- * Editors' MDX (stories, bulletin texts) is checked — front matter, registry codes, safe
- * MDX — before Astro's glob loader reads it, so an unsafe file never reaches the MDX
- * compiler. Every problem of every file is reported at once. Tests point the folders elsewhere.
+ * Editors' MDX (stories, bulletin texts) is checked — file, front matter, registry codes,
+ * images, safe MDX on the compiler's own tree — before Astro's glob loader stores it, so an
+ * unsafe file never reaches the MDX compiler (whose own guard, src/lib/story-mdx.ts, refuses
+ * it again). In a build every problem of every file is reported at once and the build stops.
+ * In `astro dev` every save is checked again (the glob loader calls parseData for each
+ * changed file); a failing file becomes an entry that only carries its Chinese report, which
+ * its page shows — the server never stops and never serves a stale or unchecked version.
  */
-function checkedMdx(name: string, dir: string, check: (file: string, source: string, d: IngestSummary) => StoryIssue[]): Loader {
-  const inner = glob({ pattern: '**/*.mdx', base: dir });
+function checkedMdx(kind: 'stories' | 'bulletins', dir: string): Loader {
+  const inner = glob({ pattern: '*.mdx', base: dir });
   return {
-    name: `gpdzc-${name}`,
+    name: `gpdzc-${kind}`,
     load: async (context: LoaderContext) => {
       const d = dataset();
-      const files = existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mdx') || f.endsWith('.md')).sort() : [];
-      const issues = files.flatMap((f): StoryIssue[] => {
-        const display = path.relative(process.cwd(), path.join(dir, f)).split(path.sep).join('/');
-        if (f.endsWith('.md')) return [{ file: display, field: null, line: null, code: 'MDX_SYNTAX', message: '文件应以 .mdx 结尾' }];
-        return check(display, readFileSync(path.join(dir, f), 'utf8'), d);
-      });
-      if (issues.length > 0) throw new Error(storyReport(issues));
-      await inner.load(context);
+      const registry = registryOf(d);
+      const dev = context.watcher !== undefined;
+      const issues = checkEditorFolder(kind, dir, registry, d.months);
+      if (issues.length > 0) {
+        if (!dev) throw new Error(storyReport(issues));
+        context.logger.error(storyReport(issues, 'dev'));
+      }
+      const parseData = (async (props: Parameters<LoaderContext['parseData']>[0]) => {
+        const found = props.filePath ? checkEditorFile(kind, path.resolve(props.filePath), registry, d.months) : [];
+        if (found.length === 0) return context.parseData(props);
+        if (!dev) throw new Error(storyReport(found));
+        context.logger.error(storyReport(found, 'dev'));
+        const data = { checkFailed: true, report: storyReport(found, 'dev'), issues: found.map((i) => ({ line: i.line, field: i.field, code: i.code, message: i.message })) };
+        return context.parseData({ ...props, data });
+      }) as LoaderContext['parseData'];
+      await inner.load({ ...context, parseData });
     },
   };
 }
+
+/** In `astro dev`, what a document that failed the check is stored as (its page shows the report). */
+const checkFailed = z.object({
+  checkFailed: z.literal(true),
+  report: z.string(),
+  issues: z.array(z.object({ line: z.number().nullable(), field: z.string().nullable(), code: z.string(), message: z.string() })),
+});
 
 const registryOf = (d: IngestSummary) => ({ villages: new Set(d.villageCodes), units: new Set(d.unitCodes) });
 const STORIES_DIR = path.resolve(process.env.STORIES_DIR || 'content/stories');
 const BULLETINS_DIR = path.resolve(process.env.BULLETINS_DIR || 'content/bulletins');
 
 const bulletins = defineCollection({
-  loader: checkedMdx('bulletins', BULLETINS_DIR, (file, source, d) => checkBulletinText(file, source, registryOf(d), d.months).issues),
-  schema: z
-    .object({
-      title: z.string(),
-      summary: z.string(),
-      // YAML reads an unquoted 2020-08-06 as a date
-      date: z
-        .union([z.string(), z.date()])
-        .transform((d) => (typeof d === 'string' ? d : d.toISOString().slice(0, 10)))
-        .optional(),
-      author: z.string().optional(),
-    })
-    .strict(),
+  loader: checkedMdx('bulletins', BULLETINS_DIR),
+  schema: z.union([bulletinSchema(), checkFailed]),
 });
 
-const measureIds = MEASURES.map((m) => m.id) as [string, ...string[]];
-const measureByName = new Map(MEASURES.flatMap((m) => [[m.id, m.id], [m.name, m.id]]));
-
 const stories = defineCollection({
-  loader: checkedMdx('stories', STORIES_DIR, (file, source, d) => checkStory(file, source, { ...registryOf(d), imageExists: (rel) => existsSync(path.resolve(STORIES_DIR, rel)) }).issues),
-  schema: ({ image }) =>
-    z
-      .object({
-        title: z.string(),
-        date: z.coerce.date(),
-        summary: z.string(),
-        // Codes; checkStory has already matched each against the registry.
-        villages: z.array(z.string()).min(1),
-        units: z.array(z.string()).default([]),
-        measures: z.array(z.string().transform((m) => measureByName.get(m) ?? m).pipe(z.enum(measureIds))).min(1),
-        cover: z.object({ src: image(), alt: z.string().min(4) }).optional(),
-        author: z.string(),
-        editor: z.string().optional(),
-        source: z.string(),
-        synthetic: z.boolean().default(false),
-      })
-      .strict(),
+  loader: checkedMdx('stories', STORIES_DIR),
+  // The same schema the check applies, with the content layer's image() for the cover.
+  schema: ({ image }) => z.union([storySchema(image), checkFailed]),
 });
 
 export const collections = { datasets, stories, bulletins };

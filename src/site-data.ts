@@ -5,24 +5,60 @@
  */
 import { dataUpdatedOn } from './lib/entity-summary.ts';
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
-import { buildBulletin } from './lib/bulletin.ts';
+import { buildPublishedBulletin } from './lib/bulletin.ts';
 import { ingestDataDirCached } from './lib/ingest-cache.ts';
 import { defaultDataDir } from './lib/ingest-fs.ts';
-import { buildSiteModel, type SiteModel, type UnitView } from './lib/model.ts';
+import { buildSiteModel, type ModelInput, type SiteModel, type UnitView } from './lib/model.ts';
 import { UNIT_TYPES } from './lib/columns.ts';
 import { groupBy, pairingsKeyData, stableDigest } from './lib/page-keys.ts';
-import type { RevisionWithChanges } from './lib/revisions.ts';
+import { recordsAsOf, type RevisionWithChanges } from './lib/revisions.ts';
+import { withPublishedSources } from './lib/sources.ts';
+import { publishedSources, type PublishedSources as SourceFiles } from './lib/sources-fs.ts';
+import type { IngestResult } from './lib/ingest.ts';
+
+export type PublishedSources = SourceFiles & { result: IngestResult };
 
 let model: Promise<SiteModel> | null = null;
+let input: Promise<ModelInput> | null = null;
 
-export function getSiteModel(): Promise<SiteModel> {
-  model ??= (async () => {
+let sources: Promise<PublishedSources> | null = null;
+
+/** The received exports as published under /sources/ (names, hashes, contents), planned once. */
+export function getSources(): Promise<PublishedSources> {
+  sources ??= (async () => {
     const { result } = ingestDataDirCached(defaultDataDir());
     // The content loader has already failed the build with the full report.
     if (!result.ok) throw new Error(`数据校验未通过（DATA_DIR=${defaultDataDir()}）`);
-    return buildSiteModel(result);
+    return { result, ...publishedSources(result, defaultDataDir()) };
   })();
+  return sources;
+}
+
+/** The ingest result with every record's source pointing at its published file. */
+function getModelInput(): Promise<ModelInput> {
+  input ??= getSources().then(({ result, index }) => ({ ...result, progress: withPublishedSources(result.progress, index) }));
+  return input;
+}
+
+export function getSiteModel(): Promise<SiteModel> {
+  model ??= getModelInput().then(buildSiteModel);
   return model;
+}
+
+/** The read model of the data as published on a date (revisions after it undone), for bulletins published before a correction. */
+async function siteModelsAsOf(): Promise<(date: string) => SiteModel> {
+  const [data, revisions] = await Promise.all([getModelInput(), getCorrections()]);
+  const cache = new Map<string, SiteModel>();
+  return (date) => {
+    const { undone, records } = recordsAsOf(data.progress, revisions, date);
+    const key = undone.map((r) => r.id).join(',');
+    let m = cache.get(key);
+    if (!m) {
+      m = buildSiteModel({ ...data, progress: records });
+      cache.set(key, m);
+    }
+    return m;
+  };
 }
 
 export async function getDatasetInfo() {
@@ -34,13 +70,30 @@ export async function getDatasetInfo() {
 /** 驻村人员 names are personal data: published only when PUBLISH_PERSONAL_NAMES=1. */
 export const PUBLISH_PERSONAL_NAMES = process.env.PUBLISH_PERSONAL_NAMES === '1';
 
-export type StoryEntry = CollectionEntry<'stories'>;
+type StoryData = Exclude<CollectionEntry<'stories'>['data'], { checkFailed: true }>;
+/** A story that passed the check, its date as a Date. */
+export type StoryEntry = Omit<CollectionEntry<'stories'>, 'data'> & { data: Omit<StoryData, 'date'> & { date: Date } };
 let stories: Promise<StoryEntry[]> | null = null;
 
 /** All stories, newest first (then by id, so the order is stable). */
 export function getStories(): Promise<StoryEntry[]> {
-  stories ??= getCollection('stories').then((list) => list.sort((a, b) => b.data.date.getTime() - a.data.date.getTime() || a.id.localeCompare(b.id, 'en')));
+  stories ??= getCollection('stories').then((list) =>
+    list
+      .flatMap((e): StoryEntry[] => ('checkFailed' in e.data ? [] : [{ ...e, data: { ...e.data, date: new Date(`${e.data.date}T00:00:00Z`) } }]))
+      .sort((a, b) => b.data.date.getTime() - a.data.date.getTime() || a.id.localeCompare(b.id, 'en')),
+  );
   return stories;
+}
+
+/** Editors' documents that failed the check (only in `astro dev`; a build stops instead), with their Chinese reports. */
+export async function getFailedDocuments() {
+  const [s, b] = await Promise.all([getCollection('stories'), getCollection('bulletins')]);
+  return [...s, ...b].flatMap((e) => ('checkFailed' in e.data ? [{ collection: e.collection, id: e.id, file: e.filePath ?? e.id, report: e.data.report, issues: e.data.issues }] : []));
+}
+
+/** Bulletin texts that passed the check. */
+export async function getBulletinTexts() {
+  return (await getCollection('bulletins')).flatMap((e) => ('checkFailed' in e.data ? [] : [{ ...e, data: e.data }]));
 }
 
 export const STORIES_PER_PAGE = 10;
@@ -64,9 +117,9 @@ export async function getCorrections(): Promise<RevisionWithChanges[]> {
 }
 
 async function loadBulletins() {
-  const [model, dataset, corrections, texts] = await Promise.all([getSiteModel(), getDatasetInfo(), getCorrections(), getCollection('bulletins')]);
+  const [model, dataset, corrections, texts, asOf] = await Promise.all([getSiteModel(), getDatasetInfo(), getCorrections(), getBulletinTexts(), siteModelsAsOf()]);
   const publishedOn = (m: string) => texts.find((t) => t.id === m)?.data.date ?? dataset.publishedOn[m] ?? null;
-  return [...model.months].reverse().map((month) => ({ bulletin: buildBulletin(model, month, publishedOn, corrections), text: texts.find((t) => t.id === month) ?? null }));
+  return [...model.months].reverse().map((month) => ({ bulletin: buildPublishedBulletin(model, month, publishedOn, corrections, asOf), text: texts.find((t) => t.id === month) ?? null }));
 }
 let bulletins: ReturnType<typeof loadBulletins> | null = null;
 

@@ -25,6 +25,12 @@ export type ChartUnit = '万元' | '人' | '个' | '%';
 export interface ChartSeries {
   name: string;
   values: Array<number | null>;
+  /**
+   * Per value, what the table says instead of the number where the chart leaves a gap for a
+   * reason other than 未填报: a partial sum (部分合计) is not drawn (no false dip) and its
+   * table cell carries the sum and who is missing from it.
+   */
+  notes?: Array<string | null>;
 }
 
 export interface ChartTable {
@@ -236,6 +242,7 @@ export function trendChart(input: TrendChartInput): ChartSpec {
     series: series.map((s) => ({ name: s.name, values: [...s.values] })),
     unit,
   };
+  const noteAt = (s: ChartSeries, i: number) => (s.values[i] === null ? (s.notes?.[i] ?? null) : null);
 
   const range = chartMonthRange(months[0]!, months[months.length - 1]!);
   const labels = months.map(chartMonthLabel);
@@ -256,10 +263,14 @@ export function trendChart(input: TrendChartInput): ChartSpec {
   });
   const gaps = series
     .map((s) => {
-      const missing = s.values.flatMap((v, i) => (v === null ? [labels[i]!] : []));
-      if (missing.length === 0 || missing.length === months.length) return '';
-      const shown = missing.length > 4 ? `${missing.slice(0, 4).join('、')}等 ${missing.length} 个月` : missing.join('、');
-      return `${series.length > 1 ? s.name : ''}${shown}${UNREPORTED}`;
+      const list = (xs: string[]) => (xs.length > 4 ? `${xs.slice(0, 4).join('、')}等 ${xs.length} 个月` : xs.join('、'));
+      const missing = s.values.flatMap((v, i) => (v === null && noteAt(s, i) === null ? [labels[i]!] : []));
+      const noted = s.values.flatMap((_, i) => (noteAt(s, i) !== null ? [`${labels[i]!}${noteAt(s, i)!}`] : []));
+      const name = series.length > 1 ? s.name : '';
+      const out: string[] = [];
+      if (missing.length > 0 && missing.length < months.length) out.push(`${name}${list(missing)}${UNREPORTED}`);
+      if (noted.length > 0) out.push(`${name}${noted.length > 3 ? `${noted.slice(0, 3).join('，')}等 ${noted.length} 个月` : noted.join('，')}，图中未画出`);
+      return out.join('；');
     })
     .filter((g) => g !== '');
   const summary = `${title}，${range}，${parts.join('；')}${gaps.length ? `。${gaps.join('；')}` : ''}。`;
@@ -267,7 +278,7 @@ export function trendChart(input: TrendChartInput): ChartSpec {
   const table: ChartTable = {
     caption: unitCaption(title, unit),
     columns: ['月份', ...series.map((s) => s.name)],
-    rows: months.map((_, i) => [labels[i]!, ...series.map((s) => formatChartNumber(s.values[i] ?? null, unit))]),
+    rows: months.map((_, i) => [labels[i]!, ...series.map((s) => noteAt(s, i) ?? formatChartNumber(s.values[i] ?? null, unit))]),
   };
 
   return { title, trend, summary, table, width, height };

@@ -47,6 +47,9 @@ export const REPORTED_METRIC_IDS = [
 ] as const;
 export type ReportedMetricId = (typeof REPORTED_METRIC_IDS)[number];
 
+/** Figures a story may quote live from the data (<LiveFigure metric="…">): the reported amounts and counts, not the 1/0 flags. */
+export const LIVE_FIGURE_METRIC_IDS = REPORTED_METRIC_IDS.filter((id): id is Exclude<ReportedMetricId, 'hasIndustryPlan' | 'industryPlanDone' | 'stationed'> => id !== 'hasIndustryPlan' && id !== 'industryPlanDone' && id !== 'stationed');
+
 export const RATIO_METRIC_IDS = ['fundsRatio', 'materialsRatio', 'salesRatio', 'jobsRatio', 'trainingRatio'] as const;
 export type RatioMetricId = (typeof RATIO_METRIC_IDS)[number];
 

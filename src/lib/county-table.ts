@@ -1,59 +1,78 @@
 /**
- * The county-month 附件3 table as a file people can open in Excel: the same rows, 合计 and
- * source as the page (src/pages/counties/[code]/[month].astro), in the template's layout
- * (title line, group row, metric row). Written beside the page as `table.csv` by
- * entity-downloads.ts, and linked from the page together with its previous/next months.
+ * The national county table (/counties/): one row per county with its villages, pairings,
+ * the five measures (plan, done, ratio) as of the county's latest reported month, how many
+ * months it reported and which was the latest. Figures are the read model's totals
+ * (model.ts → aggregate.ts), never summed again here; a sum some records left blank is
+ * marked partial with how many did (SumCell.missing).
  */
-import Papa from 'papaparse';
-import { MEASURES, METRIC_COLUMNS } from './columns.ts';
-import { formatMonth } from './format.ts';
-import { FORMULA_START } from './opendata.ts';
-import type { Table3 } from './presentation.ts';
+import type { CountyView, SiteModel } from './model.ts';
+import { MEASURE_PAIRS, pairCells, type PairCells } from './measure-pairs.ts';
+import { rankValue } from './rankings.ts';
+import type { MeasureId } from './columns.ts';
 
-/** The file's name under the county-month page's folder. */
-export const COUNTY_TABLE_FILE = 'table.csv';
-
-/** "1,000.5" → "1000.5", so a spreadsheet reads a number; other text (未填报, 49.8%, 无计划) as shown. */
-const plain = (cell: string) => (/^-?[\d,]+(\.\d+)?$/.test(cell) ? cell.replaceAll(',', '') : cell);
-
-export interface CountyTableLabel {
+export interface CountyRow {
+  code: string;
+  name: string;
   province: string;
+  provinceCode: string;
   prefecture: string;
-  county: string;
+  href: string;
+  villages: number;
+  pairings: number;
+  /** months in which at least one of its pairings reported */
+  monthsReported: number;
+  /** the latest such month; the measures are as of its end */
+  latestMonth: string | null;
+  /** pairings that reported in latestMonth */
+  reported: number;
+  measures: Record<MeasureId, PairCells>;
 }
 
-/** CSV (UTF-8 with BOM, CRLF) of one county's 附件3 table for one month. */
-export function county3Csv(label: CountyTableLabel, table: Table3, sources: readonly string[], synthetic: boolean): string {
-  const width = 3 + METRIC_COLUMNS.length;
-  const pad = (cells: string[]) => [...cells, ...Array<string>(Math.max(0, width - cells.length)).fill('')];
-  const groupRow = ['序号', '帮扶村', '结对帮扶单位'];
-  for (const m of MEASURES) {
-    const span = METRIC_COLUMNS.filter((c) => c.measure === m.id).length;
-    groupRow.push(m.group, ...Array<string>(span - 1).fill(''));
-  }
-  const rows: string[][] = [
-    pad([`${label.county}社会力量助力挂牌督战村项目结对帮扶项目进展统计表（截至${formatMonth(table.month)}底，累计）`]),
-    pad([`${label.province}${label.prefecture}${label.county} · 金额单位：万元${synthetic ? ' · 示例数据（虚构）' : ''}`]),
-    groupRow,
-    ['', '', '', ...METRIC_COLUMNS.map((c) => c.header)],
-    ...table.rows.map((r) => [String(r.serial), r.villageName, r.unitName, ...(r.cells ? r.cells.map(plain) : pad(['本月未上报']).slice(0, METRIC_COLUMNS.length))]),
-    ['合计', '', '', ...table.total.map(plain)],
-    pad(['说明：1 表示有，0 表示无；计划为 0 的完成比例记为“无计划”；“未填报”不计入合计；合计只计本月已上报的结对。']),
-    pad([`来源：${sources.join('、')}`]),
-  ];
-  return `\ufeff${Papa.unparse(rows, { newline: '\r\n', escapeFormulae: FORMULA_START, quotes: false })}\r\n`;
+export function countyRow(c: CountyView, months: readonly string[]): CountyRow {
+  const reportedMonths = months.filter((m) => (c.byMonth.get(m)?.records ?? 0) > 0);
+  const latestMonth = reportedMonths.at(-1) ?? null;
+  const t = latestMonth ? c.byMonth.get(latestMonth) : undefined;
+  return {
+    code: c.code,
+    name: c.name,
+    province: c.province,
+    provinceCode: c.provinceCode,
+    prefecture: c.prefecture,
+    href: `/counties/${c.code}/`,
+    villages: c.villages.length,
+    pairings: c.pairingCount,
+    monthsReported: reportedMonths.length,
+    latestMonth,
+    reported: t?.records ?? 0,
+    measures: Object.fromEntries(MEASURE_PAIRS.map((m) => [m.id, pairCells(t, m)])) as Record<MeasureId, PairCells>,
+  };
 }
 
-/** A CSS string literal safe inside an inline <style>: quotes, backslashes, <, > and line breaks escaped. */
-export function cssString(text: string): string {
-  return `"${text.replace(/[\\"]/g, '\\$&').replace(/[<>\r\n]/g, (c) => `\\${c.charCodeAt(0).toString(16)} `)}"`;
+export function countyRows(model: SiteModel): CountyRow[] {
+  return [...model.counties.values()].map((c) => countyRow(c, model.months));
 }
 
-/**
- * The print rules of one county-month page: landscape A4 with the table's title at the top
- * of every sheet, and its month, source and page number at the bottom (CSS page margin
- * boxes; the column headers repeat as the table's <thead>).
- */
-export function county3PrintCss(title: string, footer: string): string {
-  return `@media print{@page{size:A4 landscape;margin:12mm 8mm 12mm;@top-left{content:${cssString(title)};font-size:8pt}@bottom-left{content:${cssString(footer)};font-size:7pt}@bottom-right{content:"第 " counter(page) " / " counter(pages) " 页";font-size:7pt}}}`;
+/** Sort orders offered as links (each its own page) and by the in-page script. */
+export const COUNTY_SORTS = [
+  { key: 'code', label: '按省和区划代码' },
+  { key: 'villages', label: '按村数' },
+  ...MEASURE_PAIRS.filter((m) => m.ratio).map((m) => ({ key: `${m.id}-ratio`, label: `按${m.name.replace(/（.*）/, '')}完成比例` })),
+  { key: 'funds-done', label: '按资金已到位' },
+] as const satisfies ReadonlyArray<{ key: string; label: string }>;
+export type CountySortKey = (typeof COUNTY_SORTS)[number]['key'];
+
+export const DEFAULT_COUNTY_SORT: CountySortKey = 'code';
+
+/** The value a row sorts by for a key: larger first, except the code order (ascending). */
+export function countySortValue(row: CountyRow, key: string): number | string {
+  if (key === 'code') return row.code;
+  if (key === 'villages') return row.villages;
+  if (key === 'funds-done') return row.measures.industry.done.raw ?? -1;
+  const measure = key.replace(/-ratio$/, '') as MeasureId;
+  return rankValue(row.measures[measure]?.ratio);
+}
+
+export function sortCountyRows(rows: readonly CountyRow[], key: string): CountyRow[] {
+  if (key === 'code') return [...rows].sort((a, b) => a.code.localeCompare(b.code, 'en'));
+  return [...rows].sort((a, b) => (countySortValue(b, key) as number) - (countySortValue(a, key) as number) || a.code.localeCompare(b.code, 'en'));
 }

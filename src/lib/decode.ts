@@ -44,7 +44,7 @@ export function decodeTable(bytes: Uint8Array): DecodeResult {
     text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), 'utf-16le');
   } else {
     if (bytes.includes(0)) {
-      return { ok: false, reason: 'binary', detail: '文件中含有空字节，可能是 Excel 工作簿（.xlsx/.xls）或其他二进制文件；请在 Excel 中“另存为 CSV”' };
+      return { ok: false, reason: 'binary', detail: '文件中含有空字节，既不是文本表格，也不是 Excel 工作簿（.xlsx），可能是图片、Word 文档或损坏的文件；请向报送单位要回进展统计表本身' };
     }
     try {
       text = utf8.decode(bytes);
@@ -60,7 +60,7 @@ export function decodeTable(bytes: Uint8Array): DecodeResult {
 
   if (text.trim() === '') return { ok: false, reason: 'empty', detail: '文件中没有任何内容' };
   if (looksBinary(text)) {
-    return { ok: false, reason: 'binary', detail: '文件中含有大量控制字符，可能是 Excel 工作簿或其他二进制文件；请在 Excel 中“另存为 CSV”' };
+    return { ok: false, reason: 'binary', detail: '文件中含有大量控制字符，既不是文本表格，也不是 Excel 工作簿（.xlsx），可能是图片、Word 文档或损坏的文件；请向报送单位要回进展统计表本身' };
   }
   return { ok: true, text, encoding };
 }

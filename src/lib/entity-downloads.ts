@@ -11,8 +11,9 @@ import path from 'node:path';
 import type { PairingView, SiteModel } from './model.ts';
 import { csvPieces, csvText, generatedFrom, jsonPieces, jsonText, progressSources, progressTable, rowLines, tableDef, type JsonMeta } from './opendata.ts';
 import type { ProgressRecord } from './schemas.ts';
-import { COUNTY_TABLE_FILE, county3Csv } from './county-table.ts';
+import { COUNTY_TABLE_FILE, county3Csv } from './county-month-table.ts';
 import { county3Table } from './presentation.ts';
+import { entitySeriesOf, SERIES_FILE } from './entity-series.ts';
 
 export const ENTITY_KINDS = ['villages', 'units', 'counties', 'provinces'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
@@ -102,7 +103,10 @@ export async function writeEntityDownloads(model: SiteModel, site: string, synth
     const files = entityFiles(entityRows(model, kind, code)!, synthetic, cache);
     const dir = await dirOf(kind, code);
     for (const ext of ENTITY_EXTS) await put(path.join(dir, `data.${ext}`), files[ext]);
+    await putSeries(kind, code, dir);
   };
+  // The month-by-month totals the compare tool draws (entity-series.ts).
+  const putSeries = (kind: EntityKind, code: string, dir: string) => put(path.join(dir, SERIES_FILE), JSON.stringify(entitySeriesOf(model, kind, code, synthetic)));
   const seen = { villages: 0, counties: 0 };
   for (const province of model.provinces.values()) {
     for (const county of province.counties) {
@@ -128,6 +132,7 @@ export async function writeEntityDownloads(model: SiteModel, site: string, synth
     const dir = await dirOf('provinces', province.code);
     await put(path.join(dir, 'data.csv'), csvPieces(table, { bom: true }));
     await put(path.join(dir, 'data.json'), jsonPieces(table, entityJsonMeta(rows, synthetic)));
+    await putSeries('provinces', province.code, dir);
   }
   for (const code of model.units.keys()) await write('units', code);
   await Promise.all(inFlight);

@@ -3,15 +3,16 @@
  * promised, planned and arrived with its month, and one status line per measure. Plain data
  * from the read model; EntitySummary.astro only renders it.
  */
-import type { Totals } from './aggregate.ts';
-import { MEASURES, type MeasureId } from './columns.ts';
-import { formatCount, formatMonth, formatRatio, formatWan } from './format.ts';
+import { figure, ratioFigure, type Totals } from './aggregate.ts';
+import type { MeasureId, ReportedMetricId } from './columns.ts';
+import { formatAmount, formatCount, formatFigure, formatMonth, formatRatioFigure, partialNote, type FigureUnit } from './format.ts';
+import { MEASURE_PAIRS } from './measure-pairs.ts';
 import type { Ratio } from './metrics.ts';
 
 export interface SummaryMeasure {
   id: MeasureId;
   name: string;
-  /** e.g. "到位 60 / 120.5 万元" */
+  /** e.g. "60.00 / 120.50 万元", a partial sum marked 「（部分合计）」 */
   text: string;
   /** e.g. "49.8%"; '' when the measure has no ratio */
   ratio: string;
@@ -25,11 +26,12 @@ export interface EntitySummaryData {
   /** pairings reported that month / registered */
   reported: number;
   registered: number;
+  /** 万元 without the unit; null when nobody reported it */
   fundsPlan: string | null;
   fundsDone: string | null;
   fundsRatio: string;
-  /** pairings whose plan or done figure was left blank that month */
-  fundsMissing: number;
+  /** who is not in the funds sums (「1 个结对未填报」), '' when they are whole */
+  fundsPartial: string;
   measures: SummaryMeasure[];
 }
 
@@ -39,42 +41,46 @@ function stateOf(r: Ratio): SummaryMeasure['state'] {
   return r.over ? 'over' : r.percent >= 100 ? 'done' : 'progress';
 }
 
-/** The summary of an area (village, unit, county…) from its totals for the month it last reported. */
+/** A summed figure in the summary's short form: the number, or 未填报, with 「（部分合计）」 where some pairings are not in it. */
+function short(t: Totals, id: ReportedMetricId, unit: FigureUnit): string {
+  return formatFigure(figure(t, id), unit, { short: true, bare: true });
+}
+
+/**
+ * The summary of an area (village, unit, county…) from its totals for the month it last
+ * reported. Every figure is the read model's (aggregate.ts `figure`), by its one rule for
+ * 未填报 / 未上报: nothing is summed here.
+ */
 export function entitySummary(byMonth: ReadonlyMap<string, Totals>, months: readonly string[], registered: number): EntitySummaryData {
   const month = [...months].reverse().find((m) => (byMonth.get(m)?.records ?? 0) > 0) ?? null;
   const t = month ? byMonth.get(month) : undefined;
   if (!month || !t) {
-    return { month: null, monthText: '尚未上报', reported: 0, registered, fundsPlan: null, fundsDone: null, fundsRatio: '', fundsMissing: 0, measures: [] };
+    return { month: null, monthText: '尚未上报', reported: 0, registered, fundsPlan: null, fundsDone: null, fundsRatio: '', fundsPartial: '', measures: [] };
   }
-  const m = t.metrics;
-  const wan = (k: keyof typeof m) => (m[k].reported > 0 ? formatWan(m[k].sum) : null);
-  const pair = (id: MeasureId, plan: keyof typeof m, done: keyof typeof m, r: Ratio, unit: string, money: boolean): SummaryMeasure => {
-    const f = (k: keyof typeof m) => (m[k].reported > 0 ? (money ? formatWan(m[k].sum) : formatCount(m[k].sum)) : '未填报');
-    return { id, name: MEASURES.find((x) => x.id === id)!.name, text: `${f(done)} / ${f(plan)} ${unit}`, ratio: formatRatio(r), state: stateOf(r) };
-  };
-  const stationed = m.stationed.sum;
-  const measures: SummaryMeasure[] = [
-    pair('industry', 'fundsPlan', 'fundsDone', t.ratios.fundsRatio, '万元', true),
-    pair('consumption', 'salesPlan', 'salesDone', t.ratios.salesRatio, '万元', true),
-    pair('employment', 'jobsPlan', 'jobsDone', t.ratios.jobsRatio, '人', false),
-    pair('training', 'trainingPlan', 'trainingDone', t.ratios.trainingRatio, '人', false),
-    {
-      id: 'stationing',
-      name: MEASURES.find((x) => x.id === 'stationing')!.name,
-      text: m.stationed.reported === 0 ? '未填报' : stationed > 0 ? `${formatCount(stationed)} 个结对派驻，已驻村 ${m.stationedCount.reported > 0 ? formatCount(m.stationedCount.sum) : '未填报'} 人` : '未派驻',
-      ratio: '',
-      state: m.stationed.reported === 0 ? 'missing' : stationed > 0 ? 'done' : 'none',
-    },
-  ];
+  const measures = MEASURE_PAIRS.map((p): SummaryMeasure => {
+    const name = p.name.replace(/（.*）$/, '');
+    if (!p.ratio) {
+      const stationed = figure(t, p.plan);
+      const people = figure(t, p.done);
+      const text =
+        stationed.value === null ? formatFigure(stationed, '') : stationed.value > 0 ? `${formatCount(stationed.value)} 个结对派驻，已驻村 ${people.value === null ? formatFigure(people, '人') : formatFigure(people, '人', { short: true })}` : '未派驻';
+      return { id: p.id, name, text, ratio: '', state: stationed.value === null ? 'missing' : stationed.value > 0 ? 'done' : 'none' };
+    }
+    const r = ratioFigure(t, p.ratio);
+    return { id: p.id, name, text: `${short(t, p.done, p.unit)} / ${short(t, p.plan, p.unit)} ${p.unit}`, ratio: formatRatioFigure(r, { short: true }), state: stateOf(r.ratio) };
+  });
+  const plan = figure(t, 'fundsPlan');
+  const done = figure(t, 'fundsDone');
+  const partial = plan.partial || done.partial ? partialNote({ blank: Math.max(plan.blank, done.blank), absent: t.absent }) : '';
   return {
     month,
     monthText: formatMonth(month),
     reported: t.records,
     registered,
-    fundsPlan: wan('fundsPlan'),
-    fundsDone: wan('fundsDone'),
-    fundsRatio: formatRatio(t.ratios.fundsRatio),
-    fundsMissing: Math.max(m.fundsPlan.missing, m.fundsDone.missing),
+    fundsPlan: plan.value === null ? null : formatAmount(plan.value, '万元', { bare: true }),
+    fundsDone: done.value === null ? null : formatAmount(done.value, '万元', { bare: true }),
+    fundsRatio: formatRatioFigure(ratioFigure(t, 'fundsRatio'), { short: true }),
+    fundsPartial: partial,
     measures,
   };
 }

@@ -13,11 +13,12 @@ import {
   type LocationColumnId,
   type MetricColumn,
 } from './columns.ts';
-import { IssueSink, type Issue } from './issues.ts';
+import { clip, IssueSink, columnLetter, type Issue } from './issues.ts';
+import { INVISIBLE_CHARS, invisibleCharsIn, townshipKey } from './names.ts';
 import { suggestion, type County, type RegistryIndex } from './registry-index.ts';
 import { metricValuesSchema, pairingId, type MetricValues, type Unit, type Village } from './schemas.ts';
-import { cellAt, displayHeader, isBlankRow, loadRows, matchHeader, newSummary, skip, type FileSummary } from './table.ts';
-import { isBlank, normalizeCell, normalizeName, parseCount, parseFlag, parseMoney, parseRatio, yuanToWanString } from './values.ts';
+import { cellAt, displayHeader, isBlankRow, loadTable, matchHeader, newSummary, skip, type FileSummary } from './table.ts';
+import { isBlank, normalizeCell, normalizeName, parseCount, parseDate, parseFlag, parseMoney, parseRatio, yuanToWanString } from './values.ts';
 
 /** A progress row before the cross-month checks. */
 export interface ExportRecord {
@@ -26,7 +27,8 @@ export interface ExportRecord {
   villageCode: string;
   unitCode: string;
   values: MetricValues;
-  source: { file: string; row: number };
+  /** the worksheet only for an Excel workbook */
+  source: { file: string; sheet?: string; row: number };
 }
 
 export interface ExportReadResult {
@@ -51,6 +53,14 @@ const TOTAL_LABELS = new Set(['合计', '总计', '小计', '合计:', '总计:'
 const PLACEHOLDER_VILLAGE = /^[A-Z]村$/;
 /** The notes under a county table (填表说明 and the like), given the row's normalised text. */
 const isLegend = (rowText: string) => /^(注|说明|备注|填表|填报说明)/.test(rowText) || rowText.includes('1:有') || rowText.includes('无计划填零');
+/**
+ * One note of the template's legend row, which sits under the metric columns: 「1：有 0：无」
+ * under each 1/0 column, 「无计划填零」 under the plan columns (附件3 as shipped). No number,
+ * flag or name is ever one of these, so a data row cannot be taken for a legend.
+ */
+const LEGEND_NOTE = /^(1[:：]有[,，;；]?0[:：]无|0[:：]无[,，;；]?1[:：]有|无计划填零|无计划请?填0|(注|说明|备注|填表说明|填报说明)[:：].*)$/;
+/** Lines under or above the table that sign it off: who filled it in, when, who checked it. */
+const FOOTER_LABEL = /^(填报日期|填表日期|报送日期|填报人|填表人|制表人|审核人|联系人|联系电话|负责人|单位负责人|填报单位|报送单位)/;
 
 const NON_ASCII = /[^\x00-\x7f]/;
 // Every metric header has Chinese in it, so a cell of plain ASCII (a number, a code) is never
@@ -63,6 +73,23 @@ function metricHeaderCount(row: string[]): number {
   for (const cell of row) if (NON_ASCII.test(cell) && METRIC_STEMS.has(headerStem(normalizeHeader(cell)))) n++;
   return n;
 }
+
+/** The metric header row within the first rows: its index and how many metric headers it holds. */
+function findHeader(rows: string[][]): { index: number; count: number } {
+  let index = -1;
+  let count = 0;
+  for (let i = 0; i < Math.min(rows.length, 12); i++) {
+    const n = metricHeaderCount(rows[i]!);
+    if (n > count) {
+      count = n;
+      index = i;
+    }
+  }
+  return { index, count };
+}
+
+/** A table with the 附件3 header (county table or flat export): the sheet of a workbook to read. */
+export const hasExportHeader = (rows: string[][]): boolean => findHeader(rows).count >= 8;
 
 export interface ReadExportOptions {
   file: string;
@@ -77,22 +104,19 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
   const summary = newSummary(file, 'export', month);
   const records: ExportRecord[] = [];
   const metricColumns = new Map<string, number>();
-  const rows = loadRows(bytes, sink, summary);
-  if (!rows) return { records, summary, issues: sink.issues, metricColumns };
+  const loaded = loadTable(bytes, sink, summary, { isTable: hasExportHeader });
+  if (!loaded) return { records, summary, issues: sink.issues, metricColumns };
+  const { unreadable } = loaded;
+  // The rows are walked once, as they are parsed: a million-row export is never held as rows.
+  // The header is within the first rows, which are kept (as `rows`); `rest` is all after them.
+  const rest = loaded.rows[Symbol.iterator]();
+  const rows = take(rest, HEAD);
 
   // --- find the metric header row (within the first rows) ---
-  let headerIndex = -1;
-  let best = 0;
-  for (let i = 0; i < Math.min(rows.length, 12); i++) {
-    const n = metricHeaderCount(rows[i]!);
-    if (n > best) {
-      best = n;
-      headerIndex = i;
-    }
-  }
+  const { index: headerIndex, count: best } = findHeader(rows);
   if (headerIndex < 0 || best < 8) {
     sink.error('NO_HEADER', '找不到附件3的指标表头（如“资金计划总投入（万元）”）：请确认这是项目进展统计表，且表头在前几行', null, null);
-    accountUnread(rows, summary, 0);
+    accountUnread(rowsFrom(rows, 0, rest), summary);
     return { records, summary, issues: sink.issues, metricColumns };
   }
 
@@ -134,6 +158,8 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
     }
   }
   const titleText = titleParts.join(' ');
+  const period = new PeriodCheck(month, sink);
+  for (let i = 0; i < titleIndex; i++) period.scanTitle(rows[i]!, i + 1);
   if (groupRow) skip(summary, 'header');
   skip(summary, 'header');
 
@@ -171,8 +197,7 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
   const totals = new TotalsTracker();
   let totalRowSeen = false;
 
-  for (let i = headerIndex + 1; i < rows.length; i++) {
-    const row = rows[i]!;
+  for (const [i, row] of rowsFrom(rows, headerIndex + 1, rest)) {
     const rowNumber = i + 1;
     if (isBlankRow(row)) {
       skip(summary, 'blank');
@@ -196,6 +221,15 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
       skip(summary, 'legend');
       continue;
     }
+    if (identityCells.every((c) => c === '' || LEGEND_NOTE.test(c)) && isLegendRow(row)) {
+      skip(summary, 'legend');
+      continue;
+    }
+    if (isFooterRow(row)) {
+      period.scanFooter(row, rowNumber);
+      skip(summary, 'footer');
+      continue;
+    }
     const villageText = normalizeName(cellAt(row, col.villageName));
     const hasUnit = !isBlank(cellAt(row, col.unitName)) || !isBlank(cellAt(row, col.unitCode));
     const hasVillage = (villageText !== '' && !PLACEHOLDER_VILLAGE.test(villageText)) || !isBlank(cellAt(row, col.villageCode));
@@ -211,8 +245,12 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
     reportUnnamed(row, rowNumber);
 
     const errorsBefore = sink.errorCount;
-    const village = resolveVillage(row, rowNumber, col, fileCounty, registry, sink);
-    const unit = resolveUnit(row, rowNumber, col, village, fileCounty, registry, sink);
+    checkInvisible(row, rowNumber, col, sink);
+    const found = resolveVillage(row, rowNumber, col, fileCounty, registry, sink);
+    const ambiguous = found && 'candidates' in found ? found : null;
+    const direct = ambiguous ? null : (found as Village | null);
+    const unit = resolveUnit(row, rowNumber, col, direct, ambiguous?.county ?? fileCounty, registry, sink);
+    const village = ambiguous ? decideAmbiguous(ambiguous, unit, rowNumber, col, layout, registry, sink) : direct;
     const values = parseMetrics(row, rowNumber, metricIndex, sink, totals);
     if (village && unit) {
       const id = pairingId(village.code, unit.code);
@@ -232,12 +270,12 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
       if (!z.success) for (const issue of z.error.issues) sink.error('BAD_NUMBER', `字段 ${issue.path.join('.')}：${issue.message}`, rowNumber, null);
     }
     const errorsAfter = sink.errorCount;
-    if (errorsAfter > errorsBefore || !village || !unit || !values) {
+    if (errorsAfter > errorsBefore || !village || !unit || !values || unreadable.has(i)) {
       summary.rows.rejected++;
       continue;
     }
     summary.rows.accepted++;
-    records.push({ month, pairingId: pairingId(village.code, unit.code), villageCode: village.code, unitCode: unit.code, values, source: { file, row: rowNumber } });
+    records.push({ month, pairingId: pairingId(village.code, unit.code), villageCode: village.code, unitCode: unit.code, values, source: summary.sheet ? { file, sheet: summary.sheet, row: rowNumber } : { file, row: rowNumber } });
   }
 
   if (layout === 'county-table' && !totalRowSeen && fatal.length === 0 && summary.rows.accepted + summary.rows.rejected > 0) {
@@ -246,16 +284,149 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
   return { records, summary, issues: sink.issues, metricColumns };
 }
 
-function accountUnread(rows: string[][], summary: FileSummary, from: number): void {
-  for (let i = from; i < rows.length; i++) {
-    if (isBlankRow(rows[i]!)) skip(summary, 'blank');
+/** The template's legend row: every non-blank cell is a legend note (and there is one). */
+function isLegendRow(row: string[]): boolean {
+  let notes = 0;
+  for (const cell of row) {
+    const n = normalizeHeader(cell);
+    if (n === '') continue;
+    if (!LEGEND_NOTE.test(n)) return false;
+    notes++;
+  }
+  return notes > 0;
+}
+
+/**
+ * A sign-off line under (or above) the table, wherever its cells sit: every non-blank cell is a
+ * label such as 「填报人：张三」「填报日期：」 or the value right after a label that ends in a
+ * colon. A data row has a village, a unit or numbers of its own, so it is never one.
+ */
+function isFooterRow(row: string[]): boolean {
+  let labels = 0;
+  let awaitingValue = false;
+  for (const cell of row) {
+    const n = normalizeHeader(cell);
+    if (n === '') continue;
+    if (FOOTER_LABEL.test(n)) {
+      labels++;
+      awaitingValue = /:$/.test(n);
+    } else if (awaitingValue) awaitingValue = false;
+    else return false;
+  }
+  return labels > 0;
+}
+
+const FILLED_ON = /^(填报日期|填表日期|报送日期)[:：]?(.*)$/;
+
+/** The month a title states: 「截至2020年7月底」, or the one 「2020年7月」 it names; null when none or unclear. */
+export function statedMonth(text: string): string | null {
+  const s = normalizeCell(text);
+  const asOf = /截[至止](\d{4})年(\d{1,2})月/.exec(s);
+  const months = asOf ? [asOf] : [...s.matchAll(/(\d{4})年(\d{1,2})月/g)];
+  const found = new Set(months.flatMap((m) => (Number(m[2]) >= 1 && Number(m[2]) <= 12 ? [`${m[1]}-${m[2]!.padStart(2, '0')}`] : [])));
+  return found.size === 1 ? [...found][0]! : null;
+}
+
+const monthText = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5))}月`;
+const nextMonth = (m: string) => {
+  const y = Number(m.slice(0, 4));
+  const mo = Number(m.slice(5));
+  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
+};
+
+/**
+ * Where a file states its period — a title 「截至2020年7月底」 or 「2020年7月……」, a 填报日期 —
+ * it must agree with the month it is filed under (its exports/YYYY-MM/ folder, or
+ * data:import's --month). A title naming another month is an error; so is a 填报日期 before
+ * the month began (a July table cannot be filled in June). A 填报日期 more than a month after
+ * is a warning only: a late correction is filled in later.
+ */
+class PeriodCheck {
+  private readonly month: string | null;
+  private readonly sink: IssueSink;
+  constructor(month: string | null, sink: IssueSink) {
+    this.month = month;
+    this.sink = sink;
+  }
+
+  scanTitle(row: string[], rowNumber: number): void {
+    for (let c = 0; c < row.length; c++) {
+      const cell = row[c] ?? '';
+      if (normalizeCell(cell) === '') continue;
+      if (this.filledOn(row, c, rowNumber)) continue;
+      const stated = statedMonth(cell);
+      if (stated && this.month && stated !== this.month) {
+        this.sink.error(
+          'PERIOD_MISMATCH',
+          `标题写明的是${monthText(stated)}（“${clip(cell.trim())}”），但这个文件按${monthText(this.month)}检查（所在的 ${this.month} 文件夹，或 --month ${this.month}）：请核对是哪个月的表——是${monthText(stated)}的，就按 --month ${stated} 导入；否则改正标题`,
+          rowNumber,
+          c,
+        );
+      }
+    }
+  }
+
+  scanFooter(row: string[], rowNumber: number): void {
+    for (let c = 0; c < row.length; c++) this.filledOn(row, c, rowNumber);
+  }
+
+  /** A 填报日期 cell (the date in it, or in the next non-blank cell of the row); true when cell c is one. */
+  private filledOn(row: string[], c: number, rowNumber: number): boolean {
+    const m = FILLED_ON.exec(normalizeCell(row[c] ?? ''));
+    if (!m) return false;
+    let text = m[2] ?? '';
+    let at = c;
+    if (text === '') {
+      for (let k = c + 1; k < row.length; k++) {
+        if (normalizeCell(row[k] ?? '') !== '') {
+          text = normalizeCell(row[k]!);
+          at = k;
+          break;
+        }
+      }
+    }
+    const date = parseDate(text.replace(/[日号]$/, '日'));
+    if (!this.month || !date.ok || date.value === null) return true;
+    const filled = date.value.slice(0, 7);
+    if (filled < this.month) {
+      this.sink.error('PERIOD_MISMATCH', `填报日期是 ${date.value}，早于这个文件所属的${monthText(this.month)}（所在的 ${this.month} 文件夹，或 --month ${this.month}）：${monthText(this.month)}的进展表不可能在此之前填报。请核对是哪个月的表，或改正填报日期`, rowNumber, at);
+    } else if (filled > nextMonth(this.month)) {
+      this.sink.warn('PERIOD_MISMATCH', `填报日期是 ${date.value}，比这个文件所属的${monthText(this.month)}晚一个多月：如不是补报或更正，请核对是哪个月的表`, rowNumber, at);
+    }
+    return true;
+  }
+}
+
+function accountUnread(rows: Iterable<[number, string[]]>, summary: FileSummary): void {
+  for (const [, row] of rows) {
+    if (isBlankRow(row)) skip(summary, 'blank');
     else summary.rows.rejected++;
   }
 }
 
+/** Rows gathered before the header is looked for: it is within the first 12 (findHeader). */
+const HEAD = 12;
+
+function take(rows: Iterator<string[]>, n: number): string[][] {
+  const out: string[][] = [];
+  while (out.length < n) {
+    const r = rows.next();
+    if (r.done) break;
+    out.push(r.value);
+  }
+  return out;
+}
+
+/** [index, row] from `head[from]` on, then the rest of the table. */
+function* rowsFrom(head: string[][], from: number, rest: Iterator<string[]>): Generator<[number, string[]]> {
+  for (let i = from; i < head.length; i++) yield [i, head[i]!];
+  let i = head.length;
+  for (let r = rest.next(); !r.done; r = rest.next()) yield [i++, r.value];
+}
+
 /** The county a file is about, from its title line or its path (exports/月/省/市/县.csv). */
 function resolveFileCounty(file: string, titleText: string, registry: RegistryIndex, sink: IssueSink): County | null {
-  const segments = file.replace(/\\/g, '/').split('/').map((s) => normalizeName(s.replace(/\.(csv|txt|tsv)$/i, '')));
+  const segments = file.replace(/\\/g, '/').split('/').map((s) => normalizeName(s.replace(/\.(csv|txt|tsv|xlsx|xls)$/i, '')));
   const fromPath = findCountyIn(segments, registry, (c) => segments.includes(normalizeName(c.name)));
   const title = normalizeName(titleText);
   const fromTitle = title ? findCountyIn(segments, registry, (c) => title.includes(normalizeName(c.name))) : null;
@@ -281,7 +452,47 @@ function findCountyIn(segments: string[], registry: RegistryIndex, test: (c: Cou
 
 type Columns = Partial<Record<FieldId, number>>;
 
-function resolveVillage(row: string[], rowNumber: number, col: Columns, fileCounty: County | null, registry: RegistryIndex, sink: IssueSink): Village | null {
+const NAME_FIELDS = ['province', 'prefecture', 'county', 'township', 'villageName', 'unitName'] as const satisfies ReadonlyArray<FieldId>;
+
+/** Zero-width and direction-control characters in a name are errors: invisible, they make two names differ. */
+function checkInvisible(row: string[], rowNumber: number, col: Columns, sink: IssueSink): void {
+  for (const field of NAME_FIELDS) {
+    const cell = cellAt(row, col[field]);
+    if (!INVISIBLE_CHARS.test(cell)) continue;
+    sink.error('INVISIBLE_CHARACTER', `“${cell.replace(INVISIBLE_GLOBAL, '').trim()}”中含有看不见的字符 ${invisibleCharsIn(cell).join('、')}：它们会让名称与登记名称不一致，或把文字倒过来显示。请删除这个单元格的内容后重新输入`, rowNumber, col[field] ?? null);
+  }
+}
+const INVISIBLE_GLOBAL = new RegExp(INVISIBLE_CHARS.source, 'gu');
+
+/** A village name that several villages of the county share (in different 乡镇). */
+interface AmbiguousVillage {
+  name: string;
+  county: County;
+  candidates: Village[];
+}
+
+/**
+ * A village name repeated in the county: the row's unit decides when it is registered with
+ * exactly one of the candidates; otherwise the error lists them and says what to add.
+ */
+function decideAmbiguous(a: AmbiguousVillage, unit: Unit | null, rowNumber: number, col: Columns, layout: FileSummary['layout'], registry: RegistryIndex, sink: IssueSink): Village | null {
+  const paired = unit ? a.candidates.filter((v) => registry.pairings.has(pairingId(v.code, unit.code))) : [];
+  if (paired.length === 1) return paired[0]!;
+  const list = a.candidates.map((v) => `${v.township}的${v.name}（村代码 ${v.code}）`).join('；');
+  const why = !unit ? '' : paired.length === 0 ? `结对帮扶单位“${unit.name}”与其中任何一个都没有登记结对，无法据此判断。` : `结对帮扶单位“${unit.name}”与其中 ${paired.length} 个都登记了结对，无法据此判断。`;
+  const add =
+    col.township !== undefined
+      ? `请在此行的“乡镇”列（${columnLetter(col.township)} 列）填写所在乡镇${col.villageCode !== undefined ? '，或在“村代码”列填写村代码' : '，或加一列“村代码”填写 12 位村代码'}`
+      : col.villageCode !== undefined
+        ? '请在此行的“村代码”列填写村代码，或加一列“乡镇”填写所在乡镇'
+        : layout === 'county-table'
+          ? '附件3 县表只有村名：请在“帮扶村”列后加一列“乡镇”并填写所在乡镇，或加一列“村代码”填写 12 位村代码'
+          : '请加一列“乡镇”填写所在乡镇，或加一列“村代码”填写 12 位村代码';
+  sink.error('AMBIGUOUS_VILLAGE', `${a.county.name}有 ${a.candidates.length} 个村叫“${a.name}”：${list}。${why}${add}`, rowNumber, col.villageName ?? null);
+  return null;
+}
+
+function resolveVillage(row: string[], rowNumber: number, col: Columns, fileCounty: County | null, registry: RegistryIndex, sink: IssueSink): Village | AmbiguousVillage | null {
   const codeCell = normalizeCell(cellAt(row, col.villageCode));
   const name = cellAt(row, col.villageName).trim();
   const countyName = normalizeName(cellAt(row, col.county));
@@ -302,6 +513,11 @@ function resolveVillage(row: string[], rowNumber: number, col: Columns, fileCoun
     }
     if (name !== '' && normalizeName(name) !== normalizeName(v.name)) {
       sink.error('LOCATION_MISMATCH', `此行村名是“${name}”，但村代码 ${codeCell} 登记的是“${v.name}”`, rowNumber, col.villageName ?? null);
+      return null;
+    }
+    const townshipCell = cellAt(row, col.township).trim();
+    if (townshipCell !== '' && townshipKey(townshipCell) !== townshipKey(v.township)) {
+      sink.error('TOWNSHIP_MISMATCH', `此行乡镇是“${townshipCell}”，但村代码 ${codeCell}（${v.name}）登记在${v.township}：请核对乡镇或村代码`, rowNumber, col.township ?? null);
       return null;
     }
     return v;
@@ -325,17 +541,20 @@ function resolveVillage(row: string[], rowNumber: number, col: Columns, fileCoun
     sink.error('NO_COUNTY', '无法确定此行的县：请填写“县”列或村代码', rowNumber, col.villageName ?? null);
     return null;
   }
-  let matches = county.villagesByName.get(normalizeName(name)) ?? [];
-  const township = normalizeName(cellAt(row, col.township));
-  if (matches.length > 1 && township) matches = matches.filter((v) => normalizeName(v.township) === township);
+  const named = county.villagesByName.get(normalizeName(name)) ?? [];
+  const townshipCell = cellAt(row, col.township).trim();
+  const township = townshipCell === '' ? '' : townshipKey(townshipCell);
+  // The row's 乡镇 decides between villages of the same name, and must agree with the registry.
+  const matches = township ? named.filter((v) => townshipKey(v.township) === township) : named;
+  if (named.length > 0 && matches.length === 0) {
+    sink.error('TOWNSHIP_MISMATCH', `此行乡镇是“${townshipCell}”，但${county.name}的“${name}”登记在${named.map((v) => `${v.township}（村代码 ${v.code}）`).join('、')}：请核对乡镇或村名`, rowNumber, col.township ?? null);
+    return null;
+  }
   if (matches.length === 0) {
-    sink.error('UNKNOWN_VILLAGE', `帮扶村“${name}”不在${county.name}的村名录中${suggestion(name, county.villages.map((v) => v.name))}`, rowNumber, col.villageName ?? null);
+    sink.error('UNKNOWN_VILLAGE', `帮扶村“${name}”不在${county.name}的村名录中${suggestion(name, county.villages.map((v) => v.name), '村代码')}`, rowNumber, col.villageName ?? null);
     return null;
   }
-  if (matches.length > 1) {
-    sink.error('AMBIGUOUS_VILLAGE', `${county.name}有 ${matches.length} 个“${name}”（${matches.map((v) => `${v.township} ${v.code}`).join('、')}）：请填写乡镇或村代码`, rowNumber, col.villageName ?? null);
-    return null;
-  }
+  if (matches.length > 1) return { name, county, candidates: matches };
   return matches[0]!;
 }
 
@@ -371,7 +590,7 @@ function resolveUnit(row: string[], rowNumber: number, col: Columns, village: Vi
     return null;
   }
   const pool = local.length > 0 ? local.map((u) => u.name) : [...registry.units.values()].map((u) => u.name);
-  sink.error('UNKNOWN_UNIT', `结对帮扶单位“${name}”不在单位名录中${suggestion(name, pool)}`, rowNumber, col.unitName ?? null);
+  sink.error('UNKNOWN_UNIT', `结对帮扶单位“${name}”不在单位名录中${suggestion(name, pool, '单位代码')}`, rowNumber, col.unitName ?? null);
   return null;
 }
 

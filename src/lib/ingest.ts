@@ -3,6 +3,7 @@
  * issue, all at once. Pure (bytes in, records out); `ingest-fs.ts` reads DATA_DIR.
  * The CLI (`npm run data:check`) and the site build both call `ingest`.
  */
+import { pushAll } from './arrays.ts';
 import { METRIC_COLUMNS, type ReportedMetricId } from './columns.ts';
 import { readExport, type ExportRecord } from './exports.ts';
 import { IssueSink, sortIssues, type Issue } from './issues.ts';
@@ -23,7 +24,7 @@ export interface IngestInput {
   villages: SourceFile | null;
   units: SourceFile | null;
   pairings: SourceFile | null;
-  exports: Array<SourceFile & { month: string | null }>;
+  exports: Array<SourceFile & { month: string | null; role?: ExportRole; replaces?: string | null }>;
   dataset?: DatasetInfo;
   /** problems found while listing files (bad month folders, unreadable files) */
   listingIssues?: Issue[];
@@ -34,6 +35,13 @@ export interface IngestInput {
   /** true when `exports` is all of DATA_DIR (so a published file that is absent is missing) */
   complete?: boolean;
 }
+
+/**
+ * An export's part in a check of given paths: `inbox`, a file from outside DATA_DIR checked
+ * as `data:import` would file it; `context`, a published file read only for the checks
+ * across files and months (its rows and its own issues are not reported).
+ */
+export type ExportRole = 'inbox' | 'context';
 
 export interface IngestResult {
   ok: boolean;
@@ -62,7 +70,7 @@ export function ingest(input: IngestInput): IngestResult {
     if (f) return f;
     const sink = new IssueSink(`registry/${name}`);
     sink.error('FILE_MISSING', `缺少必需的文件 registry/${name}`);
-    issues.push(...sink.issues);
+    pushAll(issues, sink.issues);
     files.push(newSummary(`registry/${name}`, kind));
     return null;
   };
@@ -75,7 +83,7 @@ export function ingest(input: IngestInput): IngestResult {
   for (const r of [villages, units]) {
     if (r) {
       files.push(r.summary);
-      issues.push(...r.issues);
+      pushAll(issues, r.issues);
     }
   }
   const villageMap = new Map((villages?.records ?? []).map((v) => [v.code, v]));
@@ -83,25 +91,33 @@ export function ingest(input: IngestInput): IngestResult {
   const pairings = pf ? readPairings(pf.path, pf.bytes, villageMap, unitMap) : null;
   if (pairings) {
     files.push(pairings.summary);
-    issues.push(...pairings.issues);
+    pushAll(issues, pairings.issues);
   }
   const registry = buildRegistryIndex(villages?.records ?? [], units?.records ?? [], pairings?.records ?? []);
 
   // Exports in a stable order: month, then path.
-  const exportFiles = [...input.exports].sort((a, b) => (a.month ?? '').localeCompare(b.month ?? '') || a.path.localeCompare(b.path, 'en'));
+  // Published context first within a month, so a duplicate is reported on the file being checked.
+  const rank = (f: { role?: ExportRole }) => (f.role === 'context' ? 0 : 1);
+  const exportFiles = [...input.exports].sort((a, b) => (a.month ?? '').localeCompare(b.month ?? '') || rank(a) - rank(b) || a.path.localeCompare(b.path, 'en'));
   const exportRecords: ExportRecord[] = [];
   const summaries = new Map<string, FileSummary>();
   const metricColumns = new Map<string, Map<string, number>>();
   for (const f of exportFiles) {
     const r = readExport({ file: f.path, bytes: f.bytes, month: f.month, registry });
-    files.push(r.summary);
     summaries.set(f.path, r.summary);
-    issues.push(...r.issues);
-    exportRecords.push(...r.records);
+    if (f.role !== 'context') {
+      files.push(r.summary);
+      pushAll(issues, r.issues);
+    }
+    pushAll(exportRecords, r.records);
     metricColumns.set(f.path, r.metricColumns);
   }
 
-  const progress = crossCheck(exportRecords, summaries, metricColumns, issues);
+  const context = new Set(input.exports.filter((f) => f.role === 'context').map((f) => f.path));
+  const crossIssues: Issue[] = [];
+  const progress = crossCheck(exportRecords, summaries, metricColumns, crossIssues).filter((p) => !context.has(p.source.file));
+  // What the published context says about itself was reported when it was checked in full.
+  pushAll(issues, crossIssues.filter((i) => !context.has(i.file)));
   const revisions = input.manifest ? checkPublished(input, registry, issues) : [];
   const months = [...new Set(progress.map((p) => p.month))].sort();
   const rows = files.reduce<RowCounts>(
@@ -132,21 +148,25 @@ function checkPublished(input: IngestInput, registry: ReturnType<typeof buildReg
   for (const f of input.exports) {
     const entry = manifest.published[f.path];
     const sink = new IssueSink(f.path);
-    if (!entry) sink.warn('UNPUBLISHED_FILE', '此文件没有用 npm run data:import 登记：发布日期未知，今后的改动也无法作为更正记录下来');
+    if (f.role === 'inbox') {
+      if (f.replaces) sink.warn('WILL_REVISE', `${f.month} 已发布同名文件 ${f.replaces}：用 data:import 导入时，此文件将作为一次更正替换它（原文件存档，网站列出改动的数字）。如果这是另一个县的表，请先改名`);
+    } else if (!entry) sink.warn('UNPUBLISHED_FILE', '此文件没有用 npm run data:import 登记：发布日期未知，今后的改动也无法作为更正记录下来');
     else if (entry.sha256 !== sha256(f.bytes)) {
       sink.error('PUBLISHED_FILE_CHANGED', `此文件已于 ${entry.publishedOn} 发布，之后被直接改动过，没有更正记录。请恢复原文件，再用 npm run data:import -- --month ${f.month ?? 'YYYY-MM'} 更正后的文件 提交更正`);
     }
-    issues.push(...sink.issues);
+    pushAll(issues, sink.issues);
   }
   if (input.complete) {
     for (const [file, entry] of Object.entries(manifest.published)) {
       if (!current.has(file)) {
         const sink = new IssueSink(file);
         sink.error('PUBLISHED_FILE_MISSING', `此文件已于 ${entry.publishedOn} 发布，但现在找不到了；已发布的数据不能删除，只能更正`);
-        issues.push(...sink.issues);
+        pushAll(issues, sink.issues);
       }
     }
   }
+  // Revisions are shown from DATA_DIR as a whole; a check of given paths does not show them.
+  if (input.exports.some((f) => f.role)) return [];
   const bytesOf = (p: string) => current.get(p)?.bytes ?? input.archived?.get(p) ?? null;
   return revisionVersions(manifest.revisions).map(({ revision, pairs }) => {
     const before: ExportRecord[] = [];
@@ -158,10 +178,10 @@ function checkPublished(input: IngestInput, registry: ReturnType<typeof buildReg
         if (!bytes) {
           const sink = new IssueSink(which);
           sink.error('REVISION_FILE_MISSING', `更正记录 ${revision.id}（${revision.date}）需要的文件 ${which} 不见了`);
-          issues.push(...sink.issues);
+          pushAll(issues, sink.issues);
           continue;
         }
-        list.push(...readExport({ file: which, bytes, month: revision.month, registry }).records);
+        pushAll(list, readExport({ file: which, bytes, month: revision.month, registry }).records);
       }
     }
     return { ...revision, changes: diffRecords(before, after) };
@@ -180,10 +200,11 @@ function crossCheck(records: ExportRecord[], summaries: Map<string, FileSummary>
     const key = `${r.month}/${r.pairingId}`;
     const first = byMonth.get(key);
     if (first) {
-      const sink = new IssueSink(r.source.file);
-      const where = first.source.file === r.source.file ? `第 ${first.source.row} 行` : `${first.source.file} 第 ${first.source.row} 行`;
+      const sink = sinkFor(r);
+      const sheet = first.source.sheet ? `工作表“${first.source.sheet}” ` : '';
+      const where = first.source.file === r.source.file ? `${sheet}第 ${first.source.row} 行` : `${first.source.file} ${sheet}第 ${first.source.row} 行`;
       sink.error('DUPLICATE_PAIRING', `同一结对（村 ${r.villageCode} × 单位 ${r.unitCode}）在 ${r.month} 已填报过（${where}），同一月份只能有一行`, r.source.row, null);
-      issues.push(...sink.issues);
+      pushAll(issues, sink.issues);
       const s = summaries.get(r.source.file);
       if (s) {
         s.rows.accepted--;
@@ -213,9 +234,9 @@ function crossCheck(records: ExportRecord[], summaries: Map<string, FileSummary>
         const prev = last.get(metric);
         if (prev && Number(value) < Number(prev.value)) {
           const header = METRIC_COLUMNS.find((m) => m.id === metric)!.header;
-          const sink = new IssueSink(r.source.file);
+          const sink = sinkFor(r);
           sink.warn('CUMULATIVE_DECREASE', `${header}：累计值比 ${prev.month} 的 ${fmt(prev.value, metric)} 减少为 ${fmt(value, metric)}；网站将显示为数据更正`, r.source.row, metricColumns.get(r.source.file)?.get(metric) ?? null);
-          issues.push(...sink.issues);
+          pushAll(issues, sink.issues);
           const d = decreases.get(r) ?? [];
           d.push({ metric, previousMonth: prev.month, previous: prev.value, current: value });
           decreases.set(r, d);
@@ -237,6 +258,13 @@ function crossCheck(records: ExportRecord[], summaries: Map<string, FileSummary>
       decreases: decreases.get(r) ?? [],
       source: r.source,
     }));
+}
+
+/** Issues about a record name its file, and its worksheet when the file is a workbook. */
+function sinkFor(r: ExportRecord): IssueSink {
+  const sink = new IssueSink(r.source.file);
+  if (r.source.sheet) sink.sheet = r.source.sheet;
+  return sink;
 }
 
 function fmt(v: number | boolean, metric: ReportedMetricId): string {

@@ -22,6 +22,17 @@ export const ISSUE_CODES = {
   NO_COUNTY: '无法确定所在县',
   COUNTY_CONFLICT: '标题与文件路径中的县不一致',
   MONTH_UNKNOWN: '无法确定月份',
+  PERIOD_MISMATCH: '表中写明的月份或填报日期与所属月份不符',
+  // Excel workbooks
+  OLD_EXCEL_FORMAT: '旧版 .xls 或加密的工作簿（请另存为 .xlsx）',
+  WORKBOOK_CORRUPT: '工作簿已损坏',
+  WORKBOOK_TOO_LARGE: '工作簿超过大小限制',
+  SHEET_NOT_FOUND: '工作簿中没有附件3工作表',
+  SHEET_AMBIGUOUS: '工作簿中有多个附件3工作表',
+  SHEET_HIDDEN: '隐藏的工作表',
+  ROW_HIDDEN: '隐藏的行（已照常读取）',
+  FORMULA_NO_VALUE: '公式没有保存计算结果',
+  EXCEL_LOCK_FILE: 'Excel 临时文件（已忽略）',
   BAD_MONTH_DIR: '月份目录名不正确',
   // values
   MISSING_VALUE: '必填项为空',
@@ -43,7 +54,9 @@ export const ISSUE_CODES = {
   MISSING_IDENTITY: '缺少帮扶村或结对帮扶单位',
   UNKNOWN_COUNTY: '县不在登记名录中',
   UNKNOWN_VILLAGE: '帮扶村不在登记名录中',
-  AMBIGUOUS_VILLAGE: '帮扶村名称不唯一',
+  AMBIGUOUS_VILLAGE: '帮扶村名称在县内不唯一（乡镇和结对都无法确定）',
+  TOWNSHIP_MISMATCH: '乡镇与村名录不符',
+  INVISIBLE_CHARACTER: '名称中含有看不见的字符（零宽字符或文字方向控制符）',
   UNKNOWN_UNIT: '结对帮扶单位不在登记名录中',
   AMBIGUOUS_UNIT: '结对帮扶单位名称不唯一',
   LOCATION_MISMATCH: '地区与村代码不符',
@@ -60,6 +73,8 @@ export const ISSUE_CODES = {
   UNPUBLISHED_FILE: '文件未通过 data:import 登记，发布日期未知',
   REVISION_FILE_MISSING: '更正记录中的存档文件不见了',
   MANIFEST_INVALID: 'data/manifest.json 格式错误',
+  IMPORT_INTERRUPTED: '上次导入被中断，尚未完成',
+  WILL_REVISE: '导入时将作为更正替换已发布的同名文件',
   // registry
   DUPLICATE_VILLAGE: '村代码重复',
   DUPLICATE_UNIT: '单位代码重复',
@@ -76,6 +91,8 @@ export interface Issue {
   severity: Severity;
   /** path as given (relative to DATA_DIR when read from it) */
   file: string;
+  /** the worksheet, when the file is an Excel workbook */
+  sheet?: string;
   /** 1-based row as a spreadsheet numbers it; null for a whole-file problem */
   row: number | null;
   /** column letter as a spreadsheet shows it (A, B, …, AA); null when not about one column */
@@ -97,10 +114,38 @@ export function columnLetter(index: number): string {
   return s;
 }
 
+const CLIP = 60;
+
+/**
+ * A cell's text as a message may quote it: the first 60 characters (code points, so a
+ * character outside the BMP is never cut in half) and “…（共 N 字）” when it is longer. A
+ * hostile 200 MB cell must not be echoed whole into the report.
+ */
+export function clip(text: string, max: number = CLIP): string {
+  if (text.length <= max) return text;
+  let out = '';
+  let n = 0;
+  for (const ch of text) {
+    if (n === max) return `${out}…（共 ${new Intl.NumberFormat('zh-CN').format(text.length)} 字）`;
+    out += ch;
+    n++;
+  }
+  return out;
+}
+
+/** Every quoted “…” part of a message, clipped: the net under messages built elsewhere. */
+function clipQuoted(message: string): string {
+  if (message.length <= 2 * CLIP) return message;
+  const quoted = message.replace(/“([^”]*)”/g, (_, inner: string) => `“${clip(inner)}”`);
+  return quoted.length <= 4000 ? quoted : clip(quoted, 4000);
+}
+
 /** Collects issues for one file; keeps the file name out of every call site. */
 export class IssueSink {
   readonly issues: Issue[] = [];
   readonly file: string;
+  /** set once a workbook's sheet is chosen: later issues name it */
+  sheet: string | null = null;
   errorCount = 0;
   constructor(file: string) {
     this.file = file;
@@ -110,10 +155,11 @@ export class IssueSink {
     this.issues.push({
       severity,
       file: this.file,
+      ...(this.sheet !== null ? { sheet: this.sheet } : {}),
       row,
       column: columnIndex === null ? null : columnLetter(columnIndex),
       code,
-      message,
+      message: clipQuoted(message),
     });
   }
   error(code: IssueCode, message: string, row: number | null = null, columnIndex: number | null = null): void {

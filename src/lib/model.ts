@@ -73,7 +73,7 @@ const byCode = <T extends { code: string }>(a: T, b: T) => a.code.localeCompare(
 
 function areaTotals(months: string[], records: ProgressRecord[], pairingCount: number): AreaTotals {
   const byMonth = new Map<string, Totals>();
-  for (const m of months) byMonth.set(m, totals(m, records));
+  for (const m of months) byMonth.set(m, totals(m, records, pairingCount));
   return { byMonth, pairingCount };
 }
 

@@ -24,6 +24,7 @@
  */
 
 import { rankByKind, understandPlaces } from './place-query.ts';
+import { normalizeName } from './names.ts';
 
 /** Where the index lives in the site; `meta.json` names the directory of the current version. */
 export const NAME_INDEX_DIR = 'search-index';
@@ -54,9 +55,12 @@ export type KeyShard = Record<string, number[]>;
 /** A record: [link, title, line of context]. */
 export type NameRecord = [string, string, string];
 
-/** One form for index and query alike: full-width forms folded (NFKC), Latin letters upper case. */
+/**
+ * One form for index and query alike: the checker's own name normalisation (names.ts:
+ * NFKC, separators and invisible characters gone, 村民委员会/村委会 → 村), Latin letters upper case.
+ */
 export function normaliseText(text: string): string {
-  return text.normalize('NFKC').toUpperCase();
+  return normalizeName(text).toUpperCase();
 }
 
 /** A whole name or code as a key: normalised, without spaces and punctuation. */
@@ -64,10 +68,12 @@ export function exactKey(text: string): string {
   return normaliseText(text).replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
-/** The query's terms: split on spaces and punctuation, normalised. */
+/** The query's terms: split on spaces and punctuation, each normalised. */
 export function queryTerms(query: string): string[] {
-  return normaliseText(query)
+  return query
+    .normalize('NFKC')
     .split(/[\s\p{P}\p{S}]+/u)
+    .map(normaliseText)
     .filter(Boolean);
 }
 

@@ -421,7 +421,7 @@ const PROGRESS = tableSpec<ProgressSource>(
     { id: 'unitName', title: LOCATION_COLUMNS.unitName[0], kind: 'text', from: ['unit', 'name'], description: '结对帮扶单位的名称', get: (s) => s.unit.name },
     { id: 'unitCode', title: header(UNIT_COLUMNS, 'code'), kind: 'code', from: ['progress', 'unitCode'], description: '结对帮扶单位的统一社会信用代码', rules: ['18 位统一社会信用代码（GB 32100-2015），末位校验码经逐个校验'], get: (s) => s.record.unitCode },
     ...METRIC_COLUMNS.map(metricSpec),
-    { id: 'sourceFile', title: '来源文件', kind: 'text', from: ['progress', 'source', 'file'], description: '这一行数据所在的原始报表文件（数据目录中的路径）', get: (s) => s.record.source.file },
+    { id: 'sourceFile', title: '来源文件', kind: 'text', from: ['progress', 'source', 'file'], description: '这一行数据所在的原始报表：本站公开的文件地址（/sources/月份/县或省代码.csv，见“原始报表”页）', get: (s) => s.record.source.file },
     { id: 'sourceRow', title: '来源行号', kind: 'count', from: ['progress', 'source', 'row'], unit: null, description: '原始报表中的行号，与电子表格软件显示的行号一致', get: (s) => s.record.source.row },
   ],
   '未填报',
@@ -851,7 +851,8 @@ export interface DataResource {
     fields: TableSchemaField[];
     missingValues: string[];
     primaryKey: string[];
-    foreignKeys: Array<{ fields: string[]; reference: { resource: string; fields: string[] } }>;
+    /** absent when the table has none (the profile wants at least one key where the property is given) */
+    foreignKeys?: Array<{ fields: string[]; reference: { resource: string; fields: string[] } }>;
   };
   bytes?: number;
   hash?: string;
@@ -876,7 +877,8 @@ function tablePattern(p: string): string {
 
 export function tableSchemaField(f: FieldDef): TableSchemaField {
   const constraints: TableSchemaField['constraints'] = { required: f.required };
-  if (f.pattern) constraints.pattern = tablePattern(f.pattern);
+  // a pattern constrains strings only (Table Schema): on date and yearmonth the type is the constraint
+  if (f.pattern && f.type === 'string') constraints.pattern = tablePattern(f.pattern);
   if (f.minimum !== null) constraints.minimum = f.minimum;
   if (f.maximum !== null) constraints.maximum = f.maximum;
   if (f.minLength !== null && f.kind !== 'code') constraints.minLength = f.minLength;
@@ -925,10 +927,14 @@ export function dataPackage(options: DataPackageOptions): DataPackage {
           fields: def.fields.map(tableSchemaField),
           missingValues: [''],
           primaryKey: idToTitle(def, def.primaryKey),
-          foreignKeys: def.foreignKeys.map((k) => ({
-            fields: idToTitle(def, k.fields),
-            reference: { resource: k.reference.table, fields: idToTitle(defs.get(k.reference.table)!, k.reference.fields) },
-          })),
+          ...(def.foreignKeys.length > 0
+            ? {
+                foreignKeys: def.foreignKeys.map((k) => ({
+                  fields: idToTitle(def, k.fields),
+                  reference: { resource: k.reference.table, fields: idToTitle(defs.get(k.reference.table)!, k.reference.fields) },
+                })),
+              }
+            : {}),
         },
         ...(stats ? { bytes: stats.bytes, hash: stats.hash } : {}),
       };

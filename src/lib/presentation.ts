@@ -4,8 +4,8 @@
  * semantics live here so every page says 无计划 / 未填报 / 超额 the same way.
  */
 import { METRIC_COLUMNS, type MeasureId, type ReportedMetricId } from './columns.ts';
-import type { Totals } from './aggregate.ts';
-import { formatCount, formatRatio, formatWan } from './format.ts';
+import { figure, ratioFigure, type Figure, type Totals } from './aggregate.ts';
+import { formatAmount, formatCount, formatDate, formatFigure, formatRatio, formatRatioFigure, formatWan, type FigureUnit } from './format.ts';
 import { ratio, type Ratio } from './metrics.ts';
 import type { MetricValues, Pairing, ProgressRecord } from './schemas.ts';
 
@@ -28,8 +28,8 @@ export interface MeasureRow {
   ratioText: string;
 }
 
-const money = (v: number | null) => (v === null ? NOT_REPORTED : `${formatWan(v)} 万元`);
-const people = (v: number | null) => (v === null ? NOT_REPORTED : `${formatCount(v)} 人`);
+const money = (v: number | null) => (v === null ? NOT_REPORTED : formatAmount(v, '万元'));
+const people = (v: number | null) => (v === null ? NOT_REPORTED : formatAmount(v, '人'));
 const yesNo = (v: boolean | null, yes = '有', no = '无') => (v === null ? NOT_REPORTED : v ? yes : no);
 
 function pair(measure: MeasureId, key: ReportedMetricId, label: string, plan: number | null, done: number | null, fmt: (v: number | null) => string): MeasureRow {
@@ -64,7 +64,7 @@ export function recordMeasureRows(v: MetricValues): MeasureRow[] {
       doneRaw: v.stationedCount,
       label: '派驻力量',
       plan: yesNo(v.stationed, '派驻', '不派驻'),
-      done: v.stationedCount === null ? NOT_REPORTED : `已驻村 ${formatCount(v.stationedCount)} 人`,
+      done: v.stationedCount === null ? NOT_REPORTED : `已驻村 ${formatAmount(v.stationedCount, '人')}`,
       ratio: null,
       ratioText: '',
     },
@@ -125,12 +125,12 @@ export function county3Table(
         corrected: (r?.decreases.length ?? 0) > 0,
       };
     });
+  // 合计 from aggregate.ts: a sum that leaves out a blank or a missing row says 部分合计
   const total = ids.map((id) => {
     const col = COLUMNS.get(id)!;
-    if (col.kind === 'ratio') return formatRatio(monthTotals.ratios[id as keyof Totals['ratios']]);
-    const t = monthTotals.metrics[id as ReportedMetricId];
-    if (t.reported === 0) return NOT_REPORTED;
-    return col.kind === 'money' ? formatWan(t.sum) : formatCount(t.sum);
+    if (col.kind === 'ratio') return formatRatioFigure(ratioFigure(monthTotals, id as keyof Totals['ratios']), { short: true });
+    const f = figure(monthTotals, id as ReportedMetricId);
+    return f.value === null ? NOT_REPORTED : formatFigure(f, col.kind === 'money' ? '万元' : '', { bare: true, short: true });
   });
   return { month, rows, total, reported: monthTotals.records };
 }
@@ -138,8 +138,8 @@ export function county3Table(
 /** 附件2 plan lines for a pairing page. Personal names are not published unless configured. */
 export function planLines(p: Pairing, options: { publishNames: boolean }): Array<{ measure: MeasureId | 'agreement'; label: string; value: string }> {
   const plan = p.plan;
-  const m = (v: number | null) => (v === null ? '未填写' : `${formatWan(v)} 万元`);
-  const c = (v: number | null) => (v === null ? '未填写' : `${formatCount(v)} 人`);
+  const m = (v: number | null) => (v === null ? '未填写' : formatAmount(v, '万元'));
+  const c = (v: number | null) => (v === null ? '未填写' : formatAmount(v, '人'));
   const t = (v: string | null) => v ?? '未填写';
   const lines: Array<{ measure: MeasureId | 'agreement'; label: string; value: string }> = [
     { measure: 'industry', label: '计划投入资金', value: m(plan.funds) },
@@ -159,7 +159,7 @@ export function planLines(p: Pairing, options: { publishNames: boolean }): Array
     { measure: 'training', label: '培训计划', value: t(plan.trainingPlan) },
     { measure: 'stationing', label: '是否派驻村力量', value: plan.stationing === null ? '未填写' : plan.stationing ? '是' : '否' },
     { measure: 'stationing', label: '计划驻村人数', value: c(plan.stationedPlanned) },
-    { measure: 'stationing', label: '驻村人员入村时间', value: t(plan.stationedFrom) },
+    { measure: 'stationing', label: '驻村人员入村时间', value: plan.stationedFrom ? formatDate(plan.stationedFrom) : '未填写' },
   ];
   if (options.publishNames && p.stationedStaff) lines.push({ measure: 'stationing', label: '驻村人员', value: p.stationedStaff });
   return lines;
@@ -170,5 +170,16 @@ export function metricValueText(id: ReportedMetricId, v: number | boolean | null
   if (v === null) return NOT_REPORTED;
   if (typeof v === 'boolean') return v ? '是' : '否';
   const kind = COLUMNS.get(id)?.kind;
-  return kind === 'money' ? `${formatWan(v)} 万元` : formatCount(v);
+  return kind === 'money' ? formatAmount(v, '万元') : formatCount(v);
+}
+
+/** The unit a summed metric is shown in: 万元, 人, or 个 (flags count pairings). */
+export function metricUnit(id: ReportedMetricId): FigureUnit {
+  const kind = COLUMNS.get(id)?.kind;
+  return kind === 'money' ? '万元' : kind === 'flag' ? '个' : '人';
+}
+
+/** A summed metric with its unit, partial when some pairings are not in it (aggregate.ts figure()). */
+export function metricFigureText(id: ReportedMetricId, f: Figure): string {
+  return formatFigure(f, metricUnit(id));
 }

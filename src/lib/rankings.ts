@@ -16,7 +16,7 @@ export const SORT_KEYS = [
 export type SortKey = (typeof SORT_KEYS)[number]['key'];
 
 /** Rank value of a ratio: real ratios high to low, then 无计划, then 未填报. */
-function rankValue(r: Ratio | undefined): number {
+export function rankValue(r: Ratio | null | undefined): number {
   if (!r || r.kind === 'unreported') return -2;
   if (r.kind === 'noPlan') return -1;
   return r.percent;

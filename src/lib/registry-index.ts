@@ -2,9 +2,9 @@
  * Look-ups the export reader needs: villages and units by code, by normalised name
  * within a county, the county's registered pairings, and the nearest name to suggest.
  */
-import { closest, distance } from 'fastest-levenshtein';
+import iconv from 'iconv-lite';
 import type { Pairing, Unit, Village } from './schemas.ts';
-import { normalizeName } from './values.ts';
+import { LOST_CHAR, nameDistance, normalizeName } from './names.ts';
 
 export interface County {
   code: string;
@@ -64,20 +64,53 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** The registered name nearest to what was typed, for "did you mean" in messages. */
-export function nearestName(typed: string, candidates: Iterable<string>): string | null {
-  const list = [...new Set(candidates)];
-  if (list.length === 0) return null;
-  const n = normalizeName(typed);
-  const best = closest(n, list.map(normalizeName));
-  const i = list.findIndex((c) => normalizeName(c) === best);
-  const found = list[i] ?? null;
+/** Whether a GBK (CP936) save, Excel's default CSV on Chinese Windows, can hold this character. */
+export function inGbk(ch: string): boolean {
+  let known = gbkCache.get(ch);
+  if (known === undefined) {
+    const bytes = iconv.encode(ch, 'gbk');
+    known = !(bytes.length === 1 && bytes[0] === 0x3f && ch !== '?');
+    gbkCache.set(ch, known);
+  }
+  return known;
+}
+const gbkCache = new Map<string, boolean>();
+const outsideGbk = (ch: string) => !inGbk(ch);
+
+/**
+ * The registered name nearest to what was typed, for "did you mean" in messages: edit
+ * distance in characters (code points), where a `?` or `�` left by a GBK save stands for a
+ * character GBK cannot hold at no cost. `lost` lists those characters of the suggestion.
+ */
+/** No registered name is this long: a longer text in a name cell gets no suggestion (and costs no time). */
+const LONGEST_NAME = 100;
+
+export function nearestName(typed: string, candidates: Iterable<string>): { name: string; lost: string[] } | null {
+  if (typed.length > LONGEST_NAME * 2) return null;
+  // A character GBK could not hold may come out as one `?` per UTF-16 unit (`??` for 𡌶).
+  const n = normalizeName(typed).replace(/[?\ufffd]{2,}/gu, '?');
   // Only suggest what is plausibly the same name.
-  if (found === null || distance(n, best) > Math.max(2, Math.ceil(n.length / 2))) return null;
-  return found;
+  const plausible = Math.max(2, Math.ceil(Array.from(n).length / 2));
+  let best: string | null = null;
+  let bestDistance = plausible + 1;
+  for (const c of new Set(candidates)) {
+    const d = nameDistance(n, normalizeName(c), outsideGbk, bestDistance - 1);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  if (best === null) return null;
+  const lost = LOST_CHAR.test(n) ? Array.from(normalizeName(best)).filter(outsideGbk) : [];
+  return { name: best, lost };
 }
 
-export function suggestion(typed: string, candidates: Iterable<string>): string {
+/** “; the nearest registered name is …”, or why a `?` stands where the registered name has a character GBK cannot hold. */
+export function suggestion(typed: string, candidates: Iterable<string>, code?: '村代码' | '单位代码'): string {
   const near = nearestName(typed, candidates);
-  return near ? `；最接近的登记名称是“${near}”` : '';
+  if (!near) return '';
+  if (near.lost.length > 0) {
+    return `；登记名称“${near.name}”中的“${near.lost.join('')}”不在 GBK 字符集中，文件里的“?”多半就是它：按 GBK 另存（Excel 的“CSV（逗号分隔）”）会丢掉这个字。请让县里另存为“CSV UTF-8（逗号分隔）”${code ? `，或填写${code}` : ''}`;
+  }
+  return `；最接近的登记名称是“${near.name}”`;
 }

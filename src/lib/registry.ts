@@ -14,6 +14,7 @@ import {
 import { IssueSink } from './issues.ts';
 import { pairingId, pairingSchema, unitSchema, villageSchema, type Pairing, type Unit, type Village } from './schemas.ts';
 import { cellAt, displayHeader, isBlankRow, loadRows, matchHeader, newSummary, skip, type FileSummary } from './table.ts';
+import { INVISIBLE_CHARS, invisibleCharsIn } from './names.ts';
 import { usccProblem } from './uscc.ts';
 import { normalizeCell, normalizeName, parseCount, parseDate, parseFlag, parseMoney, type CellProblem, type CellResult } from './values.ts';
 
@@ -104,7 +105,8 @@ function readRegistryTable(
 }
 
 type RegistryCellResult = { ok: true; value: string | number | boolean | null } | { ok: false; code: IssueCodeForCell; reason: string };
-type IssueCodeForCell = CellProblem | 'BAD_VILLAGE_CODE' | 'BAD_UNIT_CODE' | 'BAD_UNIT_TYPE';
+type IssueCodeForCell = CellProblem | 'BAD_VILLAGE_CODE' | 'BAD_UNIT_CODE' | 'BAD_UNIT_TYPE' | 'INVISIBLE_CHARACTER';
+const INVISIBLE_GLOBAL = new RegExp(INVISIBLE_CHARS.source, 'gu');
 
 function fromCell<T>(r: CellResult<T>): RegistryCellResult {
   return r.ok ? { ok: true, value: r.value as string | number | boolean | null } : { ok: false, code: r.code, reason: r.reason };
@@ -141,6 +143,7 @@ function parseRegistryCell(col: RegistryColumn, cell: string): RegistryCellResul
       return fromCell(parseDate(cell));
     case 'text': {
       const s = cell.trim();
+      if (INVISIBLE_CHARS.test(s)) return { ok: false, code: 'INVISIBLE_CHARACTER', reason: `“${s.replace(INVISIBLE_GLOBAL, '')}”中含有看不见的字符 ${invisibleCharsIn(s).join('、')}：它们会让名称看起来一样却对不上，或把文字倒过来显示。请删除这个单元格的内容后重新输入` };
       return { ok: true, value: s === '' ? null : s };
     }
   }

@@ -7,7 +7,7 @@ import type { IngestResult } from './ingest.ts';
 
 export interface JsonReport {
   ok: boolean;
-  files: Array<{ file: string; kind: string; month: string | null; encoding: string | null; layout: string | null; county: string | null; rows: IngestResult['rows'] }>;
+  files: Array<{ file: string; kind: string; month: string | null; encoding: string | null; sheet?: string; layout: string | null; county: string | null; rows: IngestResult['rows'] }>;
   rows: IngestResult['rows'];
   issues: IngestResult['issues'];
 }
@@ -15,7 +15,7 @@ export interface JsonReport {
 export function jsonReport(result: IngestResult): JsonReport {
   return {
     ok: result.ok,
-    files: result.files.map((f) => ({ file: f.file, kind: f.kind, month: f.month, encoding: f.encoding, layout: f.layout, county: f.county, rows: f.rows })),
+    files: result.files.map((f) => ({ file: f.file, kind: f.kind, month: f.month, encoding: f.encoding ?? (f.sheet ? 'xlsx' : null), ...(f.sheet ? { sheet: f.sheet } : {}), layout: f.layout, county: f.county, rows: f.rows })),
     rows: result.rows,
     issues: result.issues,
   };
@@ -25,25 +25,43 @@ const nf = new Intl.NumberFormat('zh-CN');
 
 /** Human report: every issue with file, row, column and reason; then the row accounting. */
 export function textReport(result: IngestResult, options: { maxIssues?: number } = {}): string {
+  return [...textReportLines(result, options)].join('\n');
+}
+
+/**
+ * The same report line by line, so a report of a million issues can be written out as it is
+ * made instead of being held whole as one string (`npm run data:check` does).
+ */
+export function* textReportLines(result: IngestResult, options: { maxIssues?: number } = {}): Generator<string> {
   const max = options.maxIssues ?? Infinity;
   const errors = result.issues.filter((i) => i.severity === 'error');
   const warnings = result.issues.filter((i) => i.severity === 'warning');
-  const lines: string[] = [];
+  // A blank line separates groups; the report does not start with one.
+  let started = false;
+  function* emit(...items: string[]): Generator<string> {
+    for (const item of items) {
+      if (!started && item === '') continue;
+      started = true;
+      yield item;
+    }
+  }
   const shown = result.issues.slice(0, max);
   let currentFile = '';
   for (const i of shown) {
     if (i.file !== currentFile) {
       currentFile = i.file;
-      lines.push('', `【${i.file}】`);
+      yield* emit('', `【${i.file}】`);
     }
-    const where = [i.row !== null ? `第 ${i.row} 行` : '整个文件', i.column !== null ? `${i.column} 列` : ''].filter(Boolean).join(' ');
-    lines.push(`  ${i.severity === 'error' ? '错误' : '警告'}  ${where}  ${i.message}  [${i.code}：${ISSUE_CODES[i.code]}]`);
+    const where = [i.sheet !== undefined ? `工作表“${i.sheet}”` : '', i.row !== null ? `第 ${i.row} 行` : i.sheet !== undefined ? '' : '整个文件', i.column !== null ? `${i.column} 列` : ''].filter(Boolean).join(' ');
+    yield* emit(`  ${i.severity === 'error' ? '错误' : '警告'}  ${where}  ${i.message}  [${i.code}：${ISSUE_CODES[i.code]}]`);
   }
-  if (result.issues.length > shown.length) lines.push('', `……另有 ${nf.format(result.issues.length - shown.length)} 条问题未列出（用 --json 可得到全部）`);
+  if (result.issues.length > shown.length) yield* emit('', `……另有 ${nf.format(result.issues.length - shown.length)} 条问题未列出（用 --json 可得到全部）`);
 
   const r = result.rows;
   const exports = result.files.filter((f) => f.kind === 'export');
-  lines.push(
+  const workbooks = result.files.filter((f) => f.sheet);
+  if (workbooks.length > 0) yield* emit('', ...workbooks.map((f) => `工作簿 ${f.file}：读取工作表“${f.sheet}”（${nf.format(f.rows.read)} 行）`));
+  yield* emit(
     '',
     `读取 ${nf.format(result.files.length)} 个文件（名录 ${nf.format(result.files.length - exports.length)} 个，月度进展表 ${nf.format(exports.length)} 个，月份：${result.months.join('、') || '无'}）`,
     `共 ${nf.format(r.read)} 行：接受 ${nf.format(r.accepted)}，拒绝 ${nf.format(r.rejected)}，跳过 ${nf.format(r.skipped)}（表头、标题、合计、说明、空行）` +
@@ -53,5 +71,4 @@ export function textReport(result: IngestResult, options: { maxIssues?: number }
       ? `校验通过${warnings.length ? `（${nf.format(warnings.length)} 条警告，不影响发布）` : ''}。`
       : `校验未通过：${nf.format(errors.length)} 个错误，${nf.format(warnings.length)} 条警告。请按上面列出的文件、行、列逐一修改后重新运行。`,
   );
-  return lines.join('\n').replace(/^\n/, '');
 }

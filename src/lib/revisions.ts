@@ -15,12 +15,16 @@ export const revisionSchema = z.object({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   note: z.string().optional(),
+  /** a mistaken import undone (`data:import --withdraw`): shown as 撤回, not 更正 */
+  withdrawal: z.boolean().optional(),
   files: z.array(
     z.object({
       /** path under DATA_DIR of the file as it is now */
       file: z.string(),
       /** path under DATA_DIR of the archived previous copy; null when the revision added the file */
       previous: z.string().nullable(),
+      /** the revision removed the file (withdrawn): it has no current version */
+      removed: z.boolean().optional(),
     }),
   ),
 });
@@ -83,13 +87,15 @@ export function diffRecords(before: ReadonlyArray<ExportRecord>, after: Readonly
  * For each revision, the version of a file before it (its archived copy) and after it
  * (the next revision's archived copy of the same file, or the current file).
  */
-export function revisionVersions(revisions: ReadonlyArray<Revision>): Array<{ revision: Revision; pairs: Array<{ file: string; before: string | null; after: string }> }> {
+export function revisionVersions(revisions: ReadonlyArray<Revision>): Array<{ revision: Revision; pairs: Array<{ file: string; before: string | null; after: string | null }> }> {
   const ordered = [...revisions].sort((x, y) => x.date.localeCompare(y.date) || x.id.localeCompare(y.id));
   return ordered.map((revision, i) => ({
     revision,
     pairs: revision.files.map((f) => {
-      const later = ordered.slice(i + 1).find((r) => r.files.some((g) => g.file === f.file && g.previous !== null));
-      const after = later ? later.files.find((g) => g.file === f.file)!.previous! : f.file;
+      // the version after this revision: the next one's archived copy, else the file as it is now (none if removed)
+      const next = ordered.slice(i + 1).find((r) => r.files.some((g) => g.file === f.file));
+      const nextEntry = next?.files.find((g) => g.file === f.file);
+      const after = f.removed ? null : nextEntry ? nextEntry.previous : f.file;
       return { file: f.file, before: f.previous, after };
     }),
   }));
@@ -102,4 +108,34 @@ export function monthPublishedOn(manifest: Manifest, month: string): string | nu
     .map(([, v]) => v.publishedOn)
     .sort();
   return dates[0] ?? null;
+}
+
+/**
+ * The progress records as they were published on `date`: every revision made after that
+ * day is undone, newest first (a changed figure takes its old value back, an added row goes
+ * away). A row a later revision removed cannot be brought back from the change list (its
+ * values are not in it); such revisions are returned in `unrestorable`.
+ */
+export function recordsAsOf<R extends { month: string; pairingId: string; values: Record<ReportedMetricId, number | boolean | null> }>(
+  records: ReadonlyArray<R>,
+  revisions: ReadonlyArray<RevisionWithChanges>,
+  date: string,
+): { records: R[]; undone: RevisionWithChanges[]; unrestorable: RevisionWithChanges[] } {
+  const later = revisions.filter((r) => r.date > date).sort((a, b) => b.date.localeCompare(a.date) || b.id.localeCompare(a.id));
+  if (later.length === 0) return { records: [...records], undone: [], unrestorable: [] };
+  const byKey = new Map<string, R>(records.map((r) => [`${r.month}|${r.pairingId}`, r]));
+  const unrestorable: RevisionWithChanges[] = [];
+  for (const rev of later) {
+    for (const c of rev.changes) {
+      const key = `${rev.month}|${c.pairingId}`;
+      if (c.kind === 'added') byKey.delete(key);
+      else if (c.kind === 'removed') {
+        if (!unrestorable.includes(rev)) unrestorable.push(rev);
+      } else {
+        const r = byKey.get(key);
+        if (r && c.metric) byKey.set(key, { ...r, values: { ...r.values, [c.metric]: c.old } });
+      }
+    }
+  }
+  return { records: [...byKey.values()], undone: later, unrestorable };
 }

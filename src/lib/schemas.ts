@@ -12,7 +12,8 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应写作 2020-05
 const yuan = z.number().int().nonnegative();
 const count = z.number().int().nonnegative();
 const monthId = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
-const source = z.object({ file: z.string(), row: z.number().int().positive() });
+/** where a record was read: the file, its worksheet when it is an Excel workbook, the row as Excel shows it */
+const source = z.object({ file: z.string(), sheet: z.string().optional(), row: z.number().int().positive() });
 
 export const villageSchema = z.object({
   code: villageCodeSchema,

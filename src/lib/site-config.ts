@@ -53,11 +53,12 @@ export const SITE: SiteConfig = {
 /** The menu's sections: link and the paths that belong to it (for aria-current). */
 export const SECTIONS: ReadonlyArray<{ href: string; label: string; prefixes: readonly string[] }> = [
   { href: '/', label: '首页', prefixes: [] },
-  { href: '/provinces/', label: '各省进展', prefixes: ['/provinces/', '/counties/', '/villages/'] },
+  { href: '/provinces/', label: '各省进展', prefixes: ['/provinces/', '/villages/'] },
+  { href: '/counties/', label: '全部县', prefixes: ['/counties/', '/compare/'] },
   { href: '/units/', label: '帮扶单位', prefixes: ['/units/'] },
   { href: '/stories/', label: '典型案例', prefixes: ['/stories/'] },
   { href: '/bulletins/', label: '月度通报', prefixes: ['/bulletins/'] },
-  { href: '/data/', label: '数据下载', prefixes: ['/data/', '/corrections/'] },
+  { href: '/data/', label: '数据下载', prefixes: ['/data/', '/corrections/', '/sources/'] },
   { href: '/about/', label: '关于项目', prefixes: ['/about/'] },
 ];
 

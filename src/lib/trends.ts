@@ -1,27 +1,32 @@
 /**
  * Month-by-month series of an area's totals, as chart inputs. A month in which nothing
- * was reported is a gap (null), never 0.
+ * was reported is a gap (null), never 0. A month whose sum is partial (some pairings left
+ * the figure blank or sent nothing) is also a gap, never a false dip: its table cell says
+ * 部分合计 with who is missing (aggregate.ts figure(), format.ts formatFigure()).
  */
 import type { ReportedMetricId } from './columns.ts';
-import { formatMonth } from './format.ts';
+import { figure } from './aggregate.ts';
+import { formatFigure, formatMonth, partialNote } from './format.ts';
 import type { AreaTotals } from './model.ts';
 
 export interface TrendInput {
   title: string;
   months: string[];
-  series: Array<{ name: string; values: Array<number | null> }>;
+  series: Array<{ name: string; values: Array<number | null>; notes?: Array<string | null> }>;
   unit: '万元' | '人' | '个' | '%';
 }
 
 const MONEY: ReadonlySet<ReportedMetricId> = new Set(['fundsPlan', 'fundsDone', 'materialsPlan', 'materialsDone', 'salesPlan', 'salesDone']);
 
-function series(area: AreaTotals, months: string[], metric: ReportedMetricId): Array<number | null> {
-  return months.map((m) => {
-    const t = area.byMonth.get(m)?.metrics[metric];
-    if (!t || t.reported === 0) return null;
+function series(area: AreaTotals, months: string[], metric: ReportedMetricId, name: string, unit: TrendInput['unit']) {
+  const figures = months.map((m) => figure(area.byMonth.get(m), metric));
+  return {
+    name,
     // Charts plot 万元; the exact figures are in the tables beside them.
-    return MONEY.has(metric) ? t.sum / 10000 : t.sum;
-  });
+    values: figures.map((f) => (f.value === null || f.partial ? null : MONEY.has(metric) ? f.value / 10000 : f.value)),
+    // the table names why a month is not drawn: 部分合计 (with who is missing) or 未上报
+    notes: figures.map((f) => (f.partial || (f.value === null && f.absent > 0 && f.blank === 0) ? formatFigure(f, unit === '%' ? '' : unit) : null)),
+  };
 }
 
 export function planDoneTrend(area: AreaTotals, months: string[], plan: ReportedMetricId, done: ReportedMetricId, what: string, unit: TrendInput['unit']): TrendInput {
@@ -30,9 +35,20 @@ export function planDoneTrend(area: AreaTotals, months: string[], plan: Reported
     title: `${what}：计划与累计完成（${range}）`,
     months,
     series: [
-      { name: '计划', values: series(area, months, plan) },
-      { name: '累计完成', values: series(area, months, done) },
+      series(area, months, plan, '计划', unit),
+      series(area, months, done, '累计完成', unit),
     ],
     unit,
   };
+}
+
+/** Months in which an area's sum of any of these metrics is partial, with who is missing (for a note beside the charts). */
+export function partialMonths(area: AreaTotals, months: string[], metrics: ReportedMetricId[]): Array<{ month: string; note: string }> {
+  return months.flatMap((m) => {
+    const t = area.byMonth.get(m);
+    const fs = metrics.map((id) => figure(t, id)).filter((f) => f.partial);
+    if (fs.length === 0) return [];
+    const worst = fs.reduce((a, b) => (b.blank + b.absent > a.blank + a.absent ? b : a));
+    return [{ month: m, note: partialNote(worst) }];
+  });
 }

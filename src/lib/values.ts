@@ -3,6 +3,7 @@
  * (`１２.５`), a `%` on ratios, 是/否 for flags. A blank cell is "not reported" (null),
  * which is not 0. Money is kept exact as integer 元 (1 万元 = 10000 元): no float sums.
  */
+import { clip } from './issues.ts';
 
 export type CellProblem = 'BAD_NUMBER' | 'NEGATIVE_VALUE' | 'NOT_INTEGER' | 'TOO_MANY_DECIMALS' | 'PERCENT_NOT_ALLOWED' | 'BAD_FLAG' | 'BAD_DATE';
 export type CellResult<T> = { ok: true; value: T | null } | { ok: false; code: CellProblem; reason: string };
@@ -42,7 +43,7 @@ function parseDecimalText(cell: string): DecimalParts | null | 'bad' {
   return { negative: m[1] === '-', int: (m[2] ?? '').replace(/,/g, '') || '0', frac: m[3] ?? '', percent };
 }
 
-const show = (cell: string) => `“${cell.trim()}”`;
+const show = (cell: string) => `“${clip(cell.trim())}”`;
 
 /** 万元 → integer 元, exact. At most 4 decimals (1 元). */
 export function parseMoney(cell: string): CellResult<Yuan> {
@@ -110,26 +111,8 @@ export function parseDate(cell: string): CellResult<string> {
   return { ok: true, value: `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
 }
 
-/** Names: trim, NFKC (width of brackets and digits), no inner spaces. */
-export function normalizeName(name: string): string {
-  return memo(nameCache, name, (n) => n.normalize('NFKC').replace(/[\s\u3000\u00a0\u200b\ufeff]+/g, ''));
-}
-const nameCache = new Map<string, string>();
-
-/**
- * A string function's results, remembered: the same unit, village and county names come
- * back on every row of every month (at national scale, NFKC over them was 9 s of a 60 s
- * ingest). Bounded, so hostile input cannot grow it without limit.
- */
-export function memo(cache: Map<string, string>, key: string, f: (key: string) => string): string {
-  let value = cache.get(key);
-  if (value === undefined) {
-    if (cache.size >= 200_000) cache.clear();
-    value = f(key);
-    cache.set(key, value);
-  }
-  return value;
-}
+/** Names and the memo live in names.ts (one normalisation for ingest and search). */
+export { memo, normalizeName } from './names.ts';
 
 /** Integer 元 → 万元 as an exact decimal string (`125000` → `"12.5"`). */
 export function yuanToWanString(yuan: Yuan): string {

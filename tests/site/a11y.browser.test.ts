@@ -36,6 +36,7 @@ const CORE_PAGES = [
   '/bulletins/2020-07/',
   SEARCH,
   '/corrections/',
+  '/sources/',
   '/about/',
 ];
 /** Checked when the build has them (the open-data pages are being added). */
@@ -62,6 +63,8 @@ const AXE_RUN = `axe.run(document, { runOnly: ${JSON.stringify(TAGS)}, resultTyp
 
 /** axe over the loaded page: all violations, whatever their impact. */
 async function runAxe(page: Page): Promise<Violation[]> {
+  // Contrast is measured on rendered text: wait until the fonts are in (on a busy machine they are not, at load).
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
   await page.addScriptTag({ content: AXE_SOURCE });
   return (await page.evaluate(AXE_RUN)) as Violation[];
 }

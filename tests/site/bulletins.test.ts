@@ -79,6 +79,6 @@ describe('monthly bulletins', () => {
   it('the corrections page lists the cumulative decrease with both values', () => {
     const html = page('corrections');
     expect(html).toContain('<h1>数据更正记录</h1>');
-    expect(html).toMatch(/安乐村[\s\S]*?资金已到位总投入[\s\S]*?1,000\.5 万元[\s\S]*?150 万元/);
+    expect(html).toMatch(/安乐村[\s\S]*?资金已到位总投入[\s\S]*?1,000\.50\s万元[\s\S]*?150\.00\s万元/);
   });
 });

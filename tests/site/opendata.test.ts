@@ -99,7 +99,8 @@ describe('monthly progress downloads', () => {
     const qingsong = csv.rows.find((r) => r['帮扶村'] === '青松村')!;
     expect(qingsong['资金计划总投入']).toBe('120.5');
     expect(qingsong['资金计划完成比例']).toBe('74.69');
-    expect(qingsong['来源文件']).toBe('exports/2020-07/云南省.csv');
+    // the published copy of the file as received (原始报表), not a path inside the data folder
+    expect(qingsong['来源文件']).toBe('/sources/2020-07/53.csv');
     expect(qingsong['来源行号']).toBe('2');
   });
 

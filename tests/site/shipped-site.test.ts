@@ -1,44 +1,64 @@
 /**
- * The shipped demo (data/ and content/) builds as `npm run build` does, and every demo
- * story renders, is linked from its villages and units, and is in the feed.
+ * The shipped demo (data/ and content/) builds as `npm run build` does, and every story
+ * renders, is linked from its villages and units, and is in the feed. Beside the demo
+ * stories stands one real-shaped story (not synthetic, a phone photo named IMG_2041.JPG), as
+ * an editor's pull request adds it: the suite must pass with it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const STORIES = path.join(ROOT, 'content/stories');
+const SHIPPED_STORIES = path.join(ROOT, 'content/stories');
+const REAL_STORY = path.join(ROOT, 'tests/fixtures/story-real');
 let work: string;
 let dist: string;
+let STORIES: string;
 
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'gpdzc-shipped-'));
   dist = path.join(work, 'dist');
-  const env: NodeJS.ProcessEnv = { ...process.env, ASTRO_OUT_DIR: dist, ASTRO_CACHE_DIR: path.join(work, 'cache') };
-  for (const k of ['DATA_DIR', 'STORIES_DIR', 'BULLETINS_DIR']) delete env[k];
+  STORIES = path.join(work, 'stories');
+  cpSync(SHIPPED_STORIES, STORIES, { recursive: true });
+  cpSync(REAL_STORY, STORIES, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, ASTRO_OUT_DIR: dist, ASTRO_CACHE_DIR: path.join(work, 'cache'), STORIES_DIR: STORIES };
+  for (const k of ['DATA_DIR', 'BULLETINS_DIR']) delete env[k];
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], { cwd: ROOT, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`the shipped site did not build:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const page = (url: string) => readFileSync(path.join(dist, url, 'index.html'), 'utf8');
-const stories = readdirSync(STORIES)
-  .filter((f) => f.endsWith('.mdx'))
-  .map((f) => ({ slug: f.replace(/\.mdx$/, ''), fm: parse(readFileSync(path.join(STORIES, f), 'utf8').split('---')[1]!) as { title: string; villages: string[]; units: string[] } }));
+const storiesIn = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.mdx'))
+    .map((f) => ({ slug: f.replace(/\.mdx$/, ''), fm: parse(readFileSync(path.join(dir, f), 'utf8').split('---')[1]!) as { title: string; villages: string[]; units: string[]; synthetic?: boolean } }));
+const stories = [...storiesIn(SHIPPED_STORIES), ...storiesIn(REAL_STORY)];
 
 describe('the shipped demo site', () => {
-  it('has at least 20 demo stories, each rendered and linked both ways', () => {
-    expect(stories.length).toBeGreaterThanOrEqual(20);
+  it('has at least 20 demo stories and the real one, each rendered and linked both ways', () => {
+    expect(stories.filter((s) => s.fm.synthetic).length).toBeGreaterThanOrEqual(20);
+    expect(stories.filter((s) => !s.fm.synthetic).length).toBeGreaterThanOrEqual(1);
     for (const s of stories) {
       const html = page(`stories/${s.slug}`);
       expect(html).toContain(s.fm.title);
-      expect(html).toContain('本案例为示例内容');
+      // Only a synthetic story says it is an example.
+      if (s.fm.synthetic) expect(html, s.slug).toContain('本案例为示例内容');
+      else expect(html, s.slug).not.toContain('本案例为示例内容');
       for (const v of s.fm.villages) expect(page(`villages/${v}`), `${s.slug} ← ${v}`).toContain(`href="/stories/${s.slug}/"`);
       for (const u of s.fm.units) expect(page(`units/${u}`), `${s.slug} ← ${u}`).toContain(`href="/stories/${s.slug}/"`);
     }
+  });
+
+  it('the real story shows its phone photo (IMG_2041.JPG) as cover and in the text, optimised, with its alt text', () => {
+    const html = page('stories/2020-12-yanhe-gaotian-workshop');
+    const imgs = [...html.matchAll(/<img [^>]*>/g)].map((m) => m[0]);
+    expect(imgs.some((i) => i.includes('alt="高田村扶贫车间外景') && /src="\/_astro\/IMG_2041\.[^"]+\.webp"/.test(i))).toBe(true);
+    expect(imgs.some((i) => i.includes('alt="车间外景，厂房前的空地上停着送货的小货车"') && /src="\/_astro\/IMG_2041\./.test(i))).toBe(true);
+    for (const src of imgs.flatMap((i) => [...i.matchAll(/src="([^"]+)"/g)].map((m) => m[1]!))) expect(existsSync(path.join(dist, src)), src).toBe(true);
   });
 
   it('lists every story in the feed', () => {

@@ -34,7 +34,7 @@ describe('case stories in the built site', () => {
   });
 
   it('a live figure shows the data’s value with its month', () => {
-    expect(page('stories/2020-08-qingsong-walnut')).toMatch(/截至2020年7月底资金已到位总投入：<strong>90 万元<\/strong>/);
+    expect(page('stories/2020-08-qingsong-walnut')).toMatch(/截至2020年7月底资金已到位总投入：<strong>90\.00\s万元<\/strong>/);
   });
 
   it('the RSS feed is well-formed, every item dated and linking to a page that exists', async () => {

@@ -55,6 +55,16 @@ describe('npm run data:import', () => {
     expect(snapshot(data)).toEqual(before);
   });
 
+  it('a correction in another format than the published file is refused, naming the file to save as', () => {
+    const before = snapshot(data);
+    const file = path.join(work, '云南省-8月.xlsx');
+    writeFileSync(file, 'PK'); // refused before its content is read
+    const r = run('scripts/data-import.ts', ['--month', '2020-08', '--date', '2020-09-10', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr + r.stdout).toContain('更正文件要和已发布的文件同名同格式（请另存为 云南省-8月.csv 后再导入）');
+    expect(snapshot(data)).toEqual(before);
+  });
+
   it('usage errors exit 2', () => {
     expect(run('scripts/data-import.ts', ['--month', '2020-13', 'x.csv']).status).toBe(2);
     expect(run('scripts/data-import.ts', ['--month', '2020-09']).status).toBe(2);
@@ -67,7 +77,7 @@ describe('npm run data:import', () => {
     const r = run('scripts/data-import.ts', ['--month', '2020-07', '--date', '2020-08-20', '--note', '纳雍县更正', corrected]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('记录为 2020-08-20-1');
-    expect(r.stdout).toContain('资金已到位总投入：150 万元 → 160 万元');
+    expect(r.stdout).toMatch(/资金已到位总投入：150\.00\s万元 → 160\.00\s万元/);
     // the old copy is archived byte for byte
     expect(readFileSync(path.join(data, 'revisions/2020-07/2020-08-20-1/贵州省.csv'))).toEqual(original);
     const result = ingestDataDir(data);
@@ -87,7 +97,7 @@ describe('npm run data:import', () => {
     const r = run('scripts/data-import.ts', ['--month', '2020-06', '--date', '2020-08-25', corrected]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('更正 exports/2020-06/贵州省/毕节市/纳雍县.csv');
-    expect(r.stdout).toContain('资金已到位总投入：40 万元 → 45 万元');
+    expect(r.stdout).toMatch(/资金已到位总投入：40\.00\s万元 → 45\.00\s万元/);
     expect(existsSync(path.join(data, 'exports/2020-06/纳雍县.csv'))).toBe(false);
     expect(ingestDataDir(data).ok).toBe(true);
   });
@@ -105,6 +115,17 @@ describe('npm run data:import', () => {
     }
   });
 
+  it('a mistaken import is withdrawn as a recorded revision (data:import --withdraw)', () => {
+    const file = path.join(work, '误导入.csv');
+    writeFileSync(file, `${FLAT_HEADER}\r\n${flatRow({ 帮扶村: '白河村', 村代码: '533323101002', '资金已到位总投入（万元）': '45' })}\r\n`);
+    expect(run('scripts/data-import.ts', ['--month', '2020-08', '--date', '2020-09-06', file]).status).toBe(0);
+    const r = run('scripts/data-import.ts', ['--withdraw', 'exports/2020-08/误导入.csv', '--date', '2020-09-07', '--note', '白河村不属于这次报送']);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('撤下 exports/2020-08/误导入.csv');
+    expect(existsSync(path.join(data, 'exports/2020-08/误导入.csv'))).toBe(false);
+    expect(ingestDataDir(data).ok).toBe(true);
+  });
+
   it('the built site shows the revision on the village page, the bulletin and the corrections page', () => {
     const out = path.join(work, 'dist');
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
@@ -120,9 +141,16 @@ describe('npm run data:import', () => {
       const m = row.exec(html);
       expect(m, 'change row').not.toBeNull();
       expect(m![0]).toContain('资金已到位总投入');
-      expect(m![0]).toContain('150 万元');
-      expect(m![0]).toContain('160 万元');
+      expect(m![0]).toMatch(/150\.00\s万元/);
+      expect(m![0]).toMatch(/160\.00\s万元/);
     }
     expect(page('units/91520500MA6K0002XC')).toContain('已发布数据的更正');
+    // the withdrawal is listed, visibly, as such
+    const corrections = page('corrections');
+    expect(corrections).toContain('2020年9月7日撤回2020年8月数据');
+    expect(corrections).toContain('白河村不属于这次报送');
+    // The withdrawn file is named in words and linked as it was published; no internal path.
+    expect(corrections).toMatch(/<a href="\/sources\/2020-08\/[^"]+\.2020-09-07-1\.csv">误导入 2020年8月报表[^<]*<\/a>（已撤下）/);
+    expect(corrections).not.toContain('exports/');
   });
 });

@@ -48,11 +48,12 @@ describe('whole-file problems', () => {
     const r = ingestExports([{ path: 'exports/2020-07/空行.csv', bytes: utf8('\n\n  \n') }]);
     expect(issuesOf(r, 'EMPTY_FILE')).toHaveLength(1);
   });
-  it('an Excel workbook saved as .csv is reported as binary', () => {
+  it('a workbook is read as a workbook whatever its name; a broken one is reported, not a crash', () => {
+    // The first bytes of an .xlsx (a zip) and nothing more, named .csv: read by content, found damaged.
     const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00, 0x62, 0xee, 0x9d, 0x68]);
     const r = ingestExports([{ path: 'exports/2020-07/工作簿.csv', bytes: zip }]);
-    expect(issuesOf(r, 'BINARY_FILE')).toHaveLength(1);
-    expect(issuesOf(r, 'BINARY_FILE')[0]!.message).toMatch(/另存为 CSV/);
+    expect(issuesOf(r, 'WORKBOOK_CORRUPT')).toHaveLength(1);
+    expect(issuesOf(r, 'WORKBOOK_CORRUPT')[0]!.message).toMatch(/另存为/);
   });
   it('random bytes without NULs are reported as binary or unknown encoding', () => {
     let seed = 7;

@@ -335,7 +335,7 @@ describe('datapackage.json', () => {
         if (f.constraints.pattern) expect(() => new RegExp(f.constraints.pattern!)).not.toThrow();
       }
       for (const k of r.schema.primaryKey) expect(names).toContain(k);
-      for (const fk of r.schema.foreignKeys) {
+      for (const fk of r.schema.foreignKeys ?? []) {
         const target = byName.get(fk.reference.resource);
         expect(target, fk.reference.resource).toBeDefined();
         expect(fk.fields).toHaveLength(fk.reference.fields.length);
@@ -344,7 +344,7 @@ describe('datapackage.json', () => {
       }
     }
     expect(byName.get('progress')!.schema.primaryKey).toEqual(['月份', '村代码', '单位代码']);
-    expect(byName.get('progress')!.schema.foreignKeys.map((k) => k.reference.resource)).toEqual(['villages', 'units', 'pairings']);
+    expect(byName.get('progress')!.schema.foreignKeys!.map((k) => k.reference.resource)).toEqual(['villages', 'units', 'pairings']);
   });
 
   it('the fixture data satisfies its own Table Schema (types, required, patterns, minimums, keys)', () => {
@@ -376,7 +376,7 @@ describe('datapackage.json', () => {
       expect(new Set(rows.map((row) => key(row, r.schema.primaryKey))).size, r.name).toBe(rows.length);
     }
     for (const r of pkg.resources) {
-      for (const fk of r.schema.foreignKeys) {
+      for (const fk of r.schema.foreignKeys ?? []) {
         const target = pkg.resources.find((x) => x.name === fk.reference.resource)!;
         const targetKeys = new Set(rowsOf.get(target.name)!.map((row) => fk.reference.fields.map((n) => row[target.schema.fields.findIndex((f) => f.name === n)]).join('|')));
         for (const row of rowsOf.get(r.name)!) expect(targetKeys.has(fk.fields.map((n) => row[r.schema.fields.findIndex((f) => f.name === n)]).join('|')), `${r.name} → ${target.name}`).toBe(true);

@@ -1,0 +1,77 @@
+/**
+ * The compare chart: ECharts, tree-shaken (core + SVG renderer + line chart + the tooltip,
+ * legend and grid components only), no animation when the reader asks for reduced motion.
+ */
+import * as echarts from 'echarts/core';
+import { LineChart } from 'echarts/charts';
+import { GridComponent, LegendPlainComponent, TooltipComponent } from 'echarts/components';
+import { SVGRenderer } from 'echarts/renderers';
+import type { ChartLine } from '../../lib/compare.ts';
+import { formatMonth } from '../../lib/format.ts';
+
+echarts.use([LineChart, GridComponent, LegendPlainComponent, TooltipComponent, SVGRenderer]);
+
+/** Eight colours that tell lines apart for most colour vision; plan lines are also dashed. */
+const COLOURS = ['#0b57d0', '#b3261e', '#1a7f37', '#8250df', '#9a6700'];
+const number = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 4 });
+
+export interface ChartHandle {
+  draw(months: string[], lines: ChartLine[], unit: string, roles: { plan: string; done: string; planUnit: string; doneUnit: string }): void;
+  dispose(): void;
+}
+
+export function mountChart(el: HTMLElement): ChartHandle {
+  const chart = echarts.init(el, undefined, { renderer: 'svg' });
+  const resize = () => chart.resize();
+  window.addEventListener('resize', resize);
+  const reduced = window.matchMedia('(prefers-reduced-motion: reduce)');
+  return {
+    draw(months, lines, unit, roles) {
+      // The legend (one entry per entity) wraps under the chart: room for its rows, estimated from the names.
+      const names = [...new Set(lines.map((l) => l.name))];
+      const perRow = Math.max(1, Math.floor(el.clientWidth / (Math.max(...names.map((n) => n.length)) * 13 + 48)));
+      const legendRows = Math.ceil(names.length / perRow);
+      el.style.height = `${300 + legendRows * 24}px`;
+      chart.resize();
+      const value = (v: unknown, u: string) => (typeof v === 'number' ? `${number.format(v)} ${u}` : '未上报');
+      // Said on the element too, so a test can see it.
+      el.dataset.animation = String(!reduced.matches);
+      chart.setOption(
+        {
+          animation: !reduced.matches,
+          aria: { enabled: false },
+          color: COLOURS,
+          tooltip: {
+            trigger: 'axis',
+            confine: true,
+            // Names are the registry's text: escaped before ECharts puts them in its HTML.
+            formatter: (params: unknown) => {
+              const list = params as Array<{ axisValueLabel: string; seriesIndex: number; marker: string; value: unknown }>;
+              const head = echarts.format.encodeHTML(list[0]?.axisValueLabel ?? '');
+              return [head, ...list.map((p) => { const l = lines[p.seriesIndex]!; return `${p.marker}${echarts.format.encodeHTML(l.name)} · ${l.role === 'plan' ? roles.plan : roles.done}：${value(p.value, l.role === 'plan' ? roles.planUnit : roles.doneUnit)}`; })].join('<br>');
+            },
+          },
+          legend: { type: 'plain', bottom: 0, left: 0, data: names },
+          grid: { top: 32, left: 8, right: 16, bottom: legendRows * 24 + 8, containLabel: true },
+          xAxis: { type: 'category', data: months.map(formatMonth), boundaryGap: false },
+          yAxis: { type: 'value', name: unit, nameTextStyle: { align: 'left' } },
+          series: lines.map((l) => ({
+            type: 'line',
+            name: l.name,
+            data: l.values,
+            connectNulls: false,
+            symbol: l.role === 'plan' ? 'rect' : 'circle',
+            symbolSize: 7,
+            color: COLOURS[l.entity % COLOURS.length],
+            lineStyle: { type: l.role === 'plan' ? 'dashed' : 'solid', width: 2 },
+          })),
+        },
+        { notMerge: true },
+      );
+    },
+    dispose() {
+      window.removeEventListener('resize', resize);
+      chart.dispose();
+    },
+  };
+}

@@ -1,0 +1,255 @@
+/**
+ * The explore pages in headless Chromium: /counties/ and the /units/ directory at 390 and
+ * 1366 px (axe, a labelled scroll region with a sticky first column, no sideways page
+ * scroll, sorting without and with JavaScript), and /compare/ used by keyboard alone (two
+ * villages and a county), its URL round trip, its CSV against its table, axe, and not one
+ * request to another origin.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import Papa from 'papaparse';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, serve } from './browser.ts';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_RUN = `axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'], resultTypes: ['violations'] }).then((r) =>
+  r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')))`;
+const WIDTHS = [390, 1366] as const;
+
+describe('explore pages: /counties/, /units/, /compare/', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serve>>;
+  const requests: string[] = [];
+  const contexts: BrowserContext[] = [];
+  const context = async (options: Parameters<Browser['newContext']>[0]) => {
+    const c = await browser.newContext(options);
+    c.on('request', (r) => requests.push(r.url()));
+    contexts.push(c);
+    return c;
+  };
+  const open = async (c: BrowserContext, url: string) => {
+    const page = await c.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    const response = await page.goto(server.origin + url);
+    expect(response?.status(), url).toBe(200);
+    return { page, errors };
+  };
+
+  beforeAll(async () => {
+    server = await serve(inject('siteDir'));
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const width of WIDTHS) {
+    for (const url of ['/counties/', '/units/', '/units/list/52/all/all/arrived/', '/compare/?e=v:533323101001,c:520525&m=industry']) {
+      it(`axe at ${width} px: ${url} has no serious or critical violation`, async () => {
+        const c = await context({ viewport: { width, height: 900 }, bypassCSP: true });
+        const { page, errors } = await open(c, url);
+        if (url.startsWith('/compare/')) await page.locator('.compare-app[data-state="ready"] table').waitFor({ timeout: 15_000 });
+        await page.addScriptTag({ content: AXE_SOURCE });
+        expect(await page.evaluate(AXE_RUN)).toEqual([]);
+        expect(errors).toEqual([]);
+        await page.close();
+      });
+    }
+
+    for (const url of ['/counties/', '/units/']) {
+      it(`${url} at ${width} px without JavaScript: a labelled scroll region, sticky first column, no sideways page scroll`, async () => {
+        const c = await context({ viewport: { width, height: 900 }, javaScriptEnabled: false });
+        const { page } = await open(c, url);
+        const region = page.locator('.wide-table .table-scroll');
+        await expect(page.getByRole('region', { name: /排列/ }).evaluate((el) => el.classList.contains('table-scroll'))).resolves.toBe(true);
+        const labelledBy = await region.getAttribute('aria-labelledby');
+        await expect(page.locator(`#${labelledBy}`).textContent()).resolves.toMatch(/排列/);
+        await expect(region.getAttribute('tabindex')).resolves.toBe('0');
+        const layout = (await page.evaluate(`(() => {
+          const box = document.querySelector('.wide-table .table-scroll');
+          const first = document.querySelector('.wide-table tbody th');
+          const cue = document.querySelector('.wide-table .scroll-cue');
+          return { page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+            scrolls: box.scrollWidth > box.clientWidth, sticky: getComputedStyle(first).position,
+            cue: cue.getBoundingClientRect().height > 0 };
+        })()`)) as { page: number; scrolls: boolean; sticky: string; cue: boolean };
+        expect(layout.page, 'the page itself scrolls sideways').toBeLessThanOrEqual(0);
+        expect(layout.sticky).toBe('sticky');
+        // On a phone the table is wider than the screen: it scrolls in its region, and says so.
+        if (width === 390) expect(layout).toMatchObject({ scrolls: true, cue: true });
+        else expect(layout.cue).toBe(false);
+        // The first column stays in view when the region is scrolled.
+        await region.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+        const x = await page.locator('.wide-table tbody th').first().evaluate((el) => el.getBoundingClientRect().left - el.closest('.table-scroll')!.getBoundingClientRect().left);
+        expect(Math.abs(x)).toBeLessThan(2);
+        await page.close();
+      });
+    }
+  }
+
+  it('/counties/ sorts without JavaScript (pre-sorted pages) and in place with it', async () => {
+    const rows = (p: Page) => p.locator('.wide-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-code')));
+    const noJs = await context({ viewport: { width: 390, height: 900 }, javaScriptEnabled: false });
+    const { page } = await open(noJs, '/counties/');
+    const byCode = await rows(page);
+    expect(byCode).toEqual([...byCode].sort());
+    await page.getByRole('link', { name: '按村数' }).click();
+    await page.waitForURL(/\/counties\/sort\/villages\/$/);
+    const villages = await page.locator('.wide-table tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-k-villages'))));
+    expect(villages).toEqual([...villages].sort((a, b) => b - a));
+    await expect(page.locator('.wide-table th[aria-sort="descending"]').textContent()).resolves.toBe('村');
+
+    const js = await context({ viewport: { width: 1366, height: 900 } });
+    const live = await open(js, '/counties/');
+    await live.page.getByRole('button', { name: '村' }).click();
+    expect(await rows(live.page)).toEqual(await rows(page));
+    await expect(live.page.locator('th[aria-sort]').getAttribute('data-sort-key')).resolves.toBe('villages');
+    await expect(live.page.locator('[data-sort-label]').textContent()).resolves.toBe('按“村数”从大到小排列');
+    await live.page.getByRole('button', { name: '村' }).click();
+    expect(await rows(live.page)).toEqual((await rows(page)).reverse());
+    expect(live.errors).toEqual([]);
+  });
+
+  it('/units/ without JavaScript: a province filter and a sort are links to pre-built pages', async () => {
+    const noJs = await context({ viewport: { width: 390, height: 900 }, javaScriptEnabled: false });
+    const { page } = await open(noJs, '/units/');
+    const promised = await page.locator('.wide-table tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-k-promised'))));
+    expect(promised).toEqual([...promised].sort((a, b) => b - a));
+    await page.getByRole('link', { name: '云南省' }).click();
+    await page.waitForURL(/\/units\/list\/53\/all\/all\/promised\/$/);
+    const provinces = await page.locator('.wide-table tbody tr td:nth-of-type(2)').allTextContents();
+    expect(provinces.length).toBeGreaterThan(0);
+    for (const p of provinces) expect(p).toContain('云南省');
+    await page.getByRole('link', { name: '按资金已到位' }).click();
+    await page.waitForURL(/\/units\/list\/53\/all\/all\/arrived\/$/);
+    const arrived = await page.locator('.wide-table tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-k-arrived'))));
+    expect(arrived).toEqual([...arrived].sort((a, b) => b - a));
+  });
+
+  it('a unit page shows promised (附件1) against arrived at the top', async () => {
+    const noJs = await context({ viewport: { width: 390, height: 900 }, javaScriptEnabled: false });
+    const { page } = await open(noJs, '/units/91520500MA6K0002XC/');
+    // The page's summary (the same answer-first block as villages and counties).
+    const promise = page.locator('[data-summary]');
+    await expect(promise.locator('[data-money]').textContent()).resolves.toMatch(/承诺投入\s*[\d,.]+\s*万元[\s\S]*已到位\s*[\d,.]+\s*万元/);
+    await expect(promise.locator('h2').textContent()).resolves.toContain('截至2020年7月底');
+    // Above the list of villages.
+    const [top, table] = await Promise.all([promise.boundingBox(), page.locator('main table').first().boundingBox()]);
+    expect(top!.y).toBeLessThan(table!.y);
+  });
+
+  it('/compare/ without JavaScript explains itself and links the tables', async () => {
+    const noJs = await context({ viewport: { width: 390, height: 900 }, javaScriptEnabled: false });
+    const { page } = await open(noJs, '/compare/');
+    await expect(page.locator('main').textContent()).resolves.toContain('对比工具需要浏览器启用 JavaScript');
+    for (const href of ['/counties/', '/provinces/', '/units/']) await expect(page.locator(`main noscript, main`).locator(`a[href="${href}"]`).count()).resolves.toBeGreaterThan(0);
+  });
+
+  describe('/compare/ by keyboard alone', () => {
+    let page: Page;
+    let errors: string[];
+    const nameBox = () => page.getByRole('combobox', { name: '输入村、单位、县或省的名称或代码' });
+    const tableRows = () => page.locator('.compare-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+
+    beforeAll(async () => {
+      const c = await context({ viewport: { width: 390, height: 900 }, acceptDownloads: true, reducedMotion: 'reduce' });
+      ({ page, errors } = await open(c, '/compare/'));
+      await nameBox().waitFor({ timeout: 15_000 });
+    });
+
+    async function addByTyping(text: string, expected: string) {
+      await page.keyboard.type(text);
+      const option = page.locator('[role="option"][aria-selected="true"]');
+      await option.waitFor({ timeout: 15_000 });
+      await expect(option.textContent()).resolves.toContain(expected);
+      await page.keyboard.press('Enter');
+      await page.locator('.compare-chosen li').filter({ hasText: expected }).waitFor();
+    }
+
+    it('Tab reaches the name box; two villages and a county are added with the keyboard', async () => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate(`document.activeElement.getAttribute('role') === 'combobox'`)) break;
+      }
+      await expect(page.evaluate(`document.activeElement.getAttribute('role')`)).resolves.toBe('combobox');
+      await addByTyping('青松村', '村：青松村');
+      await addByTyping('白河村', '村：白河村');
+      // The county: typed, then the arrow keys move to it among the matches.
+      await page.keyboard.type('纳雍县');
+      await page.locator('[role="option"]').first().waitFor();
+      const options = await page.locator('[role="option"]').allTextContents();
+      const at = options.findIndex((o) => o.startsWith('县：纳雍县'));
+      expect(at).toBeGreaterThanOrEqual(0);
+      for (let i = 0; i < at; i++) await page.keyboard.press('ArrowDown');
+      await expect(page.locator('[role="option"][aria-selected="true"]').textContent()).resolves.toContain('县：纳雍县');
+      await expect(nameBox().getAttribute('aria-activedescendant')).resolves.toBe(await page.locator('[role="option"][aria-selected="true"]').getAttribute('id'));
+      await page.keyboard.press('Enter');
+      await page.locator('.compare-app[data-state="ready"]').waitFor();
+      await page.locator('.compare-chart svg path').first().waitFor({ state: 'attached' });
+      // This context asks for reduced motion: the chart does not animate.
+      await expect(page.locator('.compare-chart').getAttribute('data-animation')).resolves.toBe('false');
+      expect(await page.locator('.compare-chosen li a').allTextContents()).toEqual(['村：青松村', '村：白河村', '县：纳雍县']);
+      const rows = await tableRows();
+      expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(['青松村', '白河村', '纳雍县']));
+      expect(new URL(page.url()).search).toBe('?e=v:533323101001,v:533323101002,c:520525&m=industry');
+    });
+
+    it('the measure is chosen by keyboard and goes into the URL; the table follows', async () => {
+      const select = page.getByRole('combobox', { name: '举措' });
+      await select.focus();
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('consumption');
+      await expect(page.locator('.compare-table thead').textContent()).resolves.toContain('计划销售');
+    });
+
+    it('the figures are the pages’ own: 纳雍县 July funds equal its county page', async () => {
+      await page.getByRole('combobox', { name: '举措' }).selectOption('industry');
+      await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('industry');
+      const july = (await tableRows()).find((r) => r[0] === '纳雍县' && r[3] === '2020年7月')!;
+      const county = readFileSync(`${inject('siteDir')}/counties/520525/index.html`, 'utf8');
+      const funds = /data-key="fundsDone" data-raw="(\d+)"/.exec(county)?.[1];
+      expect(funds).toBeDefined();
+      expect(Number(july[6]!.replace(/,/g, '')) * 10000).toBe(Number(funds));
+    });
+
+    it('the link round-trips: opened afresh it shows the same selection and table', async () => {
+      const before = await tableRows();
+      const c = await context({ viewport: { width: 1366, height: 900 } });
+      const again = await open(c, new URL(page.url()).pathname + new URL(page.url()).search);
+      await again.page.locator('.compare-app[data-state="ready"] .compare-table').waitFor({ timeout: 15_000 });
+      const after = await again.page.locator('.compare-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+      expect(after).toEqual(before);
+      // Without a reduced-motion preference the chart animates.
+      await again.page.locator('.compare-chart svg path').first().waitFor({ state: 'attached' });
+      await expect(again.page.locator('.compare-chart').getAttribute('data-animation')).resolves.toBe('true');
+      expect(again.errors).toEqual([]);
+    });
+
+    it('the CSV download (by keyboard) holds exactly the table', async () => {
+      const button = page.getByRole('button', { name: '下载表格（CSV）' });
+      await button.focus();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+      const text = readFileSync((await download.path())!, 'utf8');
+      expect(text.startsWith('\ufeff')).toBe(true);
+      const csv = Papa.parse<string[]>(text.slice(1), { skipEmptyLines: true }).data;
+      const head = await page.locator('.compare-table thead th').allTextContents();
+      expect(csv).toEqual([head, ...(await tableRows())]);
+    });
+
+    it('an entity is removed by keyboard; nothing was requested from another origin; no errors', async () => {
+      await page.getByRole('button', { name: '移除 白河村' }).focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => new URL(page.url()).search).toBe('?e=v:533323101001,c:520525&m=industry');
+      await expect(page.evaluate(`document.activeElement.getAttribute('role')`)).resolves.toBe('combobox');
+      const others = requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== server.origin);
+      expect(others).toEqual([]);
+      expect(errors).toEqual([]);
+    });
+  });
+});
