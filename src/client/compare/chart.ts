@@ -39,11 +39,23 @@ export function mountChart(el: HTMLElement): ChartHandle {
           tooltip: {
             trigger: 'axis',
             confine: true,
-            // Names are the registry's text: escaped before ECharts puts them in its HTML.
+            // Built as DOM, not HTML: names are the registry's text, and ECharts' own markers are
+            // inline style attributes, which the site's Content Security Policy refuses.
             formatter: (params: unknown) => {
-              const list = params as Array<{ axisValueLabel: string; seriesIndex: number; marker: string; value: unknown }>;
-              const head = echarts.format.encodeHTML(list[0]?.axisValueLabel ?? '');
-              return [head, ...list.map((p) => { const l = lines[p.seriesIndex]!; return `${p.marker}${echarts.format.encodeHTML(l.name)} · ${l.role === 'plan' ? roles.plan : roles.done}：${value(p.value, l.role === 'plan' ? roles.planUnit : roles.doneUnit)}`; })].join('<br>');
+              const list = params as Array<{ axisValueLabel: string; seriesIndex: number; value: unknown }>;
+              const box = document.createElement('div');
+              box.className = 'compare-tip';
+              box.append(list[0]?.axisValueLabel ?? '');
+              for (const p of list) {
+                const l = lines[p.seriesIndex]!;
+                const row = document.createElement('div');
+                const mark = document.createElement('span');
+                mark.className = `tip-mark ${l.role}`;
+                mark.style.backgroundColor = colourOf(l.entity);
+                row.append(mark, `${l.name} · ${l.role === 'plan' ? roles.plan : roles.done}：${value(p.value, l.role === 'plan' ? roles.planUnit : roles.doneUnit)}`);
+                box.append(row);
+              }
+              return box;
             },
           },
           grid: { top: 32, left: 8, right: 16, bottom: 8, containLabel: true },
