@@ -1,5 +1,6 @@
 /**
- * /compare/: the site's one client-side app (a React island). Pick up to five villages,
+ * /compare/: the site's one client-side app (an island written with React's API, run on Preact
+ * through preact/compat to fit the page's 200 KB budget — see the README). Pick up to five villages,
  * units, counties or provinces by typing (the name index the search page uses, a few KB
  * per query; provinces from the list the page passes in), pick a measure, and see plan
  * against done by month as a chart and as a table; the selection lives in the URL and the
@@ -264,7 +265,7 @@ export default function CompareApp({ provinces }: Props) {
           aria-describedby={`${uid}-hint`}
           value={query}
           disabled={full}
-          onChange={(e) => setQuery(e.target.value)}
+          onChange={(e) => setQuery(e.currentTarget.value)}
           onKeyDown={onKeyDown}
         />
         <p id={`${uid}-hint`} className="meta">
@@ -293,7 +294,7 @@ export default function CompareApp({ provinces }: Props) {
       </fieldset>
       <p className="compare-actions">
         <label htmlFor={`${uid}-measure`}>举措</label>{' '}
-          <select id={`${uid}-measure`} value={selection.measure} onChange={(e) => setSelection((s) => ({ ...s, measure: e.target.value as MeasureId }))}>
+          <select id={`${uid}-measure`} value={selection.measure} onChange={(e) => setSelection((s) => ({ ...s, measure: e.currentTarget.value as MeasureId }))}>
             {MEASURE_PAIRS.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
