@@ -2,7 +2,7 @@
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import { satteri } from '@astrojs/markdown-satteri';
-import react from '@astrojs/react';
+import preact from '@astrojs/preact';
 import sitemap from '@astrojs/sitemap';
 import { STORY_MDX_PROCESSOR } from './src/lib/story-mdx.ts';
 
@@ -20,7 +20,7 @@ export default defineConfig({
   // Editors' MDX is compiled by Sätteri (Astro's default MDX processor) with the features the
   // story check parses with, and the check's own allowlist runs first inside the compiler: a
   // tree that fails it is never compiled (src/lib/story-mdx.ts).
-  integrations: [mdx({ processor: satteri(STORY_MDX_PROCESSOR) }), react(), sitemap()],
+  integrations: [mdx({ processor: satteri(STORY_MDX_PROCESSOR) }), preact({ compat: true }), sitemap()],
   devToolbar: { enabled: false },
   // Pages whose data and code are unchanged since the last build are copied, not rendered
   // again (cacheKey in getStaticPaths; see src/lib/page-keys.ts).

@@ -1,5 +1,5 @@
 /**
- * The compare tool's rules, in plain TypeScript (the React island in src/client/compare
+ * The compare tool's rules, in plain TypeScript (the island in src/client/compare
  * only renders them): what a selection is and how it reads and writes in the URL, the
  * table of plan against done by month built from the entities' series.json, and that
  * table as CSV. Figures are the series' own totals (entity-series.ts), formatted as every

@@ -2,8 +2,9 @@
  * The explore pages in headless Chromium: /counties/ and the /units/ directory at 390 and
  * 1366 px (axe, a labelled scroll region with a sticky first column, no sideways page
  * scroll, sorting without and with JavaScript), and /compare/ used by keyboard alone (two
- * villages and a county), its URL round trip, its CSV against its table, axe, and not one
- * request to another origin.
+ * villages and a county), its URL round trip, its CSV against its table, its HTML legend,
+ * axe, not one request to another origin, and what it loads before its first chart within
+ * the 200 KB gzip budget (issue 18).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,6 +12,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, serve } from './browser.ts';
+import { measureCompare } from '../../scripts/compare-weight.ts';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -151,6 +153,14 @@ describe('explore pages: /counties/, /units/, /compare/', () => {
     for (const href of ['/counties/', '/provinces/', '/units/']) await expect(page.locator(`main noscript, main`).locator(`a[href="${href}"]`).count()).resolves.toBeGreaterThan(0);
   });
 
+  it('/compare/ loads at most 200 KB gzip before its first chart (scripts/compare-weight.ts)', async () => {
+    const w = await measureCompare(inject('siteDir'), '?e=v:533323101001,v:533323101002,c:520525&m=industry');
+    // The chart itself was drawn from the three entities' series, all requested before it.
+    expect(w.items.filter((i) => i.url.endsWith('/series.json')).length).toBe(3);
+    expect(w.script).toBeGreaterThan(0);
+    expect(w.bytes, w.items.map((i) => `${(i.bytes / 1024).toFixed(1)} KB ${i.url}`).join('\n')).toBeLessThanOrEqual(200 * 1024);
+  });
+
   describe('/compare/ by keyboard alone', () => {
     let page: Page;
     let errors: string[];
@@ -229,6 +239,41 @@ describe('explore pages: /counties/, /units/, /compare/', () => {
       await again.page.locator('.compare-chart svg path').first().waitFor({ state: 'attached' });
       await expect(again.page.locator('.compare-chart').getAttribute('data-animation')).resolves.toBe('true');
       expect(again.errors).toEqual([]);
+    });
+
+    it('the legend is buttons: by keyboard an entity is hidden from the chart (not the table) and shown again', async () => {
+      const legend = page.getByRole('list', { name: /图例/ });
+      expect(await legend.getByRole('button').allTextContents()).toEqual(['青松村', '白河村', '纳雍县']);
+      // 白河村 is the second entity: its lines are drawn in the second colour.
+      const drawn = () => page.locator('.compare-chart svg path[stroke="#b3261e"]').count();
+      expect(await drawn()).toBeGreaterThan(0);
+      const rows = (await tableRows()).length;
+      const button = legend.getByRole('button', { name: '白河村' });
+      await expect(button.getAttribute('aria-pressed')).resolves.toBe('true');
+      await button.focus();
+      await page.keyboard.press('Space');
+      await expect(button.getAttribute('aria-pressed')).resolves.toBe('false');
+      await expect.poll(drawn).toBe(0);
+      expect(await page.locator('.compare-chart svg path[stroke="#0b57d0"]').count()).toBeGreaterThan(0);
+      expect((await tableRows()).length).toBe(rows);
+      await page.keyboard.press('Enter');
+      await expect(button.getAttribute('aria-pressed')).resolves.toBe('true');
+      await expect.poll(drawn).toBeGreaterThan(0);
+    });
+
+    it('the tooltip names each line and its value, within the Content Security Policy', async () => {
+      const chart = page.locator('.compare-chart');
+      await chart.scrollIntoViewIfNeeded();
+      const box = (await chart.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      const tip = chart.locator('.compare-tip', { hasText: '纳雍县 · 资金计划' });
+      await tip.waitFor();
+      const text = (await tip.textContent())!;
+      for (const name of ['青松村 · ', '白河村 · ', '纳雍县 · ']) expect(text).toContain(name);
+      expect(text).toMatch(/万元|未上报/);
+      // The page runs under its CSP here: an inline style attribute would be a console error.
+      expect(errors).toEqual([]);
+      await page.mouse.move(0, 0);
     });
 
     it('the CSV download (by keyboard) holds exactly the table', async () => {

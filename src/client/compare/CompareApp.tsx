@@ -1,5 +1,6 @@
 /**
- * /compare/: the site's one client-side app (a React island). Pick up to five villages,
+ * /compare/: the site's one client-side app (an island written with React's API, run on Preact
+ * through preact/compat to fit the page's 200 KB budget — see the README). Pick up to five villages,
  * units, counties or provinces by typing (the name index the search page uses, a few KB
  * per query; provinces from the list the page passes in), pick a measure, and see plan
  * against done by month as a chart and as a table; the selection lives in the URL and the
@@ -15,6 +16,7 @@ import { MEASURE_PAIRS } from '../../lib/measure-pairs.ts';
 import { indexReader, NAME_INDEX_DIR, readRecord, searchNames, type IndexReader } from '../../lib/name-index.ts';
 import type { MeasureId } from '../../lib/columns.ts';
 import type { ChartHandle } from './chart.ts';
+import { colourOf } from './colours.ts';
 
 interface Props {
   provinces: Array<{ code: string; name: string }>;
@@ -90,6 +92,8 @@ export default function CompareApp({ provinces }: Props) {
   const [active, setActive] = useState(-1);
   const [searching, setSearching] = useState(false);
   const [status, setStatus] = useState('');
+  // Entities the reader has hidden from the chart with the legend (by refKey); the table keeps them.
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const chartBox = useRef<HTMLDivElement>(null);
   const chart = useRef<ChartHandle | null>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -159,6 +163,9 @@ export default function CompareApp({ provinces }: Props) {
   const allLoaded = selection.entities.every((r) => loaded.has(refKey(r)));
   const table = useMemo(() => compareTable(ready, selection.measure), [ready.map((s) => `${s.kind}${s.code}`).join(), selection.measure]);
   const lines = useMemo(() => chartLines(ready, selection.measure), [table]);
+  const readyKeys = ready.map((s) => refKey(s));
+  const shown = useMemo(() => lines.lines.filter((l) => !hidden.has(readyKeys[l.entity]!)), [lines, hidden, readyKeys.join()]);
+  const legend = lines.lines.filter((l) => l.role === 'plan').map((l) => ({ key: readyKeys[l.entity]!, name: l.name, colour: colourOf(l.entity) }));
 
   // The chart: ECharts is fetched when there is first something to draw (a reader who only
   // looks at the page never loads it), mounted once, drawn again on every change.
@@ -169,12 +176,12 @@ export default function CompareApp({ provinces }: Props) {
     void loadChart().then((mountChart) => {
       if (!live || chartBox.current !== box) return;
       chart.current ??= mountChart(box);
-      chart.current.draw(lines.months, lines.lines, lines.pair.id === 'stationing' ? '个 / 人' : lines.unit, { plan: lines.pair.planLabel, done: lines.pair.doneLabel, planUnit: lines.pair.unit, doneUnit: lines.pair.doneUnit ?? lines.pair.unit });
+      chart.current.draw(lines.months, shown, lines.pair.id === 'stationing' ? '个 / 人' : lines.unit, { plan: lines.pair.planLabel, done: lines.pair.doneLabel, planUnit: lines.pair.unit, doneUnit: lines.pair.doneUnit ?? lines.pair.unit });
     });
     return () => {
       live = false;
     };
-  }, [lines, ready.length]);
+  }, [lines, shown, ready.length]);
   useEffect(() => () => chart.current?.dispose(), []);
   useEffect(() => {
     if (ready.length === 0 && chart.current) {
@@ -207,6 +214,7 @@ export default function CompareApp({ provinces }: Props) {
 
   const remove = (ref: EntityRef, name: string) => {
     setSelection((s) => ({ ...s, entities: s.entities.filter((e) => refKey(e) !== refKey(ref)) }));
+    setHidden((h) => (h.has(refKey(ref)) ? new Set([...h].filter((k) => k !== refKey(ref))) : h));
     setStatus(`已移除 ${name}`);
     input.current?.focus();
   };
@@ -257,7 +265,7 @@ export default function CompareApp({ provinces }: Props) {
           aria-describedby={`${uid}-hint`}
           value={query}
           disabled={full}
-          onChange={(e) => setQuery(e.target.value)}
+          onChange={(e) => setQuery(e.currentTarget.value)}
           onKeyDown={onKeyDown}
         />
         <p id={`${uid}-hint`} className="meta">
@@ -286,7 +294,7 @@ export default function CompareApp({ provinces }: Props) {
       </fieldset>
       <p className="compare-actions">
         <label htmlFor={`${uid}-measure`}>举措</label>{' '}
-          <select id={`${uid}-measure`} value={selection.measure} onChange={(e) => setSelection((s) => ({ ...s, measure: e.target.value as MeasureId }))}>
+          <select id={`${uid}-measure`} value={selection.measure} onChange={(e) => setSelection((s) => ({ ...s, measure: e.currentTarget.value as MeasureId }))}>
             {MEASURE_PAIRS.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
@@ -316,6 +324,17 @@ export default function CompareApp({ provinces }: Props) {
           <p className="meta">
             虚线为计划，实线为累计完成；{lines.pair.id === 'stationing' ? '派驻村的结对（个）与已驻村人数（人）' : `单位：${lines.unit}`}。没有上报的月份不画点。图中数据见下表。
           </p>
+          <ul className="compare-legend" aria-label="图例：按下可在图中隐藏或显示">
+            {legend.map((e) => (
+              <li key={e.key}>
+                <button type="button" aria-pressed={!hidden.has(e.key)} onClick={() => setHidden((h) => { const next = new Set(h); if (!next.delete(e.key)) next.add(e.key); return next; })}>
+                  <span className="swatch plan" style={{ borderTopColor: e.colour }} aria-hidden="true" />
+                  <span className="swatch done" style={{ borderTopColor: e.colour }} aria-hidden="true" />
+                  {e.name}
+                </button>
+              </li>
+            ))}
+          </ul>
           <div ref={chartBox} className="compare-chart" role="img" aria-label={`${lines.pair.name}计划与累计完成折线图，数据见下表`} />
           <div className="wide-table">
           <p className="scroll-cue" aria-hidden="true">表格较宽：左右滑动查看全部列 →</p>

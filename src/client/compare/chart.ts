@@ -1,21 +1,23 @@
 /**
- * The compare chart: ECharts, tree-shaken (core + SVG renderer + line chart + the tooltip,
- * legend and grid components only), no animation when the reader asks for reduced motion.
+ * The compare chart: ECharts, tree-shaken (core + SVG renderer + line chart + the tooltip
+ * and grid components only), no animation when the reader asks for reduced motion. The
+ * legend is HTML in the island (CompareApp): buttons a keyboard can reach, and 3.7 KB gzip
+ * less than ECharts' legend component, which the page's 200 KB budget needs.
  */
 import * as echarts from 'echarts/core';
 import { LineChart } from 'echarts/charts';
-import { GridComponent, LegendPlainComponent, TooltipComponent } from 'echarts/components';
+import { GridComponent, TooltipComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import type { ChartLine } from '../../lib/compare.ts';
 import { formatMonth } from '../../lib/format.ts';
+import { colourOf } from './colours.ts';
 
-echarts.use([LineChart, GridComponent, LegendPlainComponent, TooltipComponent, SVGRenderer]);
+echarts.use([LineChart, GridComponent, TooltipComponent, SVGRenderer]);
 
-/** Eight colours that tell lines apart for most colour vision; plan lines are also dashed. */
-const COLOURS = ['#0b57d0', '#b3261e', '#1a7f37', '#8250df', '#9a6700'];
 const number = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 4 });
 
 export interface ChartHandle {
+  /** `lines`: those shown (the legend can hide an entity's); colours follow `ChartLine.entity`. */
   draw(months: string[], lines: ChartLine[], unit: string, roles: { plan: string; done: string; planUnit: string; doneUnit: string }): void;
   dispose(): void;
 }
@@ -27,12 +29,6 @@ export function mountChart(el: HTMLElement): ChartHandle {
   const reduced = window.matchMedia('(prefers-reduced-motion: reduce)');
   return {
     draw(months, lines, unit, roles) {
-      // The legend (one entry per entity) wraps under the chart: room for its rows, estimated from the names.
-      const names = [...new Set(lines.map((l) => l.name))];
-      const perRow = Math.max(1, Math.floor(el.clientWidth / (Math.max(...names.map((n) => n.length)) * 13 + 48)));
-      const legendRows = Math.ceil(names.length / perRow);
-      el.style.height = `${300 + legendRows * 24}px`;
-      chart.resize();
       const value = (v: unknown, u: string) => (typeof v === 'number' ? `${number.format(v)} ${u}` : '未上报');
       // Said on the element too, so a test can see it.
       el.dataset.animation = String(!reduced.matches);
@@ -40,19 +36,29 @@ export function mountChart(el: HTMLElement): ChartHandle {
         {
           animation: !reduced.matches,
           aria: { enabled: false },
-          color: COLOURS,
           tooltip: {
             trigger: 'axis',
             confine: true,
-            // Names are the registry's text: escaped before ECharts puts them in its HTML.
+            // Built as DOM, not HTML: names are the registry's text, and ECharts' own markers are
+            // inline style attributes, which the site's Content Security Policy refuses.
             formatter: (params: unknown) => {
-              const list = params as Array<{ axisValueLabel: string; seriesIndex: number; marker: string; value: unknown }>;
-              const head = echarts.format.encodeHTML(list[0]?.axisValueLabel ?? '');
-              return [head, ...list.map((p) => { const l = lines[p.seriesIndex]!; return `${p.marker}${echarts.format.encodeHTML(l.name)} · ${l.role === 'plan' ? roles.plan : roles.done}：${value(p.value, l.role === 'plan' ? roles.planUnit : roles.doneUnit)}`; })].join('<br>');
+              const list = params as Array<{ axisValueLabel: string; seriesIndex: number; value: unknown }>;
+              const box = document.createElement('div');
+              box.className = 'compare-tip';
+              box.append(list[0]?.axisValueLabel ?? '');
+              for (const p of list) {
+                const l = lines[p.seriesIndex]!;
+                const row = document.createElement('div');
+                const mark = document.createElement('span');
+                mark.className = `tip-mark ${l.role}`;
+                mark.style.backgroundColor = colourOf(l.entity);
+                row.append(mark, `${l.name} · ${l.role === 'plan' ? roles.plan : roles.done}：${value(p.value, l.role === 'plan' ? roles.planUnit : roles.doneUnit)}`);
+                box.append(row);
+              }
+              return box;
             },
           },
-          legend: { type: 'plain', bottom: 0, left: 0, data: names },
-          grid: { top: 32, left: 8, right: 16, bottom: legendRows * 24 + 8, containLabel: true },
+          grid: { top: 32, left: 8, right: 16, bottom: 8, containLabel: true },
           xAxis: { type: 'category', data: months.map(formatMonth), boundaryGap: false },
           yAxis: { type: 'value', name: unit, nameTextStyle: { align: 'left' } },
           series: lines.map((l) => ({
@@ -62,7 +68,7 @@ export function mountChart(el: HTMLElement): ChartHandle {
             connectNulls: false,
             symbol: l.role === 'plan' ? 'rect' : 'circle',
             symbolSize: 7,
-            color: COLOURS[l.entity % COLOURS.length],
+            color: colourOf(l.entity),
             lineStyle: { type: l.role === 'plan' ? 'dashed' : 'solid', width: 2 },
           })),
         },
