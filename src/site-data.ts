@@ -77,6 +77,8 @@ let stories: Promise<StoryEntry[]> | null = null;
 
 /** All stories, newest first (then by id, so the order is stable). */
 export function getStories(): Promise<StoryEntry[]> {
+  // `astro dev` re-reads on every request: a story saved a moment ago must never be served stale.
+  if (import.meta.env.DEV) stories = null;
   stories ??= getCollection('stories').then((list) =>
     list
       .flatMap((e): StoryEntry[] => ('checkFailed' in e.data ? [] : [{ ...e, data: { ...e.data, date: new Date(`${e.data.date}T00:00:00Z`) } }]))
@@ -125,6 +127,7 @@ let bulletins: ReturnType<typeof loadBulletins> | null = null;
 
 /** Bulletins for every month, newest first, with their optional editorial text; built once per build. */
 export function getBulletins(): ReturnType<typeof loadBulletins> {
+  if (import.meta.env.DEV) bulletins = null;
   bulletins ??= loadBulletins();
   return bulletins;
 }
