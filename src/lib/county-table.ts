@@ -6,7 +6,8 @@
  * marked partial with how many did (SumCell.missing).
  */
 import type { CountyView, SiteModel } from './model.ts';
-import { MEASURE_PAIRS, pairCells, type PairCells } from './measure-pairs.ts';
+import { MEASURE_PAIRS } from './measure-pairs.ts';
+import { pairCells, type PairCells } from './pair-cells.ts';
 import { rankValue } from './rankings.ts';
 import type { MeasureId } from './columns.ts';
 

@@ -4,6 +4,7 @@
  * invalid (the build refuses it); warnings are reported and the data is accepted.
  */
 
+import { CLIP, clip } from './clip.ts';
 export type Severity = 'error' | 'warning';
 
 export const ISSUE_CODES = {
@@ -114,24 +115,7 @@ export function columnLetter(index: number): string {
   return s;
 }
 
-const CLIP = 60;
-
-/**
- * A cell's text as a message may quote it: the first 60 characters (code points, so a
- * character outside the BMP is never cut in half) and “…（共 N 字）” when it is longer. A
- * hostile 200 MB cell must not be echoed whole into the report.
- */
-export function clip(text: string, max: number = CLIP): string {
-  if (text.length <= max) return text;
-  let out = '';
-  let n = 0;
-  for (const ch of text) {
-    if (n === max) return `${out}…（共 ${new Intl.NumberFormat('zh-CN').format(text.length)} 字）`;
-    out += ch;
-    n++;
-  }
-  return out;
-}
+export { clip };
 
 /** Every quoted “…” part of a message, clipped: the net under messages built elsewhere. */
 function clipQuoted(message: string): string {

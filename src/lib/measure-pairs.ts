@@ -1,13 +1,11 @@
 /**
- * The five measures as plan-against-done pairs of 附件3 metrics, for tables that show one
+ * The five measures as plan-against-done pairs of 附件3 metrics (plain data: the compare
+ * tool's browser code imports it, so nothing heavier may come with it), for tables that show one
  * line per area (the county table, the unit directory) and for the compare tool. The
  * figures themselves come from the read model's totals (aggregate.ts); this file only
  * says which metric is whose plan and done, and how its unit reads.
  */
 import type { MeasureId, RatioMetricId, ReportedMetricId } from './columns.ts';
-import { figure, ratioFigure, type Totals } from './aggregate.ts';
-import { formatAmount, formatFigure, formatRatioFigure, partialNote } from './format.ts';
-import type { Ratio } from './metrics.ts';
 
 export interface MeasurePair {
   id: MeasureId;
@@ -33,35 +31,3 @@ export const MEASURE_PAIRS: ReadonlyArray<MeasurePair> = [
 ];
 
 export const measurePair = (id: string): MeasurePair | undefined => MEASURE_PAIRS.find((m) => m.id === id);
-
-/**
- * One summed figure for a table cell, by the site's one rule (aggregate.ts `figure`): its
- * exact value (元 or a count), the number under a header that names the unit, and — when
- * some pairings are not in it (未填报 or 未上报) — the partial note, empty otherwise.
- */
-export interface SumCell {
-  /** null: nobody reported it */
-  raw: number | null;
-  text: string;
-  /** 「（部分合计：1 个结对未填报，未计入）」 or '' */
-  partial: string;
-}
-
-export function sumCell(t: Totals | undefined, id: ReportedMetricId, unit: MeasurePair['unit'] | '人'): SumCell {
-  const f = figure(t, id);
-  if (f.value === null) return { raw: null, text: formatFigure(f, unit), partial: '' };
-  return { raw: f.value, text: formatAmount(f.value, unit, { bare: true }), partial: f.partial ? `（部分合计：${partialNote(f)}，未计入）` : '' };
-}
-
-export interface PairCells {
-  plan: SumCell;
-  done: SumCell;
-  ratio: Ratio | null;
-  ratioText: string;
-}
-
-/** A measure's plan, done and ratio out of one month's totals. */
-export function pairCells(t: Totals | undefined, m: MeasurePair): PairCells {
-  const r = m.ratio ? ratioFigure(t, m.ratio) : null;
-  return { plan: sumCell(t, m.plan, m.unit), done: sumCell(t, m.done, m.doneUnit ?? m.unit), ratio: r?.ratio ?? null, ratioText: r ? formatRatioFigure(r, { short: true }) : '—' };
-}

@@ -14,7 +14,8 @@
 import type { MeasureId } from './columns.ts';
 import { UNIT_TYPES } from './columns.ts';
 import { formatCount, formatRatio, formatWan } from './format.ts';
-import { MEASURE_PAIRS, pairCells, type PairCells, type SumCell } from './measure-pairs.ts';
+import { MEASURE_PAIRS } from './measure-pairs.ts';
+import { pairCells, type PairCells, type SumCell } from './pair-cells.ts';
 import { ratio, type Ratio } from './metrics.ts';
 import type { SiteModel, UnitView } from './model.ts';
 import { rankValue } from './rankings.ts';

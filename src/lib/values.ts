@@ -3,7 +3,7 @@
  * (`１２.５`), a `%` on ratios, 是/否 for flags. A blank cell is "not reported" (null),
  * which is not 0. Money is kept exact as integer 元 (1 万元 = 10000 元): no float sums.
  */
-import { clip } from './issues.ts';
+import { clip } from './clip.ts';
 
 export type CellProblem = 'BAD_NUMBER' | 'NEGATIVE_VALUE' | 'NOT_INTEGER' | 'TOO_MANY_DECIMALS' | 'PERCENT_NOT_ALLOWED' | 'BAD_FLAG' | 'BAD_DATE';
 export type CellResult<T> = { ok: true; value: T | null } | { ok: false; code: CellProblem; reason: string };
