@@ -165,8 +165,13 @@ describe('the county-month 附件3 table on paper and as a file', () => {
     const page = await browser.newPage();
     await page.goto(`${server.origin}/counties/622926/2020-12/`);
     await expect(page.locator('table.table3 tbody tr').count()).resolves.toBeGreaterThanOrEqual(40);
-    const pdf = Buffer.from(await page.pdf({ landscape: true, format: 'A4' }));
+    // As a reader's browser prints it: the page's own @page rules decide size and orientation.
+    const pdf = Buffer.from(await page.pdf({ preferCSSPageSize: true }));
     const pages = pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? [];
+    // Every sheet landscape A4 (842 × 595 pt), not the portrait a later stylesheet would impose.
+    const boxes = [...pdf.toString('latin1').matchAll(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(boxes.length).toBeGreaterThan(0);
+    for (const [w, h] of boxes) expect(Math.round(w!) > Math.round(h!), `${w} × ${h}`).toBe(true);
     expect(pages.length).toBeGreaterThanOrEqual(1);
     expect(pages.length).toBeLessThanOrEqual(2);
     // the print rules: landscape, the table's title on top of every sheet, month and source below
