@@ -273,7 +273,9 @@ describe('explore pages: /counties/, /units/, /compare/', () => {
       expect(text).toMatch(/万元|未上报/);
       // The page runs under its CSP here: an inline style attribute would be a console error.
       expect(errors).toEqual([]);
+      // Leaving the chart hides it.
       await page.mouse.move(0, 0);
+      await expect.poll(() => chart.locator('.compare-tip').isVisible()).toBe(false);
     });
 
     it('the CSV download (by keyboard) holds exactly the table', async () => {

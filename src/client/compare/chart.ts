@@ -1,24 +1,38 @@
 /**
- * The compare chart: ECharts, tree-shaken (core + SVG renderer + line chart + the tooltip
- * and grid components only), no animation when the reader asks for reduced motion. The
- * legend is HTML in the island (CompareApp): buttons a keyboard can reach, and 3.7 KB gzip
- * less than ECharts' legend component, which the page's 200 KB budget needs.
+ * The compare chart: ECharts, tree-shaken to core + SVG renderer + line chart + the simple
+ * grid (no axis pointer), no animation when the reader asks for reduced motion. Two parts
+ * are the island's own, not ECharts' components, for the page's 200 KB budget:
+ *  - the legend is HTML in CompareApp (buttons a keyboard can reach; 3.7 KB gzip less than
+ *    ECharts' legend);
+ *  - the tooltip is a DOM box driven by the chart's own pointer events: the month under the
+ *    pointer is found with convertFromPixel, its points are emphasised, and each shown line's
+ *    plan or done value is listed (ECharts' tooltip and the axis pointer it needs: 16 KB gzip).
+ *    Built as DOM, not HTML: names are the registry's text, and styles are set through the
+ *    CSSOM, never as style attributes, which the site's Content Security Policy refuses.
  */
 import * as echarts from 'echarts/core';
 import { LineChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
+import { GridSimpleComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import type { ChartLine } from '../../lib/compare.ts';
 import { formatMonth } from '../../lib/format.ts';
 import { colourOf } from './colours.ts';
 
-echarts.use([LineChart, GridComponent, TooltipComponent, SVGRenderer]);
+echarts.use([LineChart, GridSimpleComponent, SVGRenderer]);
 
 const number = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 4 });
+const GRID = { gridIndex: 0 };
+
+interface Roles {
+  plan: string;
+  done: string;
+  planUnit: string;
+  doneUnit: string;
+}
 
 export interface ChartHandle {
   /** `lines`: those shown (the legend can hide an entity's); colours follow `ChartLine.entity`. */
-  draw(months: string[], lines: ChartLine[], unit: string, roles: { plan: string; done: string; planUnit: string; doneUnit: string }): void;
+  draw(months: string[], lines: ChartLine[], unit: string, roles: Roles): void;
   dispose(): void;
 }
 
@@ -27,37 +41,68 @@ export function mountChart(el: HTMLElement): ChartHandle {
   const resize = () => chart.resize();
   window.addEventListener('resize', resize);
   const reduced = window.matchMedia('(prefers-reduced-motion: reduce)');
+  let drawn: { months: string[]; lines: ChartLine[]; roles: Roles } = { months: [], lines: [], roles: { plan: '', done: '', planUnit: '', doneUnit: '' } };
+
+  const tip = document.createElement('div');
+  tip.className = 'compare-tip';
+  tip.hidden = true;
+  el.append(tip);
+  let month = -1;
+
+  const emphasise = (type: 'highlight' | 'downplay', dataIndex: number) => {
+    if (dataIndex >= 0 && drawn.lines.length) chart.dispatchAction({ type, seriesIndex: drawn.lines.map((_, i) => i), dataIndex });
+  };
+  const hide = () => {
+    emphasise('downplay', month);
+    month = -1;
+    tip.hidden = true;
+  };
+  const fill = (i: number) => {
+    const { months, lines, roles } = drawn;
+    const value = (v: unknown, u: string) => (typeof v === 'number' ? `${number.format(v)} ${u}` : '未上报');
+    tip.replaceChildren(formatMonth(months[i]!));
+    for (const l of lines) {
+      const row = document.createElement('div');
+      const mark = document.createElement('span');
+      mark.className = `tip-mark ${l.role}`;
+      mark.style.backgroundColor = colourOf(l.entity);
+      row.append(mark, `${l.name} · ${l.role === 'plan' ? roles.plan : roles.done}：${value(l.values[i], l.role === 'plan' ? roles.planUnit : roles.doneUnit)}`);
+      tip.append(row);
+    }
+  };
+  // The month nearest the pointer, its values beside it, kept inside the chart's box.
+  const show = (x: number, y: number) => {
+    if (!drawn.lines.length || !chart.containPixel(GRID, [x, y])) return hide();
+    const at = chart.convertFromPixel(GRID, [x, y]) as number[] | undefined;
+    const i = Math.min(drawn.months.length - 1, Math.max(0, Math.round(at?.[0] ?? -1)));
+    if (i !== month) {
+      emphasise('downplay', month);
+      month = i;
+      emphasise('highlight', i);
+      fill(i);
+    }
+    tip.hidden = false;
+    const gap = 12;
+    const w = tip.offsetWidth;
+    const h = tip.offsetHeight;
+    const left = x + gap + w <= el.clientWidth ? x + gap : Math.max(0, x - gap - w);
+    const top = Math.min(Math.max(0, y - h / 2), Math.max(0, el.clientHeight - h));
+    tip.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
+  };
+  const zr = chart.getZr();
+  zr.on('mousemove', (e) => show(e.offsetX, e.offsetY));
+  zr.on('globalout', hide);
+
   return {
     draw(months, lines, unit, roles) {
-      const value = (v: unknown, u: string) => (typeof v === 'number' ? `${number.format(v)} ${u}` : '未上报');
+      hide();
+      drawn = { months, lines, roles };
       // Said on the element too, so a test can see it.
       el.dataset.animation = String(!reduced.matches);
       chart.setOption(
         {
           animation: !reduced.matches,
           aria: { enabled: false },
-          tooltip: {
-            trigger: 'axis',
-            confine: true,
-            // Built as DOM, not HTML: names are the registry's text, and ECharts' own markers are
-            // inline style attributes, which the site's Content Security Policy refuses.
-            formatter: (params: unknown) => {
-              const list = params as Array<{ axisValueLabel: string; seriesIndex: number; value: unknown }>;
-              const box = document.createElement('div');
-              box.className = 'compare-tip';
-              box.append(list[0]?.axisValueLabel ?? '');
-              for (const p of list) {
-                const l = lines[p.seriesIndex]!;
-                const row = document.createElement('div');
-                const mark = document.createElement('span');
-                mark.className = `tip-mark ${l.role}`;
-                mark.style.backgroundColor = colourOf(l.entity);
-                row.append(mark, `${l.name} · ${l.role === 'plan' ? roles.plan : roles.done}：${value(p.value, l.role === 'plan' ? roles.planUnit : roles.doneUnit)}`);
-                box.append(row);
-              }
-              return box;
-            },
-          },
           grid: { top: 32, left: 8, right: 16, bottom: 8, containLabel: true },
           xAxis: { type: 'category', data: months.map(formatMonth), boundaryGap: false },
           yAxis: { type: 'value', name: unit, nameTextStyle: { align: 'left' } },
@@ -70,6 +115,7 @@ export function mountChart(el: HTMLElement): ChartHandle {
             symbolSize: 7,
             color: colourOf(l.entity),
             lineStyle: { type: l.role === 'plan' ? 'dashed' : 'solid', width: 2 },
+            emphasis: { scale: 1.6 },
           })),
         },
         { notMerge: true },
@@ -78,6 +124,7 @@ export function mountChart(el: HTMLElement): ChartHandle {
     dispose() {
       window.removeEventListener('resize', resize);
       chart.dispose();
+      tip.remove();
     },
   };
 }
