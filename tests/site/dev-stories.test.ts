@@ -41,7 +41,8 @@ async function until(url: string, ok: (p: { status: number; html: string }) => b
     if (ok(last)) return last;
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`${what}: ${last.status}\n${last.html.slice(0, 500)}\n--- dev log ---\n${log.slice(-3000)}`);
+  const report = /<section class="dev-report"[\s\S]*?<\/section>/.exec(last.html)?.[0].replace(/<[^>]+>/g, ' ').slice(0, 1500) ?? '(no report on the page)';
+  throw new Error(`${what}: ${last.status}\n${report}\n--- dev log ---\n${log.slice(-3000)}`);
 }
 
 /**
@@ -105,6 +106,9 @@ describe('npm run dev checks every save', () => {
     expect(broken.html).toContain('不允许 { } 表达式');
     expect(broken.html).not.toContain('核桃初加工车间建成投产</h1>'); // not the stale page
     expect(server.exitCode).toBeNull();
+
+    const fixedOnce = await save(file, good, `/stories/${STORY}/`, (p) => p.status === 200 && p.html.includes('核桃初加工车间建成投产</h1>'), 'story after the first fix');
+    expect(alert(fixedOnce.html)).toBe(false);
 
     const unknown = await save(file, good.replace("villages: ['533323101001']", "villages: ['533323999999']"), `/stories/${STORY}/`, (p) => p.html.includes('533323999999 不在村名录'), 'unknown village reported');
     expect(unknown.status).not.toBe(500);
