@@ -162,3 +162,8 @@ export function change(now: Figure, before: Figure): { value: number | null; par
   if (now.value === null || before.value === null) return { value: null, partial: false };
   return { value: now.value - before.value, partial: now.partial || before.partial };
 }
+
+/** The months in which at least one of an area's pairings sent a row, in the order given. */
+export function reportedMonths(byMonth: ReadonlyMap<string, { records: number }>, months: readonly string[]): string[] {
+  return months.filter((m) => (byMonth.get(m)?.records ?? 0) > 0);
+}

@@ -5,6 +5,7 @@
  * (model.ts → aggregate.ts), never summed again here; a sum some records left blank is
  * marked partial with how many did (SumCell.missing).
  */
+import { reportedMonths } from './aggregate.ts';
 import type { CountyView, SiteModel } from './model.ts';
 import { MEASURE_PAIRS } from './measure-pairs.ts';
 import { pairCells, type PairCells } from './pair-cells.ts';
@@ -30,8 +31,8 @@ export interface CountyRow {
 }
 
 export function countyRow(c: CountyView, months: readonly string[]): CountyRow {
-  const reportedMonths = months.filter((m) => (c.byMonth.get(m)?.records ?? 0) > 0);
-  const latestMonth = reportedMonths.at(-1) ?? null;
+  const reported = reportedMonths(c.byMonth, months);
+  const latestMonth = reported.at(-1) ?? null;
   const t = latestMonth ? c.byMonth.get(latestMonth) : undefined;
   return {
     code: c.code,
@@ -42,7 +43,7 @@ export function countyRow(c: CountyView, months: readonly string[]): CountyRow {
     href: `/counties/${c.code}/`,
     villages: c.villages.length,
     pairings: c.pairingCount,
-    monthsReported: reportedMonths.length,
+    monthsReported: reported.length,
     latestMonth,
     reported: t?.records ?? 0,
     measures: Object.fromEntries(MEASURE_PAIRS.map((m) => [m.id, pairCells(t, m)])) as Record<MeasureId, PairCells>,

@@ -3,7 +3,7 @@
  * promised, planned and arrived with its month, and one status line per measure. Plain data
  * from the read model; EntitySummary.astro only renders it.
  */
-import { figure, ratioFigure, type Totals } from './aggregate.ts';
+import { figure, ratioFigure, reportedMonths, type Totals } from './aggregate.ts';
 import type { MeasureId, ReportedMetricId } from './columns.ts';
 import { formatAmount, formatCount, formatFigure, formatMonth, formatRatioFigure, partialNote, type FigureUnit } from './format.ts';
 import { MEASURE_PAIRS } from './measure-pairs.ts';
@@ -52,7 +52,7 @@ function short(t: Totals, id: ReportedMetricId, unit: FigureUnit): string {
  * 未填报 / 未上报: nothing is summed here.
  */
 export function entitySummary(byMonth: ReadonlyMap<string, Totals>, months: readonly string[], registered: number): EntitySummaryData {
-  const month = [...months].reverse().find((m) => (byMonth.get(m)?.records ?? 0) > 0) ?? null;
+  const month = reportedMonths(byMonth, months).at(-1) ?? null;
   const t = month ? byMonth.get(month) : undefined;
   if (!month || !t) {
     return { month: null, monthText: '尚未上报', reported: 0, registered, fundsPlan: null, fundsDone: null, fundsRatio: '', fundsPartial: '', measures: [] };

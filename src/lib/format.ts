@@ -103,3 +103,8 @@ function yuanToYiString(yuan: number): string {
   const digits = String(Math.abs(yuan)).padStart(9, '0');
   return `${sign}${digits.slice(0, -8)}.${digits.slice(-8)}`;
 }
+
+/** An area's latest reported month with how many of its pairings reported then: 「2020年12月（20/22）」, or 未上报. */
+export function formatReportedAsOf(latestMonth: string | null, reported: number, pairings: number): string {
+  return latestMonth ? `${formatMonth(latestMonth)}（${formatCount(reported)}/${formatCount(pairings)}）` : '未上报';
+}

@@ -264,8 +264,10 @@ export function checkMdxDocument<S extends z.ZodType>(
     return { issues, frontmatter: fm };
   }
   for (const i of checkStoryTree(tree, { docFile: absolutePath, villageExists: (code) => registry.villages.has(code) })) add(i.code, i.message, null, i.line);
-  const placeholderLines = split.body.split('\n').flatMap((l, i) => (PLACEHOLDER_TEXT.test(l) ? [i + 1] : []));
-  for (const line of placeholderLines) add('PLACEHOLDER', `正文还是模板里的占位文字（“${PLACEHOLDER_TEXT.exec(split.body.split('\n')[line - 1]!)![0]}”）：请改写成真实内容`, null, line);
+  split.body.split('\n').forEach((text, i) => {
+    const found = PLACEHOLDER_TEXT.exec(text);
+    if (found) add('PLACEHOLDER', `正文还是模板里的占位文字（“${found[0]}”）：请改写成真实内容`, null, i + 1);
+  });
   return { issues, frontmatter: fm };
 }
 

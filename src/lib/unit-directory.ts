@@ -11,6 +11,7 @@
  * 7 provinces) that is at most (8 × 3 + 5) × 3 × 10 = 870 pages; the rest are found by
  * search and are all in the units download.
  */
+import { reportedMonths } from './aggregate.ts';
 import type { MeasureId } from './columns.ts';
 import { UNIT_TYPES } from './columns.ts';
 import { formatCount, formatRatio, formatWan } from './format.ts';
@@ -57,8 +58,7 @@ export interface UnitRow {
 }
 
 export function unitRow(u: UnitView, months: readonly string[]): UnitRow {
-  const reportedMonths = months.filter((m) => (u.byMonth.get(m)?.records ?? 0) > 0);
-  const latestMonth = reportedMonths.at(-1) ?? null;
+  const latestMonth = reportedMonths(u.byMonth, months).at(-1) ?? null;
   const t = latestMonth ? u.byMonth.get(latestMonth) : undefined;
   const measures = Object.fromEntries(MEASURE_PAIRS.map((m) => [m.id, pairCells(t, m)])) as Record<MeasureId, PairCells>;
   const promised = u.pairings.reduce((s, p) => s + p.pairing.pledgedFunds, 0);
