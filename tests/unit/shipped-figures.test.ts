@@ -9,7 +9,7 @@ import { PLAN_COUNTS, figure, ratioFigure } from '../../src/lib/model/aggregate.
 import { buildBulletin, buildPublishedBulletin } from '../../src/lib/model/bulletin.ts';
 import { monthPublishedOn, recordsAsOf } from '../../src/lib/filing/revisions.ts';
 import { trendChart } from '../../src/lib/render/charts.ts';
-import { REPORTED_METRIC_IDS } from '../../src/lib/ingest/columns.ts';
+import { REPORTED_METRIC_IDS } from '../../src/lib/metric-catalogue.ts';
 import { formatAmount, formatFigure, formatRatioFigure } from '../../src/lib/render/format.ts';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildSiteModel } from '../../src/lib/model/read-model.ts';

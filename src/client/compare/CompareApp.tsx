@@ -14,7 +14,7 @@ import { chartLines, compareTable, KIND_NAMES, MAX_COMPARED, pageUrl, parseSelec
 import type { EntitySeries } from '../../lib/model/entity-series.ts';
 import { MEASURE_PAIRS } from '../../lib/model/measure-pairs.ts';
 import { indexReader, NAME_INDEX_DIR, readRecord, searchNames, type IndexReader } from '../../lib/search/name-index.ts';
-import type { MeasureId } from '../../lib/ingest/columns.ts';
+import type { MeasureId } from '../../lib/metric-catalogue.ts';
 import type { ChartHandle } from './chart.ts';
 import { colourOf } from './colours.ts';
 

@@ -14,7 +14,7 @@ import { parseFrontmatter } from '@astrojs/internal-helpers/frontmatter';
 import { mdxToMdast } from 'satteri';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { MEASURES, type MeasureId } from '../ingest/columns.ts';
+import { MEASURES, type MeasureId } from '../metric-catalogue.ts';
 import { isCalendarDate } from '../patterns.ts';
 import { checkStoryTree, imageProblem, MAX_BODY_CHARS, MDX_FEATURES, plainTree, type SafetyCode, type TreeNode } from './story-mdx.ts';
 import { zodIssueText } from './zod-messages.ts';

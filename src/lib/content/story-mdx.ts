@@ -17,7 +17,7 @@
 import { closeSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LIVE_FIGURE_METRIC_IDS } from '../ingest/columns.ts';
+import { LIVE_FIGURE_METRIC_IDS } from '../metric-catalogue.ts';
 import { MONTH_PATTERN } from '../patterns.ts';
 
 /**

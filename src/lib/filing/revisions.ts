@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { REPORTED_METRIC_IDS, type ReportedMetricId } from '../ingest/columns.ts';
+import { REPORTED_METRIC_IDS, type ReportedMetricId } from '../metric-catalogue.ts';
 import type { ExportRecord } from '../ingest/progress-reader.ts';
 
 export const revisionSchema = z.object({

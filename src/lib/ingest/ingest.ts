@@ -4,7 +4,7 @@
  * The CLI (`npm run data:check`) and the site build both call `ingest`.
  */
 import { pushAll } from '../arrays.ts';
-import { METRIC_COLUMNS, type ReportedMetricId } from './columns.ts';
+import { METRIC_COLUMNS, type ReportedMetricId } from '../metric-catalogue.ts';
 import { readExport, type ExportRecord } from './progress-reader.ts';
 import { IssueSink, sortIssues, type Issue } from './issues.ts';
 import { buildRegistryIndex } from './registry-index.ts';

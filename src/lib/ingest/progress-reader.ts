@@ -4,15 +4,8 @@
  * county table as saved from Excel (title line, two-row header, 合计, legend, blank
  * template rows). Every row ends accepted, rejected (with its reasons) or skipped.
  */
-import {
-  GROUP_HEADERS,
-  LOCATION_COLUMNS,
-  METRIC_COLUMNS,
-  headerStem,
-  normalizeHeader,
-  type LocationColumnId,
-  type MetricColumn,
-} from './columns.ts';
+import { GROUP_HEADERS, LOCATION_COLUMNS, headerStem, normalizeHeader, type LocationColumnId } from './columns.ts';
+import { METRIC_COLUMNS, type MetricColumn } from '../metric-catalogue.ts';
 import { clip, IssueSink, columnLetter, type Issue } from './issues.ts';
 import { INVISIBLE_CHARS, invisibleCharsIn, townshipKey } from './names.ts';
 import { suggestion, type County, type RegistryIndex } from './registry-index.ts';

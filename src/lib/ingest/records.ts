@@ -3,7 +3,8 @@
  * integer 元 (see cell-values.ts), counts are integers, flags booleans; null = 未填报.
  */
 import { z } from 'zod';
-import { REPORTED_METRIC_IDS, UNIT_TYPES, type ReportedMetricId } from './columns.ts';
+import { UNIT_TYPES } from './columns.ts';
+import { REPORTED_METRIC_IDS, type ReportedMetricId } from '../metric-catalogue.ts';
 import { isValidUscc } from './uscc.ts';
 
 export const villageCodeSchema = z.string().regex(/^\d{12}$/, '村代码应为 12 位数字（统计用区划代码）');

@@ -13,7 +13,7 @@
  * - plan 0 is 无计划 (ratio 无计划, never 0 %); done above plan is 超额 (real ratio shown).
  * Sums are exact integers (元, 人, 个).
  */
-import { METRIC_COLUMNS, REPORTED_METRIC_IDS, type RatioMetricId, type ReportedMetricId } from '../ingest/columns.ts';
+import { METRIC_COLUMNS, REPORTED_METRIC_IDS, type RatioMetricId, type ReportedMetricId } from '../metric-catalogue.ts';
 import { ratio, type Ratio } from './ratio.ts';
 import type { MetricValues } from '../ingest/records.ts';
 

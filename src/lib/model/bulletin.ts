@@ -4,7 +4,7 @@
  * that did not report, notable progress, the month's new stories and the corrections
  * made since the previous bulletin. Plain data; the page renders it.
  */
-import type { RatioMetricId, ReportedMetricId } from '../ingest/columns.ts';
+import type { RatioMetricId, ReportedMetricId } from '../metric-catalogue.ts';
 import { PLAN_COUNTS, change, figure, ratioFigure, type Totals } from './aggregate.ts';
 import { formatAmount, formatFigure, formatMonth, formatRatioFigure, partialNote } from '../render/format.ts';
 import type { SiteModel } from './read-model.ts';

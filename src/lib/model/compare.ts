@@ -5,7 +5,7 @@
  * table as CSV. Figures are the series' own totals (entity-series.ts), formatted as every
  * page formats them; nothing is summed here.
  */
-import type { MeasureId } from '../ingest/columns.ts';
+import type { MeasureId } from '../metric-catalogue.ts';
 import type { EntityKind } from '../publish/entity-downloads.ts';
 import type { EntitySeries } from './entity-series.ts';
 import type { Figure } from './aggregate.ts';

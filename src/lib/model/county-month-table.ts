@@ -5,7 +5,7 @@
  * entity-downloads.ts, and linked from the page together with its previous/next months.
  */
 import Papa from 'papaparse';
-import { MEASURES, METRIC_COLUMNS } from '../ingest/columns.ts';
+import { MEASURES, METRIC_COLUMNS } from '../metric-catalogue.ts';
 import { formatMonth } from '../render/format.ts';
 import { FORMULA_START } from '../publish/opendata.ts';
 import type { Table3 } from '../render/presentation.ts';

@@ -10,7 +10,7 @@ import type { CountyView, SiteModel } from './read-model.ts';
 import { MEASURE_PAIRS } from './measure-pairs.ts';
 import { pairCells, type PairCells } from './pair-cells.ts';
 import { rankValue } from './rankings.ts';
-import type { MeasureId } from '../ingest/columns.ts';
+import type { MeasureId } from '../metric-catalogue.ts';
 
 export interface CountyRow {
   code: string;

@@ -4,7 +4,7 @@
  * from the read model; EntitySummary.astro only renders it.
  */
 import { figure, ratioFigure, reportedMonths, type Totals } from './aggregate.ts';
-import type { MeasureId, ReportedMetricId } from '../ingest/columns.ts';
+import type { MeasureId, ReportedMetricId } from '../metric-catalogue.ts';
 import { formatAmount, formatCount, formatFigure, formatMonth, formatRatioFigure, partialNote, type FigureUnit } from '../render/format.ts';
 import { MEASURE_PAIRS } from './measure-pairs.ts';
 import type { Ratio } from './ratio.ts';

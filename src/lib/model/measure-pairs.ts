@@ -5,7 +5,7 @@
  * figures themselves come from the read model's totals (aggregate.ts); this file only
  * says which metric is whose plan and done, and how its unit reads.
  */
-import type { MeasureId, RatioMetricId, ReportedMetricId } from '../ingest/columns.ts';
+import type { MeasureId, RatioMetricId, ReportedMetricId } from '../metric-catalogue.ts';
 
 export interface MeasurePair {
   id: MeasureId;

@@ -3,7 +3,7 @@
  * against done, with ratios and how many pairings are not in the sums. Figures come from
  * aggregate.ts (figure, ratioFigure, completed counts); plain data, pages only render it.
  */
-import { MEASURES, type MeasureId, type RatioMetricId, type ReportedMetricId } from '../ingest/columns.ts';
+import { MEASURES, type MeasureId, type RatioMetricId, type ReportedMetricId } from '../metric-catalogue.ts';
 import { figure, ratioFigure, type Totals } from './aggregate.ts';
 import { formatFigure, formatMoneyHeadline, formatRatioFigure, type FigureUnit } from '../render/format.ts';
 

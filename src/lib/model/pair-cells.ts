@@ -3,7 +3,7 @@
  * by the site's one figure rule (aggregate.ts). Build-time only.
  */
 import { figure, ratioFigure, type Totals } from './aggregate.ts';
-import type { ReportedMetricId } from '../ingest/columns.ts';
+import type { ReportedMetricId } from '../metric-catalogue.ts';
 import { formatAmount, formatFigure, formatRatioFigure, partialNote } from '../render/format.ts';
 import type { MeasurePair } from './measure-pairs.ts';
 import type { Ratio } from './ratio.ts';

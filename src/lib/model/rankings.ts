@@ -2,7 +2,7 @@
  * Rankings and distributions for the province and home pages: pre-sorted views (so
  * tables sort without JS) and how many villages fall in each completion band.
  */
-import type { RatioMetricId } from '../ingest/columns.ts';
+import type { RatioMetricId } from '../metric-catalogue.ts';
 import type { AreaTotals } from './read-model.ts';
 import type { Ratio } from './ratio.ts';
 

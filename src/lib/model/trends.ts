@@ -4,7 +4,7 @@
  * the figure blank or sent nothing) is also a gap, never a false dip: its table cell says
  * 部分合计 with who is missing (aggregate.ts figure(), format.ts formatFigure()).
  */
-import type { ReportedMetricId } from '../ingest/columns.ts';
+import type { ReportedMetricId } from '../metric-catalogue.ts';
 import { figure } from './aggregate.ts';
 import { formatFigure, formatMonth, partialNote } from '../render/format.ts';
 import type { AreaTotals } from './read-model.ts';

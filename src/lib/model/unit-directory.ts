@@ -12,7 +12,7 @@
  * search and are all in the units download.
  */
 import { reportedMonths } from './aggregate.ts';
-import type { MeasureId } from '../ingest/columns.ts';
+import type { MeasureId } from '../metric-catalogue.ts';
 import { UNIT_TYPES } from '../ingest/columns.ts';
 import { formatCount, formatRatio, formatWan } from '../render/format.ts';
 import { MEASURE_PAIRS } from './measure-pairs.ts';

@@ -3,7 +3,7 @@
  * table of a county for a month, the 附件2 plan of a pairing. Formatting and ratio
  * semantics live here so every page says 无计划 / 未填报 / 超额 the same way.
  */
-import { METRIC_COLUMNS, type MeasureId, type ReportedMetricId } from '../ingest/columns.ts';
+import { METRIC_COLUMNS, type MeasureId, type ReportedMetricId } from '../metric-catalogue.ts';
 import { figure, ratioFigure, type Figure, type Totals } from '../model/aggregate.ts';
 import { formatAmount, formatCount, formatDate, formatFigure, formatRatio, formatRatioFigure, formatWan, type FigureUnit } from './format.ts';
 import { ratio, type Ratio } from '../model/ratio.ts';
