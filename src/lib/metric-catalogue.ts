@@ -29,14 +29,23 @@ export interface MetricDefinition {
   readonly description?: string;
   /** done figures are running totals to the end of the month (a decrease is a correction) */
   readonly cumulative?: boolean;
+  /** a 1/0 flag's words for 1 and 0 on a pairing's row */
+  readonly flagWords?: readonly [yes: string, no: string];
+  /** what precedes one pairing's value on its row (已驻村 3 人) */
+  readonly valuePrefix?: string;
 }
 
-export const MEASURES: ReadonlyArray<{ id: MeasureId; name: string; group: string }> = [
-  { id: 'industry', name: '产业扶贫', group: '加大资金投入，促进产业扶贫' },
-  { id: 'consumption', name: '消费扶贫', group: '消费扶贫' },
-  { id: 'employment', name: '就业扶贫', group: '就业扶贫' },
-  { id: 'training', name: '技能培训', group: '技能培训' },
-  { id: 'stationing', name: '派驻力量', group: '派驻力量' },
+/**
+ * The five measures of 附件3. `headline` is the plan/done pair that stands for the measure
+ * where a table has one column pair per measure (the county table, the unit directory,
+ * the compare tool), named `headlineName` there.
+ */
+export const MEASURES: ReadonlyArray<{ id: MeasureId; name: string; group: string; headline: PlanPairId; headlineName: string }> = [
+  { id: 'industry', name: '产业扶贫', group: '加大资金投入，促进产业扶贫', headline: 'funds', headlineName: '产业扶贫（资金）' },
+  { id: 'consumption', name: '消费扶贫', group: '消费扶贫', headline: 'sales', headlineName: '消费扶贫（销售）' },
+  { id: 'employment', name: '就业扶贫', group: '就业扶贫', headline: 'jobs', headlineName: '就业扶贫' },
+  { id: 'training', name: '技能培训', group: '技能培训', headline: 'training', headlineName: '技能培训' },
+  { id: 'stationing', name: '派驻力量', group: '派驻力量', headline: 'stationing', headlineName: '派驻力量' },
 ];
 
 /** The nineteen metric columns of 附件3, in the official order. */
@@ -47,8 +56,8 @@ export const METRICS = [
   { id: 'materialsPlan', header: '物资计划总投入（万元）', printHeader: '物资计划总投入\n（万元）', kind: 'money', measure: 'industry', shortLabel: '物资计划总投入', description: '计划投入物资的市场价值' },
   { id: 'materialsDone', header: '物资已到位（万元）', kind: 'money', measure: 'industry', shortLabel: '物资已到位', description: '已到位物资的市场价值，截至当月底的累计数', cumulative: true },
   { id: 'materialsRatio', header: '物资计划完成比例（%）', kind: 'ratio', measure: 'industry', shortLabel: '物资到位比例' },
-  { id: 'hasIndustryPlan', header: '是否有产业扶贫计划（1/0）', kind: 'flag', measure: 'industry', shortLabel: '有产业扶贫计划的结对', description: '是否有促进产业扶贫的计划' },
-  { id: 'industryPlanDone', header: '是否已完成计划（1/0）', kind: 'flag', measure: 'industry', shortLabel: '已完成产业计划的结对', description: '产业扶贫计划是否已完成', cumulative: true },
+  { id: 'hasIndustryPlan', header: '是否有产业扶贫计划（1/0）', kind: 'flag', measure: 'industry', shortLabel: '有产业扶贫计划的结对', description: '是否有促进产业扶贫的计划', flagWords: ['有', '无'] },
+  { id: 'industryPlanDone', header: '是否已完成计划（1/0）', kind: 'flag', measure: 'industry', shortLabel: '已完成产业计划的结对', description: '产业扶贫计划是否已完成', cumulative: true, flagWords: ['已完成', '未完成'] },
   { id: 'salesPlan', header: '计划销售（万元）', printHeader: '计划销售\n（万元）', kind: 'money', measure: 'consumption', shortLabel: '计划销售', description: '计划帮助销售扶贫产品的金额（帮扶单位自购与链接市场销售）' },
   { id: 'salesDone', header: '已完成销售（万元）', kind: 'money', measure: 'consumption', shortLabel: '已完成销售', description: '已完成销售的金额，截至当月底的累计数', cumulative: true },
   { id: 'salesRatio', header: '销售计划完成比例（%）', kind: 'ratio', measure: 'consumption', shortLabel: '销售完成比例' },
@@ -58,8 +67,8 @@ export const METRICS = [
   { id: 'trainingPlan', header: '计划培训人数', kind: 'count', measure: 'training', shortLabel: '计划培训', description: '计划培训的人数' },
   { id: 'trainingDone', header: '已完成培训人数', kind: 'count', measure: 'training', shortLabel: '已完成培训', description: '已完成培训的人数，截至当月底的累计数', cumulative: true },
   { id: 'trainingRatio', header: '培训计划完成比例（%）', kind: 'ratio', measure: 'training', shortLabel: '培训完成比例' },
-  { id: 'stationed', header: '是否派驻村（1/0）', printHeader: '是否\n派驻村\n（1/0）', kind: 'flag', measure: 'stationing', shortLabel: '派驻村的结对', description: '是否派工作组驻村' },
-  { id: 'stationedCount', header: '已驻村人数', printHeader: '已驻村\n人数', kind: 'count', measure: 'stationing', shortLabel: '已驻村人数', description: '已驻村的人数，截至当月底' },
+  { id: 'stationed', header: '是否派驻村（1/0）', printHeader: '是否\n派驻村\n（1/0）', kind: 'flag', measure: 'stationing', shortLabel: '派驻村的结对', description: '是否派工作组驻村', flagWords: ['派驻', '不派驻'] },
+  { id: 'stationedCount', header: '已驻村人数', printHeader: '已驻村\n人数', kind: 'count', measure: 'stationing', shortLabel: '已驻村人数', description: '已驻村的人数，截至当月底', valuePrefix: '已驻村' },
 ] as const satisfies ReadonlyArray<MetricDefinition>;
 
 type Metric = (typeof METRICS)[number];
@@ -110,6 +119,9 @@ export function metric(id: MetricId): MetricDefinition {
 }
 export function isMetricId(id: string): id is MetricId {
   return byId.has(id);
+}
+export function isRatioMetricId(id: string): id is RatioMetricId {
+  return byId.get(id)?.kind === 'ratio';
 }
 
 /** A metric column as the readers and writers of tables use it: a ratio column knows its pair. */

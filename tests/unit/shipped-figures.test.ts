@@ -87,8 +87,8 @@ describe('home, bulletin, province and county pages agree on every shared figure
       // the bulletin's province rows are the province pages' figures
       for (const row of bulletin.provinces) {
         const p = model.provinces.get(row.code)!.byMonth.get(month)!;
-        expect(row.fundsDone).toBe(formatFigure(figure(p, 'fundsDone'), '万元', { bare: true }));
-        expect(row.fundsRatio).toBe(formatRatioFigure(ratioFigure(p, 'fundsRatio'), { short: true }));
+        expect(row.cells[0]).toBe(formatFigure(figure(p, 'fundsDone'), '万元', { bare: true }));
+        expect(row.cells[1]).toBe(formatRatioFigure(ratioFigure(p, 'fundsRatio'), { short: true }));
         expect(row.reported).toBe(p.records);
       }
       // a county's 附件3 合计 is its page's figure

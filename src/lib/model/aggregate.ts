@@ -30,6 +30,7 @@ type CountedPair = Exclude<(typeof PLAN_PAIRS)[number], { planName: null }>;
 /** Plans whose completion is counted: the numeric plan/done pairs and the 产业扶贫计划 flag (the catalogue's pairs with a plan name). */
 export const PLAN_COUNTS = PLAN_PAIRS.filter((p): p is CountedPair => p.planName !== null);
 export type PlanCountId = CountedPair['id'];
+export type PlanCountPair = CountedPair;
 
 export interface PlanCount {
   /** records with a plan (plan > 0; for 产业扶贫计划: 有) */
