@@ -103,7 +103,7 @@ export const PAIRING_COLUMNS: ReadonlyArray<RegistryColumn> = [
 /** 附件1: agreements are valid until the end of 2020 unless the registry says otherwise. */
 export const DEFAULT_AGREEMENT_VALID_UNTIL = '2020-12-31';
 
-/** The Chinese header of a metric, without its unit: `fundsDone` → `资金已到位总投入`. */
+/** The Chinese header of a metric, without its unit (资金已到位总投入（万元） → 资金已到位总投入). */
 export function metricLabel(id: string): string {
   const col = METRIC_COLUMNS.find((m) => m.id === id);
   return col ? headerStem(normalizeHeader(col.header)) : id;

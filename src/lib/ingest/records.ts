@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { UNIT_TYPES } from './columns.ts';
-import { REPORTED_METRIC_IDS, type ReportedMetricId } from '../metric-catalogue.ts';
+import { REPORTED_METRIC_IDS, metric, type FlagMetricId, type ReportedMetricId } from '../metric-catalogue.ts';
 import { isValidUscc } from './uscc.ts';
 
 export const villageCodeSchema = z.string().regex(/^\d{12}$/, '村代码应为 12 位数字（统计用区划代码）');
@@ -80,23 +80,11 @@ export type Pairing = z.infer<typeof pairingSchema>;
 const metricCount = z.number().int().nonnegative().nullable();
 const metricFlag = z.boolean().nullable();
 
-/** The fourteen reported metrics of one progress row (money in 元, flags as booleans, null = 未填报). */
-export const metricValuesSchema = z.object({
-  fundsPlan: metricCount,
-  fundsDone: metricCount,
-  materialsPlan: metricCount,
-  materialsDone: metricCount,
-  hasIndustryPlan: metricFlag,
-  industryPlanDone: metricFlag,
-  salesPlan: metricCount,
-  salesDone: metricCount,
-  jobsPlan: metricCount,
-  jobsDone: metricCount,
-  trainingPlan: metricCount,
-  trainingDone: metricCount,
-  stationed: metricFlag,
-  stationedCount: metricCount,
-}) satisfies z.ZodType<Record<ReportedMetricId, number | boolean | null>>;
+/** The fourteen reported metrics of one progress row (money in 元, flags as booleans, null = 未填报), in 附件3's order. */
+type MetricValuesShape = { [K in ReportedMetricId]: K extends FlagMetricId ? typeof metricFlag : typeof metricCount };
+export const metricValuesSchema = z.object(
+  Object.fromEntries(REPORTED_METRIC_IDS.map((id) => [id, metric(id).kind === 'flag' ? metricFlag : metricCount])) as MetricValuesShape,
+);
 export type MetricValues = z.infer<typeof metricValuesSchema>;
 
 export const decreaseSchema = z.object({

@@ -64,11 +64,11 @@ export function entitySummary(byMonth: ReadonlyMap<string, Totals>, months: read
   const measures = MEASURE_PAIRS.map((p): SummaryMeasure => {
     const name = p.name.replace(/（.*）$/, '');
     if (!p.ratio) {
-      const stationed = figure(t, p.plan);
+      const planned = figure(t, p.plan);
       const people = figure(t, p.done);
       const text =
-        stationed.value === null ? formatFigure(stationed, '') : stationed.value > 0 ? `${formatCount(stationed.value)} 个结对派驻，已驻村 ${people.value === null ? formatFigure(people, '人') : formatFigure(people, '人', { short: true })}` : '未派驻';
-      return { id: p.id, name, text, ratio: '', state: stationed.value === null ? 'missing' : stationed.value > 0 ? 'done' : 'none' };
+        planned.value === null ? formatFigure(planned, '') : planned.value > 0 ? `${formatCount(planned.value)} 个结对派驻，已驻村 ${people.value === null ? formatFigure(people, '人') : formatFigure(people, '人', { short: true })}` : '未派驻';
+      return { id: p.id, name, text, ratio: '', state: planned.value === null ? 'missing' : planned.value > 0 ? 'done' : 'none' };
     }
     const r = ratioFigure(t, p.ratio);
     return { id: p.id, name, text: `${short(t, p.done, p.unit)} / ${short(t, p.plan, p.unit)} ${p.unit}`, ratio: formatRatioFigure(r, { short: true }), state: stateOf(r.ratio) };

@@ -18,7 +18,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { z } from 'zod';
 import { DEFAULT_AGREEMENT_VALID_UNTIL, LOCATION_COLUMNS, PAIRING_COLUMNS, UNIT_COLUMNS, VILLAGE_COLUMNS, type RegistryColumn } from '../ingest/columns.ts';
-import { MEASURES, METRIC_COLUMNS, type MetricColumn } from '../metric-catalogue.ts';
+import { MEASURES, METRIC_COLUMNS, PLAN_PAIRS, metric, type MetricColumn } from '../metric-catalogue.ts';
 import { formatMonth } from '../render/format.ts';
 import { metricValuesSchema, pairingSchema, progressSchema, unitSchema, villageSchema, type Pairing, type ProgressRecord, type Unit, type Village } from '../ingest/records.ts';
 import { yuanToWanString } from '../ingest/cell-values.ts';
@@ -337,23 +337,6 @@ export interface ProgressSource {
   record: ProgressRecord;
 }
 
-const METRIC_DESCRIPTIONS: Record<string, string> = {
-  fundsPlan: '结对帮扶单位计划投入的扶贫资金总额',
-  fundsDone: '已到位的扶贫资金，截至当月底的累计数',
-  materialsPlan: '计划投入物资的市场价值',
-  materialsDone: '已到位物资的市场价值，截至当月底的累计数',
-  hasIndustryPlan: '是否有促进产业扶贫的计划',
-  industryPlanDone: '产业扶贫计划是否已完成',
-  salesPlan: '计划帮助销售扶贫产品的金额（帮扶单位自购与链接市场销售）',
-  salesDone: '已完成销售的金额，截至当月底的累计数',
-  jobsPlan: '计划解决就业的人数',
-  jobsDone: '已解决就业的人数，截至当月底的累计数',
-  trainingPlan: '计划培训的人数',
-  trainingDone: '已完成培训的人数，截至当月底的累计数',
-  stationed: '是否派工作组驻村',
-  stationedCount: '已驻村的人数，截至当月底',
-};
-
 const isPlanMetric = (id: string) => METRIC_COLUMNS.some((m) => m.ratioOf?.plan === id);
 const isDoneMetric = (id: string) => METRIC_COLUMNS.some((m) => m.ratioOf?.done === id);
 const measureName = (m: MetricColumn) => MEASURES.find((x) => x.id === m.measure)!.name;
@@ -385,14 +368,15 @@ function metricSpec(m: MetricColumn): FieldSpec<ProgressSource> {
   const rules: string[] = m.kind === 'flag' ? [] : ['截至当月底的累计数'];
   if (isPlanMetric(m.id)) rules.push('计划为 0 表示无计划（无计划填零），不计算完成比例');
   if (isDoneMetric(m.id)) rules.push('可以超过计划（超额）；比上月减少时按数据更正处理并在页面注明');
-  if (m.id === 'industryPlanDone') rules.push('是否有产业扶贫计划为 0 时，本列没有意义');
+  const flagPlan = PLAN_PAIRS.find((p) => p.done === m.id && m.kind === 'flag' && metric(p.plan).kind === 'flag');
+  if (flagPlan) rules.push(`${labelOf(metric(flagPlan.plan).header)}为 0 时，本列没有意义`);
   return {
     id: m.id,
     title: m.header,
     kind: m.kind === 'money' ? 'money' : m.kind === 'flag' ? 'flag' : 'count',
     from: ['metrics', m.id],
     unit: m.kind === 'count' ? '人' : undefined,
-    description: `${measure}：${METRIC_DESCRIPTIONS[m.id] ?? labelOf(m.header)}`,
+    description: `${measure}：${m.description ?? labelOf(m.header)}`,
     rules,
     get: (s) => s.record.values[id],
   };
