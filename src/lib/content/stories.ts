@@ -15,7 +15,7 @@ import { mdxToMdast } from 'satteri';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { MEASURES, type MeasureId } from '../metric-catalogue.ts';
-import { isCalendarDate } from '../patterns.ts';
+import { USCC_PATTERN, isCalendarDate } from '../patterns.ts';
 import { checkStoryTree, imageProblem, MAX_BODY_CHARS, MDX_FEATURES, plainTree, type SafetyCode, type TreeNode } from './story-mdx.ts';
 import { zodIssueText } from './zod-messages.ts';
 
@@ -87,7 +87,7 @@ export function storySchema<I extends z.ZodType = z.ZodString>(image?: () => I) 
         .array(z.string().regex(/^\d{12}$/, '村代码应为 12 位数字'), { error: '必填，列出案例涉及的村代码，如 [\'520627001200\']' })
         .min(1, '至少写一个村代码')
         .max(20, '最多写 20 个村'),
-      units: z.array(z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, '单位代码应为 18 位统一社会信用代码'), { error: '应为单位代码列表' }).max(20, '最多写 20 个单位').default([]),
+      units: z.array(z.string().regex(USCC_PATTERN, '单位代码应为 18 位统一社会信用代码'), { error: '应为单位代码列表' }).max(20, '最多写 20 个单位').default([]),
       measures: z
         .array(z.string(), { error: '必填，列出案例涉及的举措，如 [产业扶贫]' })
         .min(1, '至少写一项举措')

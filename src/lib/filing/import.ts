@@ -19,6 +19,7 @@ import { collectInput, MANIFEST_FILE, TABLE_FILE } from '../ingest/ingest-fs.ts'
 import { ingest, type IngestInput, type IngestResult } from '../ingest/ingest.ts';
 import { EMPTY_MANIFEST, sha256, type Change, type Manifest, type Revision } from './revisions.ts';
 import { parseDate } from '../ingest/cell-values.ts';
+import { ISO_DATE_PATTERN } from '../patterns.ts';
 
 export interface ImportOptions {
   dataDir: string;
@@ -40,7 +41,7 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** `--date`: YYYY-MM-DD and a day that exists (2020-02-30 does not). */
 function dateProblem(date: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return `--date “${date}”应写作 2020-09-05`;
+  if (!ISO_DATE_PATTERN.test(date)) return `--date “${date}”应写作 2020-09-05`;
   const parsed = parseDate(date);
   if (!parsed.ok || parsed.value !== date) return `--date “${date}”不是存在的日期`;
   return null;

@@ -6,13 +6,14 @@ import { z } from 'zod';
 import { UNIT_TYPES } from './columns.ts';
 import { REPORTED_METRIC_IDS, metric, type FlagMetricId, type ReportedMetricId } from '../metric-catalogue.ts';
 import { isValidUscc } from './uscc.ts';
+import { ISO_DATE_PATTERN, MONTH_PATTERN } from '../patterns.ts';
 
 export const villageCodeSchema = z.string().regex(/^\d{12}$/, '村代码应为 12 位数字（统计用区划代码）');
 export const unitCodeSchema = z.string().refine(isValidUscc, '不是有效的统一社会信用代码');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应写作 2020-05-12');
+const isoDate = z.string().regex(ISO_DATE_PATTERN, '日期应写作 2020-05-12');
 const yuan = z.number().int().nonnegative();
 const count = z.number().int().nonnegative();
-const monthId = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+const monthId = z.string().regex(MONTH_PATTERN);
 /** where a record was read: the file, its worksheet when it is an Excel workbook, the row as Excel shows it */
 const source = z.object({ file: z.string(), sheet: z.string().optional(), row: z.number().int().positive() });
 

@@ -8,6 +8,7 @@ import { PAIR, type MeasureId, type ReportedMetricId } from '../metric-catalogue
 import { formatAmount, formatCount, formatFigure, formatMonth, formatRatioFigure, partialNote, type FigureUnit } from '../render/format.ts';
 import { MEASURE_PAIRS } from './measure-pairs.ts';
 import type { Ratio } from './ratio.ts';
+import { ISO_DATE_PATTERN } from '../patterns.ts';
 
 export interface SummaryMeasure {
   id: MeasureId;
@@ -95,6 +96,6 @@ export function entitySummary(byMonth: ReadonlyMap<string, Totals>, months: read
 
 /** The most recent of the publish and revision dates (ISO), or null when the data was never filed with data:import. */
 export function dataUpdatedOn(publishedOn: Readonly<Record<string, string | null>>, revisionDates: readonly string[]): string | null {
-  const dates = [...Object.values(publishedOn), ...revisionDates].filter((d): d is string => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d));
+  const dates = [...Object.values(publishedOn), ...revisionDates].filter((d): d is string => typeof d === 'string' && ISO_DATE_PATTERN.test(d));
   return dates.sort().at(-1) ?? null;
 }

@@ -18,6 +18,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { z } from 'zod';
 import { DEFAULT_AGREEMENT_VALID_UNTIL, LOCATION_COLUMNS, PAIRING_COLUMNS, UNIT_COLUMNS, VILLAGE_COLUMNS, type RegistryColumn } from '../ingest/columns.ts';
+import { USCC_PATTERN } from '../patterns.ts';
 import { MEASURES, METRIC_COLUMNS, PLAN_PAIRS, metric, type MetricColumn } from '../metric-catalogue.ts';
 import { formatMonth } from '../render/format.ts';
 import { metricValuesSchema, pairingSchema, progressSchema, unitSchema, villageSchema, type Pairing, type ProgressRecord, type Unit, type Village } from '../ingest/records.ts';
@@ -114,7 +115,8 @@ type SchemaName = keyof typeof SCHEMAS;
  * 统一社会信用代码: the Zod schema checks it with a refinement (check character, see
  * uscc.ts), which JSON Schema cannot carry; this is the character-set part of that check.
  */
-export const USCC_PATTERN = '^[0-9A-HJ-NPQRTUWXY]{18}$';
+/** The datapackage's pattern for a 统一社会信用代码 (the one pattern, as JSON Schema's string). */
+export const USCC_SCHEMA_PATTERN = USCC_PATTERN.source;
 
 interface PropInfo {
   types: string[];
@@ -266,7 +268,7 @@ function makeField<S>(spec: FieldSpec<S>, blank: Blank): FieldDef {
   } else {
     p = { types: ['number'], nullable: true, required: false, pattern: null, minimum: 0, maximum: null, minLength: null, enum: null };
   }
-  if (spec.kind === 'code' && !p.pattern && isUnitCode(spec.from)) p = { ...p, pattern: USCC_PATTERN };
+  if (spec.kind === 'code' && !p.pattern && isUnitCode(spec.from)) p = { ...p, pattern: USCC_SCHEMA_PATTERN };
   if (spec.kind === 'flag') p = { ...p, minimum: 0, maximum: 1 };
   if (spec.kind === 'money' || spec.kind === 'count') p = { ...p, minimum: p.minimum ?? 0 };
   return {
