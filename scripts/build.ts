@@ -10,7 +10,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { defaultDataDir } from '../src/lib/ingest-fs.ts';
+import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 // National scale needs more than V8's default heap (about 4 GB) for the read model.

@@ -3,9 +3,9 @@
  * Validates the registry and the monthly exports (default: all of DATA_DIR).
  * Exit 0 valid (warnings allowed), 1 invalid, 2 usage.
  */
-import { ingestDataDirCached } from '../src/lib/ingest-cache.ts';
-import { defaultDataDir, ingestDataDir } from '../src/lib/ingest-fs.ts';
-import { jsonReport, textReportLines } from '../src/lib/report.ts';
+import { ingestDataDirCached } from '../src/lib/ingest/ingest-cache.ts';
+import { defaultDataDir, ingestDataDir } from '../src/lib/ingest/ingest-fs.ts';
+import { jsonReport, textReportLines } from '../src/lib/ingest/report.ts';
 
 const USAGE = `用法：npm run data:check -- [--json] [路径…]
   校验 DATA_DIR（默认 ./data）中的名录和月度进展表；给出路径时只校验这些文件或目录。

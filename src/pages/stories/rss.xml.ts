@@ -1,6 +1,6 @@
 import rss from '@astrojs/rss';
 import type { APIContext } from 'astro';
-import { MEASURES } from '../../lib/columns.ts';
+import { MEASURES } from '../../lib/metric-catalogue.ts';
 import { getStories } from '../../site-data.ts';
 
 export async function GET(context: APIContext) {
