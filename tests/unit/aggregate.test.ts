@@ -7,11 +7,11 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PLAN_COUNTS, change, figure, ratioFigure, reportedMonths, totals, type Figure } from '../../src/lib/aggregate.ts';
-import { formatFigure, formatRatioFigure } from '../../src/lib/format.ts';
-import { ingestDataDir } from '../../src/lib/ingest-fs.ts';
-import { buildSiteModel } from '../../src/lib/model.ts';
-import type { MetricValues, ProgressRecord } from '../../src/lib/schemas.ts';
+import { PLAN_COUNTS, change, figure, ratioFigure, reportedMonths, totals, type Figure } from '../../src/lib/model/aggregate.ts';
+import { formatFigure, formatRatioFigure } from '../../src/lib/render/format.ts';
+import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
+import { buildSiteModel } from '../../src/lib/model/read-model.ts';
+import type { MetricValues, ProgressRecord } from '../../src/lib/ingest/records.ts';
 import { DATA, REPORTED_HEADERS, cellValue, readFlatExport, readRegistry, shippedFlatExports } from './shipped-cells.ts';
 
 const data = ingestDataDir(DATA);

@@ -9,11 +9,11 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildBulletin, buildPublishedBulletin, bulletinTitle, type Bulletin } from '../../src/lib/bulletin.ts';
-import { ingestDataDir } from '../../src/lib/ingest-fs.ts';
-import { buildSiteModel, type SiteModel } from '../../src/lib/model.ts';
-import { monthPublishedOn, recordsAsOf } from '../../src/lib/revisions.ts';
-import type { ProgressRecord } from '../../src/lib/schemas.ts';
+import { buildBulletin, buildPublishedBulletin, bulletinTitle, type Bulletin } from '../../src/lib/model/bulletin.ts';
+import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
+import { buildSiteModel, type SiteModel } from '../../src/lib/model/read-model.ts';
+import { monthPublishedOn, recordsAsOf } from '../../src/lib/filing/revisions.ts';
+import type { ProgressRecord } from '../../src/lib/ingest/records.ts';
 import { DATA, readRegistry } from './shipped-cells.ts';
 
 const data = ingestDataDir(DATA);

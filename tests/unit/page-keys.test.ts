@@ -7,11 +7,11 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ingestDataDir } from '../../src/lib/ingest-fs.ts';
-import { buildSiteModel, type SiteModel } from '../../src/lib/model.ts';
-import { groupBy, pairingsKeyData, stableDigest } from '../../src/lib/page-keys.ts';
-import { monthPublishedOn, recordsAsOf } from '../../src/lib/revisions.ts';
-import type { ProgressRecord } from '../../src/lib/schemas.ts';
+import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
+import { buildSiteModel, type SiteModel } from '../../src/lib/model/read-model.ts';
+import { groupBy, pairingsKeyData, stableDigest } from '../../src/lib/publish/page-keys.ts';
+import { monthPublishedOn, recordsAsOf } from '../../src/lib/filing/revisions.ts';
+import type { ProgressRecord } from '../../src/lib/ingest/records.ts';
 import { DATA, readFlatExport } from './shipped-cells.ts';
 
 const data = ingestDataDir(DATA);

