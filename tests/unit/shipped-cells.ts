@@ -31,7 +31,7 @@ export const REPORTED_HEADERS = {
 const plain = (cell: string) => cell.normalize('NFKC').replace(/[\s,]/g, '');
 
 /** `31.43` 万元 → 314300 元, exactly (never through a float); '' → null. */
-export function wanToYuan(cell: string): number | null {
+function wanToYuan(cell: string): number | null {
   const s = plain(cell);
   if (s === '') return null;
   const m = /^(\d+)(?:\.(\d{1,4}))?$/.exec(s);
@@ -40,7 +40,7 @@ export function wanToYuan(cell: string): number | null {
 }
 
 /** A count or a 1/0 flag cell → number, '' → null. */
-export function wholeNumber(cell: string): number | null {
+function wholeNumber(cell: string): number | null {
   const s = plain(cell);
   if (s === '') return null;
   if (!/^\d+$/.test(s)) throw new Error(`not a whole number: ${JSON.stringify(cell)}`);

@@ -7,8 +7,8 @@ import { UNIT_TYPES } from './columns.ts';
 import { REPORTED_METRIC_IDS, type ReportedMetricId } from '../metric-catalogue.ts';
 import { isValidUscc } from './uscc.ts';
 
-export const villageCodeSchema = z.string().regex(/^\d{12}$/, '村代码应为 12 位数字（统计用区划代码）');
-export const unitCodeSchema = z.string().refine(isValidUscc, '不是有效的统一社会信用代码');
+const villageCodeSchema = z.string().regex(/^\d{12}$/, '村代码应为 12 位数字（统计用区划代码）');
+const unitCodeSchema = z.string().refine(isValidUscc, '不是有效的统一社会信用代码');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应写作 2020-05-12');
 const yuan = z.number().int().nonnegative();
 const count = z.number().int().nonnegative();
@@ -40,7 +40,7 @@ export const unitSchema = z.object({
 export type Unit = z.infer<typeof unitSchema>;
 
 /** 附件2 plan, per measure. Null where the registry leaves it blank. */
-export const planSchema = z.object({
+const planSchema = z.object({
   funds: yuan.nullable(),
   materials: yuan.nullable(),
   fundsUsePlan: z.string().nullable(),
@@ -60,7 +60,6 @@ export const planSchema = z.object({
   stationedPlanned: count.nullable(),
   stationedFrom: isoDate.nullable(),
 });
-export type Plan = z.infer<typeof planSchema>;
 
 export const pairingSchema = z.object({
   id: z.string(),
