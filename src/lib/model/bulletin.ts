@@ -125,7 +125,7 @@ export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (m
     const r = pv.byMonth.get(month);
     return r ? [{ pv, r }] : [];
   });
-  const completed = PLAN_COUNTS.map((pc) => ({ label: pc.label, completed: t.completed[pc.id].completed, withPlan: t.completed[pc.id].withPlan, unknown: t.completed[pc.id].unknown }));
+  const completed = PLAN_COUNTS.map((pc) => ({ label: pc.planName, completed: t.completed[pc.id].completed, withPlan: t.completed[pc.id].withPlan, unknown: t.completed[pc.id].unknown }));
 
   const notReported = [...model.counties.values()]
     .filter((c) => c.pairingCount > 0 && c.byMonth.get(month)!.records === 0)
