@@ -127,13 +127,14 @@ describe('the tables of the bulletin', () => {
 
   it.each(model.months)('%s: completed plans: pairings with a plan (> 0, or 有), those whose done reached it, those that left done blank', (month) => {
     const b = bulletins.get(month)!;
+    // in 附件3's column order
     const pairs = [
       ['资金投入计划', 'fundsPlan', 'fundsDone'],
       ['物资投入计划', 'materialsPlan', 'materialsDone'],
+      ['产业扶贫计划', 'hasIndustryPlan', 'industryPlanDone'],
       ['销售计划', 'salesPlan', 'salesDone'],
       ['就业计划', 'jobsPlan', 'jobsDone'],
       ['培训计划', 'trainingPlan', 'trainingDone'],
-      ['产业扶贫计划', 'hasIndustryPlan', 'industryPlanDone'],
     ] as const;
     expect(b.completed.map((c) => c.label)).toEqual(pairs.map((p) => p[0]));
     for (const [label, plan, done] of pairs) {
