@@ -5,14 +5,17 @@
  * of it; then the rule's edges (未填报, 未上报, 无计划, 超额, flags, other months) on real
  * records with chosen values.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { PLAN_COUNTS, change, figure, ratioFigure, reportedMonths, totals, type Figure } from '../../src/lib/model/aggregate.ts';
 import { formatFigure, formatRatioFigure } from '../../src/lib/render/format.ts';
+import { ingest } from '../../src/lib/ingest/ingest.ts';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildSiteModel } from '../../src/lib/model/read-model.ts';
 import type { MetricValues, ProgressRecord } from '../../src/lib/ingest/records.ts';
-import { DATA, REPORTED_HEADERS, cellValue, readFlatExport, readRegistry, shippedFlatExports } from './shipped-cells.ts';
+import { DATA, REPORTED_HEADERS, cellValue, readFlatExport, readRegistry, shippedFlatExports, wanToYuan } from './shipped-cells.ts';
 
 const data = ingestDataDir(DATA);
 const model = buildSiteModel(data);
@@ -112,6 +115,37 @@ describe('a whole province: 宁夏回族自治区 (64), every month', () => {
         return d !== null && (pc.id === 'industry' ? d === 1 : d >= cellValue(pc.plan, r)!);
       });
       expect(t.completed[pc.id], `${month} ${pc.id}`).toMatchObject({ withPlan: withPlan.length, completed: completed.length, planMissing: rows.filter((r) => cellValue(pc.plan, r) === null).length });
+    }
+  });
+});
+
+describe('the 附件3 template as a county fills it in: totals() equal the county’s own 合计 row', () => {
+  const DIR = path.resolve(import.meta.dirname, '../fixtures/workbooks');
+  // 附件3's nineteen metric columns after 序号, 帮扶村, 结对帮扶单位 (GUIDE §3), ratios included
+  const COLUMNS = ['fundsPlan', 'fundsDone', 'fundsRatio', 'materialsPlan', 'materialsDone', 'materialsRatio', 'hasIndustryPlan', 'industryPlanDone', 'salesPlan', 'salesDone', 'salesRatio', 'jobsPlan', 'jobsDone', 'jobsRatio', 'trainingPlan', 'trainingDone', 'trainingRatio', 'stationed', 'stationedCount'] as const;
+  const rows = Papa.parse<string[]>(new TextDecoder('gb18030').decode(readFileSync(path.join(DIR, '附件3-福贡县.csv'))), { skipEmptyLines: true }).data;
+  const total = rows.find((r) => r[0] === '合计')!;
+  const cell = (id: (typeof COLUMNS)[number]) => total[3 + COLUMNS.indexOf(id)]!;
+
+  it.each(['附件3-福贡县.csv', '附件3-福贡县.xlsx'])('%s', (name) => {
+    const r = ingest({
+      villages: { path: 'registry/villages.csv', bytes: new Uint8Array(readFileSync(path.join(DIR, 'registry/villages.csv'))) },
+      units: { path: 'registry/units.csv', bytes: new Uint8Array(readFileSync(path.join(DIR, 'registry/units.csv'))) },
+      pairings: { path: 'registry/pairings.csv', bytes: new Uint8Array(readFileSync(path.join(DIR, 'registry/pairings.csv'))) },
+      exports: [{ path: `exports/2020-07/云南省/怒江傈僳族自治州/福贡县.${name.split('.').pop()}`, bytes: new Uint8Array(readFileSync(path.join(DIR, name))), month: '2020-07' }],
+    });
+    expect(r.ok).toBe(true);
+    const t = totals('2020-07', r.progress);
+    expect(t.records).toBe(2);
+    for (const id of IDS) {
+      const kind = REPORTED_HEADERS[id][1];
+      expect(t.metrics[id].sum, id).toBe(kind === 'money' ? wanToYuan(cell(id)) : Number(cell(id)));
+    }
+    // the county's ratio cells (two decimals) are the ratios of its sums
+    for (const id of ['fundsRatio', 'materialsRatio', 'salesRatio', 'jobsRatio', 'trainingRatio'] as const) {
+      const rf = ratioFigure(t, id);
+      expect(rf.ratio.kind, id).toBe('value');
+      if (rf.ratio.kind === 'value') expect(rf.ratio.percent.toFixed(2), id).toBe(Number(cell(id)).toFixed(2));
     }
   });
 });

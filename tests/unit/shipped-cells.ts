@@ -31,7 +31,7 @@ export const REPORTED_HEADERS = {
 const plain = (cell: string) => cell.normalize('NFKC').replace(/[\s,]/g, '');
 
 /** `31.43` 万元 → 314300 元, exactly (never through a float); '' → null. */
-function wanToYuan(cell: string): number | null {
+export function wanToYuan(cell: string): number | null {
   const s = plain(cell);
   if (s === '') return null;
   const m = /^(\d+)(?:\.(\d{1,4}))?$/.exec(s);
