@@ -47,7 +47,7 @@ export type StoryIssueCode =
 const MAX_FILE_BYTES = 200_000;
 
 /** Text `npm run new:story` leaves for the editor to replace (its hints and its example heading included). */
-export const PLACEHOLDER_TEXT = /请填写|请改写|这里写正文|这里写引语|某某|可以用 Markdown：|可以引用村民的话：|也可以引用网站上的数据|^## 小标题$/m;
+const PLACEHOLDER_TEXT = /请填写|请改写|这里写正文|这里写引语|某某|可以用 Markdown：|可以引用村民的话：|也可以引用网站上的数据|^## 小标题$/m;
 
 const MEASURE_NAMES = new Map<string, MeasureId>(MEASURES.flatMap((m) => [[m.id, m.id] as [string, MeasureId], [m.name, m.id] as [string, MeasureId]]));
 
@@ -181,7 +181,7 @@ export function compilerTree(body: string): TreeNode {
  * `labels`), then `extra` checks on the parsed front matter, then the safe-MDX body rules.
  * `file` is the path shown to editors; `absolutePath` locates the images folder.
  */
-export function checkMdxDocument<S extends z.ZodType>(
+function checkMdxDocument<S extends z.ZodType>(
   file: string,
   absolutePath: string,
   source: string,

@@ -271,7 +271,7 @@ function uniqueRevisionId(manifest: Manifest, date: string, dataDir: string, mon
 }
 
 /** Stable, readable JSON: sorted file keys, revisions in order. */
-export function manifestBytes(manifest: Manifest): Uint8Array {
+function manifestBytes(manifest: Manifest): Uint8Array {
   const published = Object.fromEntries(Object.entries(manifest.published).sort(([a], [b]) => a.localeCompare(b, 'en')));
   return new TextEncoder().encode(JSON.stringify({ published, revisions: manifest.revisions }, null, 2) + '\n');
 }

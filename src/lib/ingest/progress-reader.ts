@@ -82,7 +82,7 @@ function findHeader(rows: string[][]): { index: number; count: number } {
 }
 
 /** A table with the 附件3 header (county table or flat export): the sheet of a workbook to read. */
-export const hasExportHeader = (rows: string[][]): boolean => findHeader(rows).count >= 8;
+const hasExportHeader = (rows: string[][]): boolean => findHeader(rows).count >= 8;
 
 export interface ReadExportOptions {
   file: string;
@@ -312,7 +312,7 @@ function isFooterRow(row: string[]): boolean {
 const FILLED_ON = /^(填报日期|填表日期|报送日期)[:：]?(.*)$/;
 
 /** The month a title states: 「截至2020年7月底」, or the one 「2020年7月」 it names; null when none or unclear. */
-export function statedMonth(text: string): string | null {
+function statedMonth(text: string): string | null {
   const s = normalizeCell(text);
   const asOf = /截[至止](\d{4})年(\d{1,2})月/.exec(s);
   const months = asOf ? [asOf] : [...s.matchAll(/(\d{4})年(\d{1,2})月/g)];

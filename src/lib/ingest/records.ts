@@ -8,8 +8,8 @@ import { REPORTED_METRIC_IDS, metric, type FlagMetricId, type ReportedMetricId }
 import { isValidUscc } from './uscc.ts';
 import { ISO_DATE_PATTERN, MONTH_PATTERN } from '../patterns.ts';
 
-export const villageCodeSchema = z.string().regex(/^\d{12}$/, '村代码应为 12 位数字（统计用区划代码）');
-export const unitCodeSchema = z.string().refine(isValidUscc, '不是有效的统一社会信用代码');
+const villageCodeSchema = z.string().regex(/^\d{12}$/, '村代码应为 12 位数字（统计用区划代码）');
+const unitCodeSchema = z.string().refine(isValidUscc, '不是有效的统一社会信用代码');
 const isoDate = z.string().regex(ISO_DATE_PATTERN, '日期应写作 2020-05-12');
 const yuan = z.number().int().nonnegative();
 const count = z.number().int().nonnegative();
@@ -41,7 +41,7 @@ export const unitSchema = z.object({
 export type Unit = z.infer<typeof unitSchema>;
 
 /** 附件2 plan, per measure. Null where the registry leaves it blank. */
-export const planSchema = z.object({
+const planSchema = z.object({
   funds: yuan.nullable(),
   materials: yuan.nullable(),
   fundsUsePlan: z.string().nullable(),
@@ -61,7 +61,6 @@ export const planSchema = z.object({
   stationedPlanned: count.nullable(),
   stationedFrom: isoDate.nullable(),
 });
-export type Plan = z.infer<typeof planSchema>;
 
 export const pairingSchema = z.object({
   id: z.string(),

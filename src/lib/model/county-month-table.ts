@@ -45,7 +45,7 @@ export function county3Csv(label: CountyTableLabel, table: Table3, sources: read
 }
 
 /** A CSS string literal safe inside an inline <style>: quotes, backslashes, <, > and line breaks escaped. */
-export function cssString(text: string): string {
+function cssString(text: string): string {
   return `"${text.replace(/[\\"]/g, '\\$&').replace(/[<>\r\n]/g, (c) => `\\${c.charCodeAt(0).toString(16)} `)}"`;
 }
 

@@ -30,7 +30,7 @@ export interface CountyRow {
   measures: Record<MeasureId, PairCells>;
 }
 
-export function countyRow(c: CountyView, months: readonly string[]): CountyRow {
+function countyRow(c: CountyView, months: readonly string[]): CountyRow {
   const reported = reportedMonths(c.byMonth, months);
   const latestMonth = reported.at(-1) ?? null;
   const t = latestMonth ? c.byMonth.get(latestMonth) : undefined;

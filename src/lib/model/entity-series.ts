@@ -46,7 +46,7 @@ export interface EntitySeries {
   measures: Record<MeasureId, MeasureSeries>;
 }
 
-export function entitySeries(area: AreaTotals, months: readonly string[], id: { kind: EntityKind; code: string; name: string; place: string }, synthetic: boolean): EntitySeries {
+function entitySeries(area: AreaTotals, months: readonly string[], id: { kind: EntityKind; code: string; name: string; place: string }, synthetic: boolean): EntitySeries {
   const measures = Object.fromEntries(
     MEASURE_PAIRS.map((m) => {
       const at = (month: string) => area.byMonth.get(month);

@@ -624,7 +624,7 @@ export function progressSources(
 // Writing
 
 /** The CSV text of a cell: 万元 exact, 1/0, ratio with 2 decimals, blank = empty. */
-export function csvCell(kind: ValueKind, v: Raw): string {
+function csvCell(kind: ValueKind, v: Raw): string {
   if (v === null) return '';
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (kind === 'money') return yuanToWanString(v as number);
@@ -634,7 +634,7 @@ export function csvCell(kind: ValueKind, v: Raw): string {
 const rawJSON = (JSON as unknown as { rawJSON?: (text: string) => unknown }).rawJSON;
 
 /** The JSON value of a cell: numbers for money (written with the exact decimal text), 1/0, null for blank. */
-export function jsonCell(kind: ValueKind, v: Raw): unknown {
+function jsonCell(kind: ValueKind, v: Raw): unknown {
   if (v === null) return null;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (kind === 'money' || kind === 'ratio') {
@@ -862,7 +862,7 @@ function tablePattern(p: string): string {
   return p.replace(/^\^/, '').replace(/\$$/, '');
 }
 
-export function tableSchemaField(f: FieldDef): TableSchemaField {
+function tableSchemaField(f: FieldDef): TableSchemaField {
   const constraints: TableSchemaField['constraints'] = { required: f.required };
   // a pattern constrains strings only (Table Schema): on date and yearmonth the type is the constraint
   if (f.pattern && f.type === 'string') constraints.pattern = tablePattern(f.pattern);
@@ -944,9 +944,4 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-/** For the dictionary and tests: that every table's ids and titles match its CSV header. */
-export function csvHeader(def: TableDef): string[] {
-  return def.fields.map((f) => f.title);
 }

@@ -164,7 +164,7 @@ export function metricValueText(id: ReportedMetricId, v: number | boolean | null
 }
 
 /** The unit a summed metric is shown in: 万元, 人, or 个 (flags count pairings). */
-export function metricUnit(id: ReportedMetricId): FigureUnit {
+function metricUnit(id: ReportedMetricId): FigureUnit {
   const kind = COLUMNS.get(id)?.kind;
   return kind === 'money' ? '万元' : kind === 'flag' ? '个' : '人';
 }
