@@ -37,7 +37,8 @@ import {
   type TableId,
 } from '../../src/lib/publish/opendata.ts';
 import type { MetricValues } from '../../src/lib/ingest/records.ts';
-import { ENTITY_KINDS, entityFiles, entityRows, type RowLineCache } from '../../src/lib/publish/entity-downloads.ts';
+import { entityFiles, entityRows, type RowLineCache } from '../../src/lib/publish/entity-downloads.ts';
+import { ENTITY_KINDS } from '../../src/lib/routes.ts';
 import { isValidUscc } from '../../src/lib/ingest/uscc.ts';
 import { SMALL, ingestExports, utf8 } from './helpers.ts';
 

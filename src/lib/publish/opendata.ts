@@ -23,6 +23,7 @@ import { MEASURES, METRIC_COLUMNS, PLAN_PAIRS, metric, type MetricColumn } from 
 import { formatMonth } from '../render/format.ts';
 import { metricValuesSchema, pairingSchema, progressSchema, unitSchema, villageSchema, type Pairing, type ProgressRecord, type Unit, type Village } from '../ingest/records.ts';
 import { yuanToWanString } from '../ingest/cell-values.ts';
+import { dictionaryUrl } from '../routes.ts';
 
 // ---------------------------------------------------------------------------------------
 // Licence
@@ -748,7 +749,7 @@ function jsonOpen(def: TableDef, meta: JsonMeta): string {
     licence_url: LICENCE.path,
     synthetic: meta.synthetic,
     generated_from: meta.generatedFrom,
-    dictionary: `/data/dictionary/#${def.id}`,
+    dictionary: dictionaryUrl(def.id),
     fields: def.fields.map((f) => f.id),
   });
   return `${head.slice(0, -1)},"rows":[`;
@@ -792,7 +793,6 @@ export interface DownloadFileSpec {
   contentType: string;
 }
 
-export const DOWNLOADS_BASE = '/downloads/';
 export const REGISTRY_TABLES: ReadonlyArray<Exclude<TableId, 'progress'>> = ['villages', 'units', 'pairings'];
 
 export function downloadFiles(months: ReadonlyArray<string>): DownloadFileSpec[] {
