@@ -9,7 +9,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PairingView, SiteModel } from '../model/read-model.ts';
-import { csvPieces, csvText, generatedFrom, jsonPieces, jsonText, progressSources, progressTable, rowLines, tableDef, type JsonMeta } from './opendata.ts';
+import { csvPieces, csvText, generatedFrom, jsonPieces, jsonText, rowLines, type JsonMeta } from './opendata/serialise.ts';
+import { progressSources, progressTable, tableDef } from './opendata/tables.ts';
 import type { ProgressRecord } from '../ingest/records.ts';
 import { county3Csv } from '../model/county-month-table.ts';
 import { county3Table } from '../render/presentation.ts';
