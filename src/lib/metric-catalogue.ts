@@ -117,9 +117,6 @@ const byId = new Map<string, MetricDefinition>(METRICS.map((m) => [m.id, m]));
 export function metric(id: MetricId): MetricDefinition {
   return byId.get(id)!;
 }
-export function isMetricId(id: string): id is MetricId {
-  return byId.has(id);
-}
 export function isRatioMetricId(id: string): id is RatioMetricId {
   return byId.get(id)?.kind === 'ratio';
 }
@@ -141,14 +138,6 @@ export const MONEY_METRIC_IDS = METRICS.filter((m) => m.kind === 'money').map((m
 /** Figures a story may quote live from the data (<LiveFigure metric="…">): the reported amounts and counts, not the 1/0 flags. */
 export const LIVE_FIGURE_METRIC_IDS = METRICS.filter((m) => m.kind === 'money' || m.kind === 'count').map((m) => m.id) as ReadonlyArray<Exclude<ReportedMetricId, FlagMetricId>>;
 
-/** The plan/done pair a ratio column is derived from. */
-export function ratioPair(id: RatioMetricId): (typeof PLAN_PAIRS)[number] {
-  return PLAN_PAIRS.find((p) => p.ratio === id)!;
-}
-/** The pair a metric is the plan or the done figure of. */
-export function pairOf(id: MetricId): (typeof PLAN_PAIRS)[number] | undefined {
-  return PLAN_PAIRS.find((p) => p.plan === id || p.done === id || p.ratio === id);
-}
 /** Unit of a sum of the metric over pairings: 万元, 人, or 个 (pairings whose flag is 1). */
 export function sumUnit(id: MetricId): MetricUnit {
   const kind = metric(id).kind;

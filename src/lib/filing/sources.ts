@@ -18,6 +18,7 @@ import { formatDate, formatMonth } from '../render/format.ts';
 import type { IngestResult } from '../ingest/ingest.ts';
 import { sha256 } from './revisions.ts';
 import type { ProgressRecord } from '../ingest/records.ts';
+import { sourceFileUrl } from '../routes.ts';
 
 export interface PublishedSource {
   /** path under DATA_DIR (exports/… or revisions/…) */
@@ -137,7 +138,7 @@ export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'i
     let name = `${stem}${e.replacedBy ? `.${e.replacedBy}` : ''}`;
     for (let k = 2; taken.has(`${e.month}/${name}${outExt}`); k++) name = `${stem}-${k}${e.replacedBy ? `.${e.replacedBy}` : ''}`;
     taken.add(`${e.month}/${name}${outExt}`);
-    const url = out ? `/sources/${e.month}/${name}${outExt}` : null;
+    const url = out ? sourceFileUrl(e.month, `${name}${outExt}`) : null;
     if (url && out) contents.set(url, out);
     list.push({
       file: e.file,

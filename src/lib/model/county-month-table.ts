@@ -1,17 +1,14 @@
 /**
  * The county-month 附件3 table as a file people can open in Excel: the same rows, 合计 and
  * source as the page (src/pages/counties/[code]/[month].astro), in the template's layout
- * (title line, group row, metric row). Written beside the page as `table.csv` by
+ * (title line, group row, metric row). Written beside the page as `table.csv` (routes.ts) by
  * entity-downloads.ts, and linked from the page together with its previous/next months.
  */
 import Papa from 'papaparse';
 import { MEASURES, METRIC_COLUMNS } from '../metric-catalogue.ts';
 import { formatMonth } from '../render/format.ts';
-import { FORMULA_START } from '../publish/opendata.ts';
+import { FORMULA_START } from '../publish/opendata/serialise.ts';
 import type { Table3 } from '../render/presentation.ts';
-
-/** The file's name under the county-month page's folder. */
-export const COUNTY_TABLE_FILE = 'table.csv';
 
 /** "1,000.5" → "1000.5", so a spreadsheet reads a number; other text (未填报, 49.8%, 无计划) as shown. */
 const plain = (cell: string) => (/^-?[\d,]+(\.\d+)?$/.test(cell) ? cell.replaceAll(',', '') : cell);

@@ -11,6 +11,7 @@ import { MEASURE_PAIRS } from './measure-pairs.ts';
 import { pairCells, type PairCells } from './pair-cells.ts';
 import { rankValue } from './rankings.ts';
 import type { MeasureId } from '../metric-catalogue.ts';
+import { countyUrl } from '../routes.ts';
 
 export interface CountyRow {
   code: string;
@@ -40,7 +41,7 @@ function countyRow(c: CountyView, months: readonly string[]): CountyRow {
     province: c.province,
     provinceCode: c.provinceCode,
     prefecture: c.prefecture,
-    href: `/counties/${c.code}/`,
+    href: countyUrl(c.code),
     villages: c.villages.length,
     pairings: c.pairingCount,
     monthsReported: reported.length,

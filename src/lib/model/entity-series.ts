@@ -14,9 +14,7 @@ import type { MeasureId } from '../metric-catalogue.ts';
 import { MEASURE_PAIRS } from './measure-pairs.ts';
 import type { Ratio } from './ratio.ts';
 import type { AreaTotals, SiteModel } from './read-model.ts';
-import type { EntityKind } from '../publish/entity-downloads.ts';
-
-export const SERIES_FILE = 'series.json';
+import type { EntityKind } from '../routes.ts';
 
 export interface MeasureSeries {
   /** per month: sum of the plan (元 for money, else a count), null when nobody reported it */

@@ -20,6 +20,7 @@ import { pairCells, type PairCells, type SumCell } from './pair-cells.ts';
 import { ratio, type Ratio } from './ratio.ts';
 import type { SiteModel, UnitView } from './read-model.ts';
 import { rankValue } from './rankings.ts';
+import { PAGES, unitListUrl } from '../routes.ts';
 
 export const PER_PAGE = 100;
 export const MAX_PAGES = 10;
@@ -126,8 +127,8 @@ const typeSlug = (type: string | null) => (type ? (TYPE_SLUGS[type as keyof type
 
 /** The URL of a list's page. The default list (all, by promised) is /units/. */
 export function unitListHref(f: UnitFilter, sort: UnitSortKey, page = 1): string {
-  const base = !f.province && !f.type && !f.measure && sort === 'promised' ? '/units/' : `/units/list/${f.province ?? 'all'}/${typeSlug(f.type)}/${f.measure ?? 'all'}/${sort}/`;
-  return page === 1 ? base : `${base === '/units/' ? '/units/list/all/all/all/promised/' : base}${page}/`;
+  if (page === 1 && !f.province && !f.type && !f.measure && sort === 'promised') return PAGES.units;
+  return unitListUrl({ province: f.province ?? 'all', type: typeSlug(f.type), measure: f.measure ?? 'all', sort }, page);
 }
 
 /** Every pre-built list (see the bound in the comment at the top). */

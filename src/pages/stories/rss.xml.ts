@@ -2,6 +2,7 @@ import rss from '@astrojs/rss';
 import type { APIContext } from 'astro';
 import { MEASURES } from '../../lib/metric-catalogue.ts';
 import { getStories } from '../../site-data.ts';
+import { storyUrl } from '../../lib/routes.ts';
 
 export async function GET(context: APIContext) {
   const stories = await getStories();
@@ -13,7 +14,7 @@ export async function GET(context: APIContext) {
       title: s.data.title,
       pubDate: s.data.date,
       description: s.data.summary,
-      link: `/stories/${s.id}/`,
+      link: storyUrl(s.id),
       categories: s.data.measures.map((m) => MEASURES.find((x) => x.id === m)?.name ?? m),
     })),
     customData: '<language>zh-cn</language>',
