@@ -7,6 +7,7 @@
 import { GROUP_HEADERS, LOCATION_COLUMNS, headerStem, normalizeHeader, type LocationColumnId } from './columns.ts';
 import { METRIC_COLUMNS, PLAN_PAIRS, metric, sumUnit, type MetricColumn, type ReportedMetricId } from '../metric-catalogue.ts';
 import { clip, IssueSink, columnLetter, type Issue } from './issues.ts';
+import { zodIssueText } from '../zod-messages.ts';
 import { INVISIBLE_CHARS, invisibleCharsIn, townshipKey } from './names.ts';
 import { suggestion, type County, type RegistryIndex } from './registry-index.ts';
 import { metricValuesSchema, pairingId, type MetricValues, type Unit, type Village } from './records.ts';
@@ -260,7 +261,7 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
       checkRatios(row, rowNumber, values, metricIndex, sink);
       checkConsistency(rowNumber, values, metricIndex, sink);
       const z = metricValuesSchema.safeParse(values);
-      if (!z.success) for (const issue of z.error.issues) sink.error('BAD_NUMBER', `字段 ${issue.path.join('.')}：${issue.message}`, rowNumber, null);
+      if (!z.success) for (const issue of z.error.issues) sink.error('BAD_NUMBER', zodIssueText(issue, values, METRIC_HEADERS).message, rowNumber, null);
     }
     const errorsAfter = sink.errorCount;
     if (errorsAfter > errorsBefore || !village || !unit || !values || unreadable.has(i)) {
@@ -632,6 +633,9 @@ function checkRatios(row: string[], rowNumber: number, values: MetricValues, met
     }
   }
 }
+
+/** Each metric by its 附件3 header, for messages. */
+const METRIC_HEADERS: Readonly<Record<string, string>> = Object.fromEntries(METRIC_COLUMNS.map((m) => [m.id, m.header]));
 
 /** A metric's header without its unit, as a message names it: 是否派驻村（1/0） → 是否派驻村. */
 const headerName = (id: ReportedMetricId) => metric(id).header.replace(/（[^）]*）$/, '');

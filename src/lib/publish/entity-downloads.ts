@@ -12,7 +12,7 @@ import type { PairingView, SiteModel } from '../model/read-model.ts';
 import { csvPieces, csvText, generatedFrom, jsonPieces, jsonText, rowLines, type JsonMeta } from './opendata/serialise.ts';
 import { progressSources, progressTable, tableDef } from './opendata/tables.ts';
 import type { ProgressRecord } from '../ingest/records.ts';
-import { county3Csv } from '../model/county-month-table.ts';
+import { county3Csv } from './county-month-table.ts';
 import { county3Table } from '../render/presentation.ts';
 import { entitySeriesOf } from '../model/entity-series.ts';
 import { countyMonthTableUrl, entityFileUrl, fileInSite, type EntityFile, type EntityKind } from '../routes.ts';

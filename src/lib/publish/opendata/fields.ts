@@ -17,11 +17,13 @@
 import { z } from 'zod';
 import { USCC_PATTERN } from '../../patterns.ts';
 import { metricValuesSchema, pairingSchema, progressSchema, unitSchema, villageSchema } from '../../ingest/records.ts';
-import type { Raw } from './tables.ts';
 
 // Field definitions, derived from the Zod schemas
 
 /** How a value is written: decides the CSV text, the JSON value and the Table Schema type. */
+/** A cell before it is written: 元 for money, booleans for flags, a 2-decimal string for ratios. */
+export type Raw = string | number | boolean | null;
+
 export type ValueKind = 'text' | 'code' | 'date' | 'month' | 'money' | 'count' | 'flag' | 'ratio';
 /** Table Schema (Frictionless) field types used here. */
 export type FieldType = 'string' | 'integer' | 'number' | 'date' | 'yearmonth';

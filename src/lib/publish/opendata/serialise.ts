@@ -6,9 +6,9 @@ import Papa from 'papaparse';
 import { formatMonth } from '../../render/format.ts';
 import { yuanToWanString } from '../../ingest/cell-values.ts';
 import { dictionaryUrl } from '../../routes.ts';
-import { type TableDef, type TableId, type ValueKind } from './fields.ts';
+import { type TableDef, type TableId, type ValueKind, type Raw } from './fields.ts';
 import { LICENCE, licenceStatement } from './licence.ts';
-import type { Raw, Table } from './tables.ts';
+import type { Table } from './tables.ts';
 
 // Writing
 

@@ -3,12 +3,10 @@ import { DEFAULT_AGREEMENT_VALID_UNTIL, LOCATION_COLUMNS, PAIRING_COLUMNS, UNIT_
 import { MEASURES, METRIC_COLUMNS, PLAN_PAIRS, metric, type MetricColumn } from '../../metric-catalogue.ts';
 import { type Pairing, type ProgressRecord, type Unit, type Village } from '../../ingest/records.ts';
 import { ratioDecimal } from '../../model/ratio.ts';
-import { labelOf, makeField, type Blank, type FieldSpec, type TableDef, type TableId } from './fields.ts';
+import { labelOf, makeField, type Blank, type FieldSpec, type TableDef, type TableId, type Raw } from './fields.ts';
 
 // Rows
 
-/** A cell before it is written: 元 for money, booleans for flags, a 2-decimal string for ratios. */
-export type Raw = string | number | boolean | null;
 
 export interface Table {
   def: TableDef;
