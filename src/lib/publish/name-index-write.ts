@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { CountyView, SiteModel, UnitView, VillageView } from '../model/read-model.ts';
 import { bigrams, encodeIds, exactKey, NAME_INDEX_DIR, shardOf, type BigramShard, type KeyShard, type NameIndexMeta, type NameRecord } from '../search/name-index.ts';
 import { countyUrl, unitUrl, villageUrl } from '../routes.ts';
+import { unitCount } from '../model/entity-page.ts';
 
 /** Records per chunk: a result page of 10 touches a few chunks of about 2 KB gzip each. */
 const CHUNK = 32;
@@ -49,8 +50,7 @@ export function unitRecord(u: UnitView): NameRecord {
 }
 
 export function countyRecord(c: CountyView): NameRecord {
-  const units = new Set(c.pairings.map((p) => p.unit.code)).size;
-  const line = [`${c.province}${c.prefecture}${c.name}`, `县代码 ${c.code}`, `挂牌督战村 ${c.villages.length} 个`, `结对帮扶单位 ${units} 个`];
+  const line = [`${c.province}${c.prefecture}${c.name}`, `县代码 ${c.code}`, `挂牌督战村 ${c.villages.length} 个`, `结对帮扶单位 ${unitCount(c.pairings)} 个`];
   return [countyUrl(c.code), `${c.name}（${c.province}${c.prefecture}）`, line.join(' · ')];
 }
 
