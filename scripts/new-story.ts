@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir, ingestDataDir } from '../src/lib/ingest/ingest-fs.ts';
-import { MEASURES } from '../src/lib/ingest/columns.ts';
+import { MEASURES, PAIR } from '../src/lib/metric-catalogue.ts';
 import { measureIdOf } from '../src/lib/content/stories.ts';
 import { storyUrl } from '../src/lib/routes.ts';
 
@@ -59,7 +59,7 @@ source: ${yamlString(`${village.county}扶贫办`)}
 
 <PullQuote cite="村民 某某">这里写引语。</PullQuote>
 
-也可以引用网站上的数据（会自动显示该月的数字）：<LiveFigure village="${village.code}" metric="fundsDone" month="${data.months.at(-1) ?? '2020-12'}" />
+也可以引用网站上的数据（会自动显示该月的数字）：<LiveFigure village="${village.code}" metric="${PAIR.funds.done}" month="${data.months.at(-1) ?? '2020-12'}" />
 `;
 const file = path.join(dir, `${slug}.mdx`);
 writeFileSync(file, text);

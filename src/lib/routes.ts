@@ -111,7 +111,7 @@ export const sourcesMonthUrl = (month: string) => `${PAGES.sources}#m-${month}`;
 /** A table's section of the data dictionary. */
 export const dictionaryUrl = (tableId: string) => `${PAGES.dictionary}#${tableId}`;
 /** The open-data files, by path under /downloads/ (`progress/2020-07-excel.csv`). */
-export const DOWNLOADS = '/downloads/';
+const DOWNLOADS = '/downloads/';
 export const downloadUrl = (pathInDownloads: string) => `${DOWNLOADS}${pathInDownloads}`;
 export const DATAPACKAGE_URL = '/downloads/datapackage.json';
 

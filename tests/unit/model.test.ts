@@ -1,7 +1,7 @@
 /** Aggregates add up across levels (county → province → national) and ratios mean what they say. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPORTED_METRIC_IDS } from '../../src/lib/ingest/columns.ts';
+import { REPORTED_METRIC_IDS } from '../../src/lib/metric-catalogue.ts';
 import { formatRatio } from '../../src/lib/render/format.ts';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { ratio } from '../../src/lib/model/ratio.ts';

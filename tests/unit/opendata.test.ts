@@ -11,7 +11,7 @@ import {
   CITATION,
   LICENCE,
   TABLE_IDS,
-  USCC_PATTERN,
+  USCC_SCHEMA_PATTERN,
   dataPackage,
   downloadFiles,
   licenceStatement,
@@ -288,7 +288,7 @@ describe('one source for the files, the dictionary and datapackage.json', () => 
   });
 
   it('the unit-code pattern agrees with the check of uscc.ts on every registered unit', () => {
-    const re = new RegExp(USCC_PATTERN);
+    const re = new RegExp(USCC_SCHEMA_PATTERN);
     for (const u of data.units) expect(isValidUscc(u.code) && re.test(u.code)).toBe(true);
     expect(re.test('91533300MA6K0001XI')).toBe(false);
   });

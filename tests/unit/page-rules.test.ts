@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { LATEST_STORIES, measureName, provincesWithStories, relatedStories, RELATED_STORIES, storiesOfMeasure, storiesOfMonth, storiesOfProvince, storiesOfUnit, storiesOfVillage, storyDate, type StoryLinks } from '../../src/lib/content/story-links.ts';
 import { measureIdOf } from '../../src/lib/content/stories.ts';
 import { exportFileCount, planSources, sourcesByMonth } from '../../src/lib/filing/sources.ts';
-import { MEASURES, METRIC_COLUMNS } from '../../src/lib/ingest/columns.ts';
+import { MEASURES, METRIC_COLUMNS } from '../../src/lib/metric-catalogue.ts';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildBulletin, reachedPlanNamed } from '../../src/lib/model/bulletin.ts';
 import { county3Groups, county3Sources } from '../../src/lib/model/county-month-table.ts';

@@ -15,7 +15,7 @@ import { entityFileUrl, entityUrl } from '../../lib/routes.ts';
 import type { EntitySeries } from '../../lib/model/entity-series.ts';
 import { MEASURE_PAIRS } from '../../lib/model/measure-pairs.ts';
 import { indexReader, NAME_INDEX_DIR, readRecord, searchNames, type IndexReader } from '../../lib/search/name-index.ts';
-import type { MeasureId } from '../../lib/ingest/columns.ts';
+import type { MeasureId } from '../../lib/metric-catalogue.ts';
 import type { ChartHandle } from './chart.ts';
 import { colourOf } from './colours.ts';
 

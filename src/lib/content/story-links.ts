@@ -3,7 +3,7 @@
  * (the bulletin), the stories related to a story, and the provinces that have any. Pages
  * call these and render the result; the newest-first order is the collection's own.
  */
-import { MEASURES } from '../ingest/columns.ts';
+import { MEASURES } from '../metric-catalogue.ts';
 
 /** What these rules read of a story: its id and the front matter's links and date. */
 export interface StoryLinks {

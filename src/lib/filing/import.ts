@@ -19,6 +19,7 @@ import { collectInput, MANIFEST_FILE, TABLE_FILE } from '../ingest/ingest-fs.ts'
 import { ingest, type IngestInput, type IngestResult } from '../ingest/ingest.ts';
 import { EMPTY_MANIFEST, sha256, type Change, type Manifest, type Revision } from './revisions.ts';
 import { parseDate } from '../ingest/cell-values.ts';
+import { ISO_DATE_PATTERN } from '../patterns.ts';
 
 /** What both an import and a withdrawal are told. */
 interface FilingOptions {
@@ -46,7 +47,7 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** `--date`: YYYY-MM-DD and a day that exists (2020-02-30 does not). */
 function dateProblem(date: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return `--date “${date}”应写作 2020-09-05`;
+  if (!ISO_DATE_PATTERN.test(date)) return `--date “${date}”应写作 2020-09-05`;
   const parsed = parseDate(date);
   if (!parsed.ok || parsed.value !== date) return `--date “${date}”不是存在的日期`;
   return null;
@@ -271,7 +272,7 @@ function uniqueRevisionId(manifest: Manifest, date: string, dataDir: string, mon
 }
 
 /** Stable, readable JSON: sorted file keys, revisions in order. */
-export function manifestBytes(manifest: Manifest): Uint8Array {
+function manifestBytes(manifest: Manifest): Uint8Array {
   const published = Object.fromEntries(Object.entries(manifest.published).sort(([a], [b]) => a.localeCompare(b, 'en')));
   return new TextEncoder().encode(JSON.stringify({ published, revisions: manifest.revisions }, null, 2) + '\n');
 }

@@ -4,15 +4,8 @@
  * county table as saved from Excel (title line, two-row header, 合计, legend, blank
  * template rows). Every row ends accepted, rejected (with its reasons) or skipped.
  */
-import {
-  GROUP_HEADERS,
-  LOCATION_COLUMNS,
-  METRIC_COLUMNS,
-  headerStem,
-  normalizeHeader,
-  type LocationColumnId,
-  type MetricColumn,
-} from './columns.ts';
+import { GROUP_HEADERS, LOCATION_COLUMNS, headerStem, normalizeHeader, type LocationColumnId } from './columns.ts';
+import { METRIC_COLUMNS, PLAN_PAIRS, metric, sumUnit, type MetricColumn, type ReportedMetricId } from '../metric-catalogue.ts';
 import { clip, IssueSink, columnLetter, type Issue } from './issues.ts';
 import { INVISIBLE_CHARS, invisibleCharsIn, townshipKey } from './names.ts';
 import { suggestion, type County, type RegistryIndex } from './registry-index.ts';
@@ -89,7 +82,7 @@ function findHeader(rows: string[][]): { index: number; count: number } {
 }
 
 /** A table with the 附件3 header (county table or flat export): the sheet of a workbook to read. */
-export const hasExportHeader = (rows: string[][]): boolean => findHeader(rows).count >= 8;
+const hasExportHeader = (rows: string[][]): boolean => findHeader(rows).count >= 8;
 
 export interface ReadExportOptions {
   file: string;
@@ -319,7 +312,7 @@ function isFooterRow(row: string[]): boolean {
 const FILLED_ON = /^(填报日期|填表日期|报送日期)[:：]?(.*)$/;
 
 /** The month a title states: 「截至2020年7月底」, or the one 「2020年7月」 it names; null when none or unclear. */
-export function statedMonth(text: string): string | null {
+function statedMonth(text: string): string | null {
   const s = normalizeCell(text);
   const asOf = /截[至止](\d{4})年(\d{1,2})月/.exec(s);
   const months = asOf ? [asOf] : [...s.matchAll(/(\d{4})年(\d{1,2})月/g)];
@@ -640,23 +633,20 @@ function checkRatios(row: string[], rowNumber: number, values: MetricValues, met
   }
 }
 
+/** A metric's header without its unit, as a message names it: 是否派驻村（1/0） → 是否派驻村. */
+const headerName = (id: ReportedMetricId) => metric(id).header.replace(/（[^）]*）$/, '');
+
 function checkConsistency(rowNumber: number, v: MetricValues, metricIndex: (id: string) => number | undefined, sink: IssueSink): void {
-  if (v.hasIndustryPlan === false && v.industryPlanDone === true) {
-    sink.warn('FLAG_INCONSISTENT', '“是否有产业扶贫计划”为 0，但“是否已完成计划”为 1', rowNumber, metricIndex('industryPlanDone') ?? null);
-  }
-  if (v.stationed === false && (v.stationedCount ?? 0) > 0) {
-    sink.warn('FLAG_INCONSISTENT', `“是否派驻村”为 0，但已驻村人数为 ${v.stationedCount}`, rowNumber, metricIndex('stationedCount') ?? null);
-  }
-  for (const [plan, done, label] of [
-    ['fundsPlan', 'fundsDone', '资金'],
-    ['materialsPlan', 'materialsDone', '物资'],
-    ['salesPlan', 'salesDone', '销售'],
-    ['jobsPlan', 'jobsDone', '就业'],
-    ['trainingPlan', 'trainingDone', '培训'],
-  ] as const) {
-    if (v[plan] === 0 && (v[done] ?? 0) > 0) {
-      const doneText = plan === 'jobsPlan' || plan === 'trainingPlan' ? `${v[done]} 人` : `${yuanToWanString(v[done]!)} 万元`;
-      sink.warn('DONE_WITHOUT_PLAN', `${label}计划为 0（无计划），但已完成 ${doneText}：请核对是否漏填计划`, rowNumber, metricIndex(done) ?? null);
+  for (const pair of PLAN_PAIRS) {
+    const plan = v[pair.plan];
+    const done = v[pair.done];
+    if (plan === false && (done === true || (typeof done === 'number' && done > 0))) {
+      // a 1/0 plan said 0 (产业扶贫计划 无, 不派驻) yet something was done
+      const what = done === true ? `“${headerName(pair.done)}”为 1` : `${headerName(pair.done)}为 ${done}`;
+      sink.warn('FLAG_INCONSISTENT', `“${headerName(pair.plan)}”为 0，但${what}`, rowNumber, metricIndex(pair.done) ?? null);
+    } else if (plan === 0 && typeof done === 'number' && done > 0) {
+      const doneText = sumUnit(pair.done) === '人' ? `${done} 人` : `${yuanToWanString(done)} 万元`;
+      sink.warn('DONE_WITHOUT_PLAN', `${pair.subject}计划为 0（无计划），但已完成 ${doneText}：请核对是否漏填计划`, rowNumber, metricIndex(pair.done) ?? null);
     }
   }
 }

@@ -3,14 +3,7 @@
  * 附件2 plan). Headers in Chinese, any order; extra columns are warned and ignored.
  */
 import type { z } from 'zod';
-import {
-  DEFAULT_AGREEMENT_VALID_UNTIL,
-  PAIRING_COLUMNS,
-  UNIT_COLUMNS,
-  UNIT_TYPES,
-  VILLAGE_COLUMNS,
-  type RegistryColumn,
-} from './columns.ts';
+import { DEFAULT_AGREEMENT_VALID_UNTIL, PAIRING_COLUMNS, UNIT_COLUMNS, UNIT_TYPES, VILLAGE_COLUMNS, type RegistryColumn } from './columns.ts';
 import { IssueSink } from './issues.ts';
 import { pairingId, pairingSchema, unitSchema, villageSchema, type Pairing, type Unit, type Village } from './records.ts';
 import { cellAt, displayHeader, isBlankRow, loadRows, matchHeader, newSummary, skip, type FileSummary } from './read-table.ts';

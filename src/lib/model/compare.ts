@@ -5,7 +5,7 @@
  * table as CSV. Figures are the series' own totals (entity-series.ts), formatted as every
  * page formats them; nothing is summed here.
  */
-import type { MeasureId } from '../ingest/columns.ts';
+import type { MeasureId } from '../metric-catalogue.ts';
 import { entityFromUrl, type EntityKind } from '../routes.ts';
 import type { EntitySeries } from './entity-series.ts';
 import type { Figure } from './aggregate.ts';
@@ -13,10 +13,10 @@ import { formatCount, formatFigure, formatMonth, formatRatio } from '../render/f
 import { MEASURE_PAIRS, type MeasurePair } from './measure-pairs.ts';
 
 export const MAX_COMPARED = 5;
-export const DEFAULT_MEASURE: MeasureId = 'industry';
+const DEFAULT_MEASURE: MeasureId = 'industry';
 
 /** Kinds as the URL writes them (short, stable). */
-export const KIND_LETTERS: Record<EntityKind, string> = { villages: 'v', units: 'u', counties: 'c', provinces: 'p' };
+const KIND_LETTERS: Record<EntityKind, string> = { villages: 'v', units: 'u', counties: 'c', provinces: 'p' };
 export const KIND_NAMES: Record<EntityKind, string> = { villages: '村', units: '单位', counties: '县', provinces: '省' };
 const CODE = /^[0-9A-Z]{2,18}$/;
 

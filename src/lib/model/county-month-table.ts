@@ -5,7 +5,7 @@
  * entity-downloads.ts, and linked from the page together with its previous/next months.
  */
 import Papa from 'papaparse';
-import { MEASURES, METRIC_COLUMNS } from '../ingest/columns.ts';
+import { MEASURES, METRIC_COLUMNS } from '../metric-catalogue.ts';
 import { formatMonth } from '../render/format.ts';
 import { FORMULA_START } from '../publish/opendata.ts';
 import type { Table3 } from '../render/presentation.ts';
@@ -49,7 +49,7 @@ export function county3Csv(label: CountyTableLabel, table: Table3, sources: read
 }
 
 /** A CSS string literal safe inside an inline <style>: quotes, backslashes, <, > and line breaks escaped. */
-export function cssString(text: string): string {
+function cssString(text: string): string {
   return `"${text.replace(/[\\"]/g, '\\$&').replace(/[<>\r\n]/g, (c) => `\\${c.charCodeAt(0).toString(16)} `)}"`;
 }
 

@@ -12,7 +12,7 @@
  * search and are all in the units download.
  */
 import { reportedMonths } from './aggregate.ts';
-import type { MeasureId } from '../ingest/columns.ts';
+import type { MeasureId } from '../metric-catalogue.ts';
 import { UNIT_TYPES } from '../ingest/columns.ts';
 import { formatRatio, formatWan } from '../render/format.ts';
 import { MEASURE_PAIRS, measurePair } from './measure-pairs.ts';
@@ -26,7 +26,7 @@ import { pageCount } from '../paging.ts';
 export const PER_PAGE = 100;
 export const MAX_PAGES = 10;
 
-export const TYPE_SLUGS: Record<(typeof UNIT_TYPES)[number], string> = { 民营企业: 'enterprise', 社会组织: 'social', 国有企业: 'state', 其他: 'other' };
+const TYPE_SLUGS: Record<(typeof UNIT_TYPES)[number], string> = { 民营企业: 'enterprise', 社会组织: 'social', 国有企业: 'state', 其他: 'other' };
 
 export const UNIT_SORTS = [
   { key: 'promised', label: '按承诺投入' },
@@ -59,7 +59,7 @@ export interface UnitRow {
   measures: Record<MeasureId, PairCells>;
 }
 
-export function unitRow(u: UnitView, months: readonly string[]): UnitRow {
+function unitRow(u: UnitView, months: readonly string[]): UnitRow {
   const latestMonth = reportedMonths(u.byMonth, months).at(-1) ?? null;
   const t = latestMonth ? u.byMonth.get(latestMonth) : undefined;
   const measures = Object.fromEntries(MEASURE_PAIRS.map((m) => [m.id, pairCells(t, m)])) as Record<MeasureId, PairCells>;
@@ -88,7 +88,7 @@ export function unitRow(u: UnitView, months: readonly string[]): UnitRow {
 }
 
 /** Whether a unit works under a measure: a plan above 0 in its latest report. */
-export function hasMeasure(row: UnitRow, measure: MeasureId): boolean {
+function hasMeasure(row: UnitRow, measure: MeasureId): boolean {
   return (row.measures[measure].plan.raw ?? 0) > 0;
 }
 
@@ -99,18 +99,18 @@ export interface UnitFilter {
   measure: MeasureId | null;
 }
 
-export function sortValue(row: UnitRow, key: UnitSortKey, measure: MeasureId | null): number {
+function sortValue(row: UnitRow, key: UnitSortKey, measure: MeasureId | null): number {
   if (key === 'promised') return row.promised;
   if (key === 'arrived') return measure ? (row.measures[measure].done.raw ?? -1) : (row.arrived.raw ?? -1);
   return rankValue(measure ? row.measures[measure].ratio : row.arrivedRatio);
 }
 
-export function filterUnits(rows: readonly UnitRow[], f: UnitFilter): UnitRow[] {
+function filterUnits(rows: readonly UnitRow[], f: UnitFilter): UnitRow[] {
   return rows.filter((r) => (!f.province || r.provinces.some((p) => p.code === f.province)) && (!f.type || r.type === f.type) && (!f.measure || hasMeasure(r, f.measure)));
 }
 
 const collator = new Intl.Collator('zh-CN');
-export function sortUnits(rows: readonly UnitRow[], key: UnitSortKey, measure: MeasureId | null): UnitRow[] {
+function sortUnits(rows: readonly UnitRow[], key: UnitSortKey, measure: MeasureId | null): UnitRow[] {
   return [...rows].sort((a, b) => sortValue(b, key, measure) - sortValue(a, key, measure) || collator.compare(a.name, b.name) || (a.code < b.code ? -1 : 1));
 }
 

@@ -17,7 +17,9 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { z } from 'zod';
-import { DEFAULT_AGREEMENT_VALID_UNTIL, LOCATION_COLUMNS, MEASURES, METRIC_COLUMNS, PAIRING_COLUMNS, UNIT_COLUMNS, VILLAGE_COLUMNS, type MetricColumn, type RegistryColumn } from '../ingest/columns.ts';
+import { DEFAULT_AGREEMENT_VALID_UNTIL, LOCATION_COLUMNS, PAIRING_COLUMNS, UNIT_COLUMNS, VILLAGE_COLUMNS, type RegistryColumn } from '../ingest/columns.ts';
+import { USCC_PATTERN } from '../patterns.ts';
+import { MEASURES, METRIC_COLUMNS, PLAN_PAIRS, metric, type MetricColumn } from '../metric-catalogue.ts';
 import { formatMonth } from '../render/format.ts';
 import { metricValuesSchema, pairingSchema, progressSchema, unitSchema, villageSchema, type Pairing, type ProgressRecord, type Unit, type Village } from '../ingest/records.ts';
 import { yuanToWanString } from '../ingest/cell-values.ts';
@@ -114,7 +116,8 @@ type SchemaName = keyof typeof SCHEMAS;
  * 统一社会信用代码: the Zod schema checks it with a refinement (check character, see
  * uscc.ts), which JSON Schema cannot carry; this is the character-set part of that check.
  */
-export const USCC_PATTERN = '^[0-9A-HJ-NPQRTUWXY]{18}$';
+/** The datapackage's pattern for a 统一社会信用代码 (the one pattern, as JSON Schema's string). */
+export const USCC_SCHEMA_PATTERN = USCC_PATTERN.source;
 
 interface PropInfo {
   types: string[];
@@ -266,7 +269,7 @@ function makeField<S>(spec: FieldSpec<S>, blank: Blank): FieldDef {
   } else {
     p = { types: ['number'], nullable: true, required: false, pattern: null, minimum: 0, maximum: null, minLength: null, enum: null };
   }
-  if (spec.kind === 'code' && !p.pattern && isUnitCode(spec.from)) p = { ...p, pattern: USCC_PATTERN };
+  if (spec.kind === 'code' && !p.pattern && isUnitCode(spec.from)) p = { ...p, pattern: USCC_SCHEMA_PATTERN };
   if (spec.kind === 'flag') p = { ...p, minimum: 0, maximum: 1 };
   if (spec.kind === 'money' || spec.kind === 'count') p = { ...p, minimum: p.minimum ?? 0 };
   return {
@@ -337,23 +340,6 @@ export interface ProgressSource {
   record: ProgressRecord;
 }
 
-const METRIC_DESCRIPTIONS: Record<string, string> = {
-  fundsPlan: '结对帮扶单位计划投入的扶贫资金总额',
-  fundsDone: '已到位的扶贫资金，截至当月底的累计数',
-  materialsPlan: '计划投入物资的市场价值',
-  materialsDone: '已到位物资的市场价值，截至当月底的累计数',
-  hasIndustryPlan: '是否有促进产业扶贫的计划',
-  industryPlanDone: '产业扶贫计划是否已完成',
-  salesPlan: '计划帮助销售扶贫产品的金额（帮扶单位自购与链接市场销售）',
-  salesDone: '已完成销售的金额，截至当月底的累计数',
-  jobsPlan: '计划解决就业的人数',
-  jobsDone: '已解决就业的人数，截至当月底的累计数',
-  trainingPlan: '计划培训的人数',
-  trainingDone: '已完成培训的人数，截至当月底的累计数',
-  stationed: '是否派工作组驻村',
-  stationedCount: '已驻村的人数，截至当月底',
-};
-
 const isPlanMetric = (id: string) => METRIC_COLUMNS.some((m) => m.ratioOf?.plan === id);
 const isDoneMetric = (id: string) => METRIC_COLUMNS.some((m) => m.ratioOf?.done === id);
 const measureName = (m: MetricColumn) => MEASURES.find((x) => x.id === m.measure)!.name;
@@ -385,14 +371,15 @@ function metricSpec(m: MetricColumn): FieldSpec<ProgressSource> {
   const rules: string[] = m.kind === 'flag' ? [] : ['截至当月底的累计数'];
   if (isPlanMetric(m.id)) rules.push('计划为 0 表示无计划（无计划填零），不计算完成比例');
   if (isDoneMetric(m.id)) rules.push('可以超过计划（超额）；比上月减少时按数据更正处理并在页面注明');
-  if (m.id === 'industryPlanDone') rules.push('是否有产业扶贫计划为 0 时，本列没有意义');
+  const flagPlan = PLAN_PAIRS.find((p) => p.done === m.id && m.kind === 'flag' && metric(p.plan).kind === 'flag');
+  if (flagPlan) rules.push(`${labelOf(metric(flagPlan.plan).header)}为 0 时，本列没有意义`);
   return {
     id: m.id,
     title: m.header,
     kind: m.kind === 'money' ? 'money' : m.kind === 'flag' ? 'flag' : 'count',
     from: ['metrics', m.id],
     unit: m.kind === 'count' ? '人' : undefined,
-    description: `${measure}：${METRIC_DESCRIPTIONS[m.id] ?? labelOf(m.header)}`,
+    description: `${measure}：${m.description ?? labelOf(m.header)}`,
     rules,
     get: (s) => s.record.values[id],
   };
@@ -638,7 +625,7 @@ export function progressSources(
 // Writing
 
 /** The CSV text of a cell: 万元 exact, 1/0, ratio with 2 decimals, blank = empty. */
-export function csvCell(kind: ValueKind, v: Raw): string {
+function csvCell(kind: ValueKind, v: Raw): string {
   if (v === null) return '';
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (kind === 'money') return yuanToWanString(v as number);
@@ -648,7 +635,7 @@ export function csvCell(kind: ValueKind, v: Raw): string {
 const rawJSON = (JSON as unknown as { rawJSON?: (text: string) => unknown }).rawJSON;
 
 /** The JSON value of a cell: numbers for money (written with the exact decimal text), 1/0, null for blank. */
-export function jsonCell(kind: ValueKind, v: Raw): unknown {
+function jsonCell(kind: ValueKind, v: Raw): unknown {
   if (v === null) return null;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (kind === 'money' || kind === 'ratio') {
@@ -875,7 +862,7 @@ function tablePattern(p: string): string {
   return p.replace(/^\^/, '').replace(/\$$/, '');
 }
 
-export function tableSchemaField(f: FieldDef): TableSchemaField {
+function tableSchemaField(f: FieldDef): TableSchemaField {
   const constraints: TableSchemaField['constraints'] = { required: f.required };
   // a pattern constrains strings only (Table Schema): on date and yearmonth the type is the constraint
   if (f.pattern && f.type === 'string') constraints.pattern = tablePattern(f.pattern);
@@ -957,9 +944,4 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-/** For the dictionary and tests: that every table's ids and titles match its CSV header. */
-export function csvHeader(def: TableDef): string[] {
-  return def.fields.map((f) => f.title);
 }

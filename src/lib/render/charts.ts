@@ -91,7 +91,7 @@ export interface BarChartInput {
 export const CHART_FONT_FAMILY =
   "system-ui, -apple-system, 'PingFang SC', 'Hiragino Sans GB', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif";
 
-export const UNREPORTED = '未填报';
+const UNREPORTED = '未填报';
 
 /** Dark enough for 3:1 against white (WCAG 1.4.11); never the only cue. */
 export const PALETTE = ['#1f5fa8', '#b3471b', '#2e7d32', '#6a3d9a', '#4d4d4d'] as const;
@@ -128,7 +128,7 @@ export function formatChartNumber(value: number | null, unit: ChartUnit): string
 }
 
 /** A number with its unit, as the summary says it: `12.5 万元`, `45.5%`. */
-export function formatChartValue(value: number | null, unit: ChartUnit): string {
+function formatChartValue(value: number | null, unit: ChartUnit): string {
   if (value === null) return UNREPORTED;
   const n = formatters[unit].format(value);
   return unit === '%' ? `${n}%` : `${n} ${unit}`;

@@ -89,7 +89,7 @@ export function formatRatioFigure(f: { ratio: Ratio; partial: boolean; blank: nu
 }
 
 /** From 1 亿元 (10,000 万元) on, a headline figure is written in 亿元. */
-export const YI_THRESHOLD_YUAN = 100_000_000;
+const YI_THRESHOLD_YUAN = 100_000_000;
 
 /**
  * A headline amount: 万元 below 1 亿元, else 亿元 with two decimals; `exact` is the full 万元
