@@ -113,7 +113,7 @@ export const dictionaryUrl = (tableId: string) => `${PAGES.dictionary}#${tableId
 /** The open-data files, by path under /downloads/ (`progress/2020-07-excel.csv`). */
 const DOWNLOADS = '/downloads/';
 export const downloadUrl = (pathInDownloads: string) => `${DOWNLOADS}${pathInDownloads}`;
-export const DATAPACKAGE_URL = '/downloads/datapackage.json';
+export const DATAPACKAGE_URL = `${DOWNLOADS}datapackage.json`;
 
 /** Where a file with this address lies in the output folder, as path segments (join them with the folder). */
 export const fileInSite = (url: string): string[] => url.split('/').filter(Boolean);
