@@ -6,7 +6,10 @@
  * page (sizes) and datapackage.json (bytes, hashes) read what was written.
  */
 import path from 'node:path';
-import { csvPieces, dataPackage, writePieces, downloadFiles, generatedFrom, jsonPieces, pairingsTable, progressSources, progressTable, unitsTable, villagesTable, type DownloadFileSpec, type Table } from './lib/publish/opendata.ts';
+import { dataPackage } from './lib/publish/opendata/datapackage.ts';
+import { downloadFiles, type DownloadFileSpec } from './lib/publish/opendata/downloads.ts';
+import { csvPieces, writePieces, generatedFrom, jsonPieces } from './lib/publish/opendata/serialise.ts';
+import { pairingsTable, progressSources, progressTable, unitsTable, villagesTable, type Table } from './lib/publish/opendata/tables.ts';
 import { PUBLISH_PERSONAL_NAMES, getDatasetInfo, getSiteModel } from './site-data.ts';
 import { formatMonth } from './lib/render/format.ts';
 import { exportFileCount } from './lib/filing/sources.ts';

@@ -10,7 +10,7 @@ import { ingestDataDirCached } from './lib/ingest/ingest-cache.ts';
 import { defaultDataDir } from './lib/ingest/ingest-fs.ts';
 import { buildSiteModel, type ModelInput, type SiteModel } from './lib/model/read-model.ts';
 import { groupBy, pairingsKeyData, stableDigest } from './lib/publish/page-keys.ts';
-import { recordsAsOf, type RevisionWithChanges } from './lib/filing/revisions.ts';
+import { recordsAsOf, type RevisionWithChanges } from './lib/ingest/revisions.ts';
 import { withPublishedSources } from './lib/filing/sources.ts';
 import { publishedSources, type PublishedSources as SourceFiles } from './lib/filing/sources-fs.ts';
 import type { IngestResult } from './lib/ingest/ingest.ts';

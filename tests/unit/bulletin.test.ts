@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { buildBulletin, buildPublishedBulletin, bulletinTitle, type Bulletin } from '../../src/lib/model/bulletin.ts';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildSiteModel, type SiteModel } from '../../src/lib/model/read-model.ts';
-import { monthPublishedOn, recordsAsOf } from '../../src/lib/filing/revisions.ts';
+import { monthPublishedOn, recordsAsOf } from '../../src/lib/ingest/revisions.ts';
 import type { ProgressRecord } from '../../src/lib/ingest/records.ts';
 import { DATA, readRegistry } from './shipped-cells.ts';
 

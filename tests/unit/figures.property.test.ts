@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PLAN_COUNTS, change, figure, ratioFigure } from '../../src/lib/model/aggregate.ts';
 import { buildBulletin, buildPublishedBulletin } from '../../src/lib/model/bulletin.ts';
-import { diffRecords, recordsAsOf, type RevisionWithChanges } from '../../src/lib/filing/revisions.ts';
+import { diffRecords, recordsAsOf, type RevisionWithChanges } from '../../src/lib/ingest/revisions.ts';
 import { METRIC_COLUMNS, PAIR, REPORTED_METRIC_IDS, type RatioMetricId, type ReportedMetricId } from '../../src/lib/metric-catalogue.ts';
 import { formatFigure, formatRatio } from '../../src/lib/render/format.ts';
 import { ratio } from '../../src/lib/model/ratio.ts';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildSiteModel, type SiteModel } from '../../src/lib/model/read-model.ts';
 import { groupBy, pairingsKeyData, stableDigest } from '../../src/lib/publish/page-keys.ts';
-import { monthPublishedOn, recordsAsOf } from '../../src/lib/filing/revisions.ts';
+import { monthPublishedOn, recordsAsOf } from '../../src/lib/ingest/revisions.ts';
 import type { ProgressRecord } from '../../src/lib/ingest/records.ts';
 import { DATA, readFlatExport } from './shipped-cells.ts';
 

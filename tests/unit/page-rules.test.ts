@@ -17,7 +17,7 @@ import { exportFileCount, planSources, sourcesByMonth } from '../../src/lib/fili
 import { MEASURES, METRIC_COLUMNS } from '../../src/lib/metric-catalogue.ts';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildBulletin, reachedPlanNamed } from '../../src/lib/model/bulletin.ts';
-import { county3Groups, county3Sources } from '../../src/lib/model/county-month-table.ts';
+import { county3Groups, county3Sources } from '../../src/lib/publish/county-month-table.ts';
 import { countyCount, decreasesOf, latestReportedMonth, monthsReported, pledgedFunds, unitCount } from '../../src/lib/model/entity-page.ts';
 import { buildSiteModel } from '../../src/lib/model/read-model.ts';
 import { findUnitList, UNIT_SORTS, unitFilterText, unitLists } from '../../src/lib/model/unit-directory.ts';

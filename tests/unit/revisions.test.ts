@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectInput } from '../../src/lib/ingest/ingest-fs.ts';
 import { ingest, type IngestInput } from '../../src/lib/ingest/ingest.ts';
-import { diffRecords, manifestSchema, monthPublishedOn, recordsAsOf, revisionVersions, sha256, type Change, type Manifest, type Revision, type RevisionWithChanges } from '../../src/lib/filing/revisions.ts';
+import { diffRecords, manifestSchema, monthPublishedOn, recordsAsOf, revisionVersions, sha256, type Change, type Manifest, type Revision, type RevisionWithChanges } from '../../src/lib/ingest/revisions.ts';
 import { DATA, REPORTED_HEADERS, cellValue, readFlatExport } from './shipped-cells.ts';
 
 const { input } = collectInput(DATA);

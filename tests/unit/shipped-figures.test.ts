@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLAN_COUNTS, figure, ratioFigure } from '../../src/lib/model/aggregate.ts';
 import { buildBulletin, buildPublishedBulletin } from '../../src/lib/model/bulletin.ts';
-import { monthPublishedOn, recordsAsOf } from '../../src/lib/filing/revisions.ts';
+import { monthPublishedOn, recordsAsOf } from '../../src/lib/ingest/revisions.ts';
 import { trendChart } from '../../src/lib/render/charts.ts';
 import { PAIR, REPORTED_METRIC_IDS } from '../../src/lib/metric-catalogue.ts';
 import { formatAmount, formatFigure, formatRatioFigure } from '../../src/lib/render/format.ts';

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { MEASURES, type MeasureId } from '../metric-catalogue.ts';
 import { USCC_PATTERN, isCalendarDate } from '../patterns.ts';
 import { checkStoryTree, imageProblem, MAX_BODY_CHARS, MDX_FEATURES, plainTree, type SafetyCode, type TreeNode } from './story-mdx.ts';
-import { zodIssueText } from './zod-messages.ts';
+import { zodIssueText } from '../zod-messages.ts';
 
 export interface StoryIssue {
   file: string;

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { acquireLock, commitChanges, recoverInterrupted, type FileChange } from './atomic-write.ts';
 import { collectInput, MANIFEST_FILE, TABLE_FILE } from '../ingest/ingest-fs.ts';
 import { ingest, type IngestInput, type IngestResult } from '../ingest/ingest.ts';
-import { EMPTY_MANIFEST, sha256, type Change, type Manifest, type Revision } from './revisions.ts';
+import { EMPTY_MANIFEST, sha256, type Change, type Manifest, type Revision } from '../ingest/revisions.ts';
 import { parseDate } from '../ingest/cell-values.ts';
 import { ISO_DATE_PATTERN } from '../patterns.ts';
 

@@ -16,7 +16,7 @@ import { decodeTable } from '../ingest/decode.ts';
 import { parseCsv } from '../ingest/csv.ts';
 import { formatDate, formatMonth } from '../render/format.ts';
 import type { IngestResult } from '../ingest/ingest.ts';
-import { sha256 } from './revisions.ts';
+import { sha256 } from '../ingest/revisions.ts';
 import type { ProgressRecord } from '../ingest/records.ts';
 import { sourceFileUrl } from '../routes.ts';
 

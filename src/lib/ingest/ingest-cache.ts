@@ -12,7 +12,7 @@ import { deserialize, serialize } from 'node:v8';
 import { collectInput, defaultDataDir } from './ingest-fs.ts';
 import { ingest, type IngestInput, type IngestResult } from './ingest.ts';
 import { textReport } from './report.ts';
-import { monthPublishedOn } from '../filing/revisions.ts';
+import { monthPublishedOn } from './revisions.ts';
 
 /** Bump when IngestResult's shape or the ingest rules change, so old snapshots are not reused. */
 const SNAPSHOT_VERSION = 2;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { JOURNAL_FILE } from '../filing/atomic-write.ts';
 import { ingest, type IngestInput, type IngestResult, type SourceFile } from './ingest.ts';
 import { IssueSink, type Issue } from './issues.ts';
-import { manifestSchema, type Manifest } from '../filing/revisions.ts';
+import { manifestSchema, type Manifest } from './revisions.ts';
 import { datasetInfoSchema, type DatasetInfo } from './records.ts';
 
 /** The files read as exports: text tables, and Excel workbooks (.xls only to say how to convert it). */

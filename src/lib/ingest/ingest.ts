@@ -10,7 +10,7 @@ import { IssueSink, sortIssues, type Issue } from './issues.ts';
 import { buildRegistryIndex } from './registry-index.ts';
 import { readPairings, readUnits, readVillages } from './registry.ts';
 import type { DatasetInfo, Decrease, Pairing, ProgressRecord, Unit, Village } from './records.ts';
-import { diffRecords, revisionVersions, sha256, type Manifest, type RevisionWithChanges } from '../filing/revisions.ts';
+import { diffRecords, revisionVersions, sha256, type Manifest, type RevisionWithChanges } from './revisions.ts';
 import { newSummary, type FileSummary, type RowCounts } from './read-table.ts';
 import { yuanToWanString } from './cell-values.ts';
 

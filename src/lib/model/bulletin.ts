@@ -8,7 +8,7 @@ import { PAIR, PLAN_PAIRS, RATIO_METRIC_IDS, isRatioMetricId, metric, sumUnit, t
 import { PLAN_COUNTS, change, figure, ratioFigure, type Totals } from './aggregate.ts';
 import { formatAmount, formatFigure, formatMonth, formatRatioFigure, partialNote } from '../render/format.ts';
 import type { SiteModel } from './read-model.ts';
-import type { RevisionWithChanges } from '../filing/revisions.ts';
+import type { RevisionWithChanges } from '../ingest/revisions.ts';
 import { spreadPick } from './spread.ts';
 
 export interface BulletinFigure {

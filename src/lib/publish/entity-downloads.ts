@@ -9,9 +9,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PairingView, SiteModel } from '../model/read-model.ts';
-import { csvPieces, csvText, generatedFrom, jsonPieces, jsonText, progressSources, progressTable, rowLines, tableDef, type JsonMeta } from './opendata.ts';
+import { csvPieces, csvText, generatedFrom, jsonPieces, jsonText, rowLines, type JsonMeta } from './opendata/serialise.ts';
+import { progressSources, progressTable, tableDef } from './opendata/tables.ts';
 import type { ProgressRecord } from '../ingest/records.ts';
-import { county3Csv, county3Sources } from '../model/county-month-table.ts';
+import { county3Csv, county3Sources } from './county-month-table.ts';
 import { county3Table } from '../render/presentation.ts';
 import { entitySeriesOf } from '../model/entity-series.ts';
 import { countyMonthTableUrl, entityFileUrl, fileInSite, type EntityFile, type EntityKind } from '../routes.ts';

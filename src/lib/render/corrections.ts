@@ -4,7 +4,7 @@
  * 项目, 原数据 and 更正为, whatever its kind (a changed figure, a row sent late, a row taken out).
  */
 import { metricLabel } from '../ingest/columns.ts';
-import type { Change } from '../filing/revisions.ts';
+import type { Change } from '../ingest/revisions.ts';
 import { formatDate, formatMonth } from './format.ts';
 import { metricValueText } from './presentation.ts';
 

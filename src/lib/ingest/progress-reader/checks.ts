@@ -5,6 +5,7 @@
  */
 import { METRIC_COLUMNS, PLAN_PAIRS, metric, sumUnit, type MetricColumn, type ReportedMetricId } from '../../metric-catalogue.ts';
 import type { IssueSink } from '../issues.ts';
+import { zodIssueText } from '../../zod-messages.ts';
 import { metricValuesSchema, type MetricValues } from '../records.ts';
 import { cellAt } from '../read-table.ts';
 import { isBlank, parseCount, parseFlag, parseMoney, parseRatio, yuanToWanString } from '../cell-values.ts';
@@ -37,8 +38,11 @@ export function checkValues(row: string[], rowNumber: number, values: MetricValu
   checkRatios(row, rowNumber, values, metricIndex, sink);
   checkConsistency(rowNumber, values, metricIndex, sink);
   const z = metricValuesSchema.safeParse(values);
-  if (!z.success) for (const issue of z.error.issues) sink.error('BAD_NUMBER', `字段 ${issue.path.join('.')}：${issue.message}`, rowNumber, null);
+  if (!z.success) for (const issue of z.error.issues) sink.error('BAD_NUMBER', zodIssueText(issue, values, METRIC_HEADERS).message, rowNumber, null);
 }
+
+/** Each metric by its 附件3 header, for messages. */
+const METRIC_HEADERS: Readonly<Record<string, string>> = Object.fromEntries(METRIC_COLUMNS.map((m) => [m.id, m.header]));
 
 /** Ratios are derived: recompute, and warn where the file's own figure disagrees beyond rounding. */
 function checkRatios(row: string[], rowNumber: number, values: MetricValues, metricIndex: MetricIndex, sink: IssueSink): void {

@@ -7,7 +7,7 @@
 import Papa from 'papaparse';
 import { MEASURES, METRIC_COLUMNS } from '../metric-catalogue.ts';
 import { formatMonth } from '../render/format.ts';
-import { FORMULA_START } from '../publish/opendata.ts';
+import { FORMULA_START } from './opendata/serialise.ts';
 import type { Table3 } from '../render/presentation.ts';
 
 /** "1,000.5" → "1000.5", so a spreadsheet reads a number; other text (未填报, 49.8%, 无计划) as shown. */
