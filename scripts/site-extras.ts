@@ -14,14 +14,17 @@ import { buildSiteModel } from '../src/lib/model/read-model.ts';
 import { writeNameIndex } from '../src/lib/publish/name-index-write.ts';
 import { withPublishedSources } from '../src/lib/filing/sources.ts';
 import { publishedSources } from '../src/lib/filing/sources-fs.ts';
-import { indexSite } from '../src/lib/publish/site-index.ts';
+import { indexContentPages } from '../src/lib/publish/pagefind.ts';
+import { writeChecksums } from '../src/lib/publish/checksums.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SITE = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
 const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} 秒`;
 
 if (process.argv.includes('--index')) {
-  await indexSite(SITE, (line) => console.log(`[索引] ${line}`));
+  const log = (line: string) => console.log(`[索引] ${line}`);
+  await indexContentPages(SITE, log);
+  await writeChecksums(SITE, log);
 } else {
   let t = performance.now();
   const { result } = ingestDataDirCached(defaultDataDir());

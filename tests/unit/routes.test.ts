@@ -14,7 +14,7 @@ import { COUNTY_SORTS, DEFAULT_COUNTY_SORT, countyRows } from '../../src/lib/mod
 import { buildSiteModel } from '../../src/lib/model/read-model.ts';
 import { SORT_KEYS } from '../../src/lib/model/rankings.ts';
 import { UNIT_SORTS, unitListHref, unitLists } from '../../src/lib/model/unit-directory.ts';
-import { countyRecord, unitRecord, villageRecord } from '../../src/lib/publish/name-index-write.ts';
+import { buildNameIndex } from '../../src/lib/publish/name-index-write.ts';
 import * as routes from '../../src/lib/routes.ts';
 import { currentSection, SECTIONS } from '../../src/lib/site-config.ts';
 
@@ -123,9 +123,12 @@ describe('entity addresses', () => {
   });
 
   it('the search index and the explore tables give every village, unit and county its address', () => {
-    for (const v of model.villages.values()) expect(routes.entityFromUrl(villageRecord(v)[0])).toEqual({ kind: 'villages', code: v.village.code });
-    for (const u of model.units.values()) expect(routes.entityFromUrl(unitRecord(u)[0])).toEqual({ kind: 'units', code: u.unit.code });
-    for (const c of model.counties.values()) expect(routes.entityFromUrl(countyRecord(c)[0])).toEqual({ kind: 'counties', code: c.code });
+    const records = [...buildNameIndex(model)].filter(([file]) => /^\w+\/r\/\d+\.json$/.test(file)).flatMap(([, text]) => JSON.parse(text) as Array<[string, string, string]>);
+    const found = records.map(([url]) => routes.entityFromUrl(url));
+    expect(found.every((r) => r !== null)).toBe(true);
+    const key = (kind: string, code: string) => `${kind}:${code}`;
+    const expected = [...[...model.villages.keys()].map((c) => key('villages', c)), ...[...model.units.keys()].map((c) => key('units', c)), ...[...model.counties.keys()].map((c) => key('counties', c))].sort();
+    expect(found.map((r) => key(r!.kind, r!.code)).sort()).toEqual(expected);
     for (const r of countyRows(model)) expect(r.href).toBe(routes.countyUrl(r.code));
   });
 });

@@ -21,10 +21,9 @@ import { EMPTY_MANIFEST, sha256, type Change, type Manifest, type Revision } fro
 import { parseDate } from '../ingest/cell-values.ts';
 import { ISO_DATE_PATTERN } from '../patterns.ts';
 
-export interface ImportOptions {
+/** What both an import and a withdrawal are told. */
+interface FilingOptions {
   dataDir: string;
-  month: string;
-  files: string[];
   /** publish/revision date, YYYY-MM-DD (default: today) */
   date?: string;
   note?: string;
@@ -32,9 +31,16 @@ export interface ImportOptions {
   log?: (line: string) => void;
 }
 
+/** Why an import or a withdrawal wrote nothing. */
+type FilingRefusal = { ok: false; reason: 'usage' | 'busy' | 'tampered' | 'broken'; message: string } | { ok: false; reason: 'invalid'; result: IngestResult };
+
+export interface ImportOptions extends FilingOptions {
+  month: string;
+  files: string[];
+}
+
 export type ImportOutcome =
-  | { ok: false; reason: 'usage' | 'busy' | 'tampered' | 'broken'; message: string }
-  | { ok: false; reason: 'invalid'; result: IngestResult }
+  | FilingRefusal
   | { ok: true; result: IngestResult; filed: Array<{ source: string; target: string; replaced: boolean }>; registered: string[]; revision: (Revision & { changes: Change[] }) | null; recovered: boolean };
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -169,18 +175,13 @@ function importLocked(options: ImportOptions, date: string, recovered: boolean, 
   return { ok: true, result, filed, registered, revision: withChanges, recovered };
 }
 
-export interface WithdrawOptions {
-  dataDir: string;
+export interface WithdrawOptions extends FilingOptions {
   /** paths under DATA_DIR (exports/YYYY-MM/…) to take out, or revision ids to undo */
   targets: string[];
-  date?: string;
-  note?: string;
-  log?: (line: string) => void;
 }
 
 export type WithdrawOutcome =
-  | { ok: false; reason: 'usage' | 'busy' | 'tampered' | 'broken'; message: string }
-  | { ok: false; reason: 'invalid'; result: IngestResult }
+  | FilingRefusal
   | { ok: true; result: IngestResult; revision: Revision & { changes: Change[] }; removed: string[]; restored: string[] };
 
 /**

@@ -167,6 +167,17 @@ export function withPublishedSources<R extends Pick<ProgressRecord, 'source'>>(r
   });
 }
 
+/** The published sources by month, newest month first, each month's files in the index's order. */
+export function sourcesByMonth(index: SourceIndex): Array<{ month: string; files: PublishedSource[] }> {
+  const months = [...new Set(index.list.map((s) => s.month))].sort().reverse();
+  return months.map((month) => ({ month, files: index.list.filter((s) => s.month === month) }));
+}
+
+/** How many received exports a month's figures come from (all months: null). */
+export function exportFileCount(files: ReadonlyArray<{ kind: string; month: string | null }>, month: string | null): number {
+  return files.filter((f) => f.kind === 'export' && (month === null || f.month === month)).length;
+}
+
 /** 「融水苗族自治县 2020年12月报表 第 4 行」 and its link, for a record's source (file = path or URL). */
 export function sourceRef(index: SourceIndex, source: { file: string; row?: number }): { text: string; href: string | null } {
   const s = index.byUrl.get(source.file) ?? index.byFile.get(source.file);

@@ -5,7 +5,7 @@
  */
 import { pushAll } from '../arrays.ts';
 import { CUMULATIVE_METRIC_IDS, METRIC_COLUMNS, type ReportedMetricId } from '../metric-catalogue.ts';
-import { readExport, type ExportRecord } from './progress-reader.ts';
+import { readExport, type ExportRecord } from './progress-reader/index.ts';
 import { IssueSink, sortIssues, type Issue } from './issues.ts';
 import { buildRegistryIndex } from './registry-index.ts';
 import { readPairings, readUnits, readVillages } from './registry.ts';

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { REPORTED_METRIC_IDS, type ReportedMetricId } from '../metric-catalogue.ts';
-import type { ExportRecord } from './progress-reader.ts';
+import type { ExportRecord } from './progress-reader/index.ts';
 import { ISO_DATE_PATTERN } from '../patterns.ts';
 
 export const revisionSchema = z.object({

@@ -9,6 +9,7 @@ import { PLAN_COUNTS, change, figure, ratioFigure, type Totals } from './aggrega
 import { formatAmount, formatFigure, formatMonth, formatRatioFigure, partialNote } from '../render/format.ts';
 import type { SiteModel } from './read-model.ts';
 import type { RevisionWithChanges } from '../ingest/revisions.ts';
+import { spreadPick } from './spread.ts';
 
 export interface BulletinFigure {
   key: ReportedMetricId;
@@ -215,4 +216,10 @@ export function buildPublishedBulletin(
     before = after;
   }
   return { ...original, amendments };
+}
+
+/** The villages the bulletin names among the pairings that reached their funds plan: each once, counties in turn; `more` when some are left out. */
+export function reachedPlanNamed(b: Pick<Bulletin, 'reachedPlan'>, max = 10): { villages: Bulletin['reachedPlan']; more: boolean } {
+  const villages = spreadPick(b.reachedPlan, max, (r) => r.villageCode, (r) => r.villageCode.slice(0, 6));
+  return { villages, more: new Set(b.reachedPlan.map((r) => r.villageCode)).size > max };
 }

@@ -15,12 +15,13 @@ import { reportedMonths } from './aggregate.ts';
 import type { MeasureId } from '../metric-catalogue.ts';
 import { UNIT_TYPES } from '../ingest/columns.ts';
 import { formatRatio, formatWan } from '../render/format.ts';
-import { MEASURE_PAIRS } from './measure-pairs.ts';
+import { MEASURE_PAIRS, measurePair } from './measure-pairs.ts';
 import { pairCells, type PairCells, type SumCell } from './pair-cells.ts';
 import { ratio, type Ratio } from './ratio.ts';
 import type { SiteModel, UnitView } from './read-model.ts';
 import { rankValue } from './rankings.ts';
 import { PAGES, unitListUrl } from '../routes.ts';
+import { pageCount } from '../paging.ts';
 
 export const PER_PAGE = 100;
 export const MAX_PAGES = 10;
@@ -131,6 +132,18 @@ export function unitListHref(f: UnitFilter, sort: UnitSortKey, page = 1): string
   return unitListUrl({ province: f.province ?? 'all', type: typeSlug(f.type), measure: f.measure ?? 'all', sort }, page);
 }
 
+/** The pre-built list of a filter and sort. */
+export function findUnitList(lists: readonly UnitList[], f: UnitFilter, sort: UnitSortKey): UnitList | undefined {
+  return lists.find((l) => l.filter.province === f.province && l.filter.type === f.type && l.filter.measure === f.measure && l.sort === sort);
+}
+
+/** A filter in words, as in 「在贵州省帮扶的社会组织」 or 「有就业扶贫计划的」; '' for every unit. */
+export function unitFilterText(f: UnitFilter, provinces: ReadonlyArray<{ code: string; name: string }>): string {
+  const provinceName = f.province ? provinces.find((p) => p.code === f.province)?.name : null;
+  const pair = f.measure ? measurePair(f.measure) : null;
+  return [provinceName ? `在${provinceName}帮扶的` : '', f.type ?? '', pair ? `有${pair.name}计划的` : ''].join('');
+}
+
 /** Every pre-built list (see the bound in the comment at the top). */
 export function unitLists(model: SiteModel): { rows: UnitRow[]; lists: UnitList[]; provinces: Array<{ code: string; name: string }>; types: string[] } {
   const rows = [...model.units.values()].map((u) => unitRow(u, model.months));
@@ -144,7 +157,7 @@ export function unitLists(model: SiteModel): { rows: UnitRow[]; lists: UnitList[
     const subset = filterUnits(rows, filter);
     for (const s of UNIT_SORTS) {
       const sorted = sortUnits(subset, s.key, filter.measure);
-      lists.push({ filter, sort: s.key, rows: sorted.slice(0, MAX_PAGES * PER_PAGE), total: sorted.length, pages: Math.max(1, Math.min(MAX_PAGES, Math.ceil(sorted.length / PER_PAGE))) });
+      lists.push({ filter, sort: s.key, rows: sorted.slice(0, MAX_PAGES * PER_PAGE), total: sorted.length, pages: Math.min(MAX_PAGES, pageCount(sorted.length, PER_PAGE)) });
     }
   }
   return { rows, lists, provinces, types };

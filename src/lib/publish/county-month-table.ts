@@ -19,15 +19,22 @@ export interface CountyTableLabel {
   county: string;
 }
 
+/** The 附件3 header's group row: each measure's group name over its metric columns. */
+export function county3Groups(): Array<{ name: string; span: number }> {
+  return MEASURES.map((m) => ({ name: m.group, span: METRIC_COLUMNS.filter((c) => c.measure === m.id).length }));
+}
+
+/** The received files the table's rows come from, each once, in row order. */
+export function county3Sources(table: Table3): string[] {
+  return [...new Set(table.rows.flatMap((r) => (r.source ? [r.source.file] : [])))];
+}
+
 /** CSV (UTF-8 with BOM, CRLF) of one county's 附件3 table for one month. */
 export function county3Csv(label: CountyTableLabel, table: Table3, sources: readonly string[], synthetic: boolean): string {
   const width = 3 + METRIC_COLUMNS.length;
   const pad = (cells: string[]) => [...cells, ...Array<string>(Math.max(0, width - cells.length)).fill('')];
   const groupRow = ['序号', '帮扶村', '结对帮扶单位'];
-  for (const m of MEASURES) {
-    const span = METRIC_COLUMNS.filter((c) => c.measure === m.id).length;
-    groupRow.push(m.group, ...Array<string>(span - 1).fill(''));
-  }
+  for (const g of county3Groups()) groupRow.push(g.name, ...Array<string>(g.span - 1).fill(''));
   const rows: string[][] = [
     pad([`${label.county}社会力量助力挂牌督战村项目结对帮扶项目进展统计表（截至${formatMonth(table.month)}底，累计）`]),
     pad([`${label.province}${label.prefecture}${label.county} · 金额单位：万元${synthetic ? ' · 示例数据（虚构）' : ''}`]),

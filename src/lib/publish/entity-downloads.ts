@@ -12,7 +12,7 @@ import type { PairingView, SiteModel } from '../model/read-model.ts';
 import { csvPieces, csvText, generatedFrom, jsonPieces, jsonText, rowLines, type JsonMeta } from './opendata/serialise.ts';
 import { progressSources, progressTable, tableDef } from './opendata/tables.ts';
 import type { ProgressRecord } from '../ingest/records.ts';
-import { county3Csv } from './county-month-table.ts';
+import { county3Csv, county3Sources } from './county-month-table.ts';
 import { county3Table } from '../render/presentation.ts';
 import { entitySeriesOf } from '../model/entity-series.ts';
 import { countyMonthTableUrl, entityFileUrl, fileInSite, type EntityFile, type EntityKind } from '../routes.ts';
@@ -126,8 +126,7 @@ export async function writeEntityDownloads(model: SiteModel, site: string, synth
         const totals = county.byMonth.get(month);
         if (!totals || totals.records === 0) continue;
         const table = county3Table(month, county.pairings, totals);
-        const sources = [...new Set(table.rows.flatMap((r) => (r.source ? [r.source.file] : [])))];
-        await put(await fileOf(countyMonthTableUrl(county.code, month)), county3Csv({ province: county.province, prefecture: county.prefecture, county: county.name }, table, sources, synthetic));
+        await put(await fileOf(countyMonthTableUrl(county.code, month)), county3Csv({ province: county.province, prefecture: county.prefecture, county: county.name }, table, county3Sources(table), synthetic));
       }
       seen.counties++;
     }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { CountyView, SiteModel, UnitView, VillageView } from '../model/read-model.ts';
 import { bigrams, encodeIds, exactKey, NAME_INDEX_DIR, shardOf, type BigramShard, type KeyShard, type NameIndexMeta, type NameRecord } from '../search/name-index.ts';
 import { countyUrl, unitUrl, villageUrl } from '../routes.ts';
+import { unitCount } from '../model/entity-page.ts';
 
 /** Records per chunk: a result page of 10 touches a few chunks of about 2 KB gzip each. */
 const CHUNK = 32;
@@ -31,7 +32,7 @@ function partners(names: string[], what: string): string {
   return names.length > PARTNERS_SHOWN ? `${what}：${shown} 等 ${names.length} 个` : `${what}：${shown}`;
 }
 
-export function villageRecord(v: VillageView): NameRecord {
+function villageRecord(v: VillageView): NameRecord {
   const { village } = v;
   const line = [
     `${village.province}${village.prefecture}${village.county}${village.township}${village.name}`,
@@ -41,16 +42,15 @@ export function villageRecord(v: VillageView): NameRecord {
   return [villageUrl(village.code), `${village.name}（${village.province}${village.county}${village.township}）`, line.join(' · ')];
 }
 
-export function unitRecord(u: UnitView): NameRecord {
+function unitRecord(u: UnitView): NameRecord {
   const { unit } = u;
   const home = `${unit.province}${unit.prefecture && unit.prefecture !== unit.province ? unit.prefecture : ''}`;
   const line = [unit.type, home, `统一社会信用代码 ${unit.code}`, partners(uniq(u.pairings.map((p) => `${p.village.county}${p.village.name}`)), '结对帮扶村')].filter(Boolean);
   return [unitUrl(unit.code), unit.name, line.join(' · ')];
 }
 
-export function countyRecord(c: CountyView): NameRecord {
-  const units = new Set(c.pairings.map((p) => p.unit.code)).size;
-  const line = [`${c.province}${c.prefecture}${c.name}`, `县代码 ${c.code}`, `挂牌督战村 ${c.villages.length} 个`, `结对帮扶单位 ${units} 个`];
+function countyRecord(c: CountyView): NameRecord {
+  const line = [`${c.province}${c.prefecture}${c.name}`, `县代码 ${c.code}`, `挂牌督战村 ${c.villages.length} 个`, `结对帮扶单位 ${unitCount(c.pairings)} 个`];
   return [countyUrl(c.code), `${c.name}（${c.province}${c.prefecture}）`, line.join(' · ')];
 }
 

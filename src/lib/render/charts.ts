@@ -312,6 +312,8 @@ export function barChart(input: BarChartInput): ChartSpec {
           ? { color: '#ffffff', borderColor: color, borderWidth: 2 }
           : { color: '#ffffff', borderColor: color, borderWidth: 2, borderType: [4, 3] as number[] };
     const labels = labelsFor(s);
+    // A bar's value, and 未填报 where a missing bar would start, are written alike.
+    const valueLabel = { show: true, position: horizontal ? ('right' as const) : ('top' as const), distance: 4, color: TEXT_COLOR, fontFamily: CHART_FONT_FAMILY, fontSize: LABEL_FONT_SIZE };
     return {
       type: 'bar',
       name: s.name,
@@ -321,14 +323,7 @@ export function barChart(input: BarChartInput): ChartSpec {
       emphasis: { disabled: true },
       barMaxWidth: 36,
       itemStyle: style,
-      label: {
-        show: true,
-        position: horizontal ? 'right' : 'top',
-        distance: 4,
-        color: TEXT_COLOR,
-        fontFamily: CHART_FONT_FAMILY,
-        fontSize: LABEL_FONT_SIZE,
-      },
+      label: valueLabel,
       data: s.values.map((v, i) => (v === null ? null : { value: v, label: { formatter: labels[i]! } })),
       // A missing bar must not read as 0: write 未填报 where it would start.
       ...(s.values.includes(null)
@@ -339,12 +334,7 @@ export function barChart(input: BarChartInput): ChartSpec {
               symbol: 'circle',
               symbolSize: 0,
               label: {
-                show: true,
-                position: horizontal ? 'right' : 'top',
-                distance: 4,
-                color: TEXT_COLOR,
-                fontFamily: CHART_FONT_FAMILY,
-                fontSize: LABEL_FONT_SIZE,
+                ...valueLabel,
                 formatter: series.length > 1 ? `${s.name}${UNREPORTED}` : UNREPORTED,
                 offset: horizontal ? [0, Math.round((k - (series.length - 1) / 2) * 16)] : [0, -k * 16],
               },

@@ -34,6 +34,11 @@ export function formatRatio(r: Ratio): string {
   }
 }
 
+/** A ratio as a chart's bar: the percentage to one decimal, as written beside it; null (no bar) for 无计划 and 未填报. */
+export function chartPercent(r: Ratio | undefined): number | null {
+  return r && r.kind === 'value' ? Math.round(r.percent * 10) / 10 : null;
+}
+
 /** `2020-07` → `2020年7月` */
 export function formatMonth(month: string): string {
   const [y, m] = month.split('-');

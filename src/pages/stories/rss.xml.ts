@@ -1,6 +1,6 @@
 import rss from '@astrojs/rss';
 import type { APIContext } from 'astro';
-import { MEASURES } from '../../lib/metric-catalogue.ts';
+import { measureName } from '../../lib/content/story-links.ts';
 import { getStories } from '../../site-data.ts';
 import { storyUrl } from '../../lib/routes.ts';
 
@@ -15,7 +15,7 @@ export async function GET(context: APIContext) {
       pubDate: s.data.date,
       description: s.data.summary,
       link: storyUrl(s.id),
-      categories: s.data.measures.map((m) => MEASURES.find((x) => x.id === m)?.name ?? m),
+      categories: s.data.measures.map(measureName),
     })),
     customData: '<language>zh-cn</language>',
     trailingSlash: true,
