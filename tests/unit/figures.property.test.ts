@@ -11,7 +11,7 @@ import { buildBulletin, buildPublishedBulletin } from '../../src/lib/model/bulle
 import { diffRecords, recordsAsOf, type RevisionWithChanges } from '../../src/lib/ingest/revisions.ts';
 import { METRIC_COLUMNS, PAIR, REPORTED_METRIC_IDS, type RatioMetricId, type ReportedMetricId } from '../../src/lib/metric-catalogue.ts';
 import { formatFigure, formatRatio } from '../../src/lib/render/format.ts';
-import { ratio } from '../../src/lib/model/ratio.ts';
+import { ratio } from '../../src/lib/ratio.ts';
 import { buildSiteModel, type ModelInput, type SiteModel } from '../../src/lib/model/read-model.ts';
 import { measureSummaries } from '../../src/lib/model/overview.ts';
 import { distribution, sortAreas } from '../../src/lib/model/rankings.ts';

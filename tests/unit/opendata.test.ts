@@ -13,7 +13,7 @@ import { USCC_SCHEMA_PATTERN, type TableId } from '../../src/lib/publish/opendat
 import { CITATION, LICENCE, licenceStatement } from '../../src/lib/publish/opendata/licence.ts';
 import { csvPieces, csvText, generatedFrom, jsonText, rowLines, jsonPieces, toCsv, toJson } from '../../src/lib/publish/opendata/serialise.ts';
 import { TABLE_IDS, pairingsTable, progressSources, progressTable, tableDef, tableDefs, unitsTable, villagesTable, type ProgressSource, type Table } from '../../src/lib/publish/opendata/tables.ts';
-import { ratioDecimal } from '../../src/lib/model/ratio.ts';
+import { ratioDecimal } from '../../src/lib/ratio.ts';
 import type { MetricValues } from '../../src/lib/ingest/records.ts';
 import { entityFiles, entityRows, type RowLineCache } from '../../src/lib/publish/entity-downloads.ts';
 import { ENTITY_KINDS } from '../../src/lib/routes.ts';

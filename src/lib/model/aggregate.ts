@@ -14,7 +14,7 @@
  * Sums are exact integers (元, 人, 个).
  */
 import { METRIC_COLUMNS, PLAN_PAIRS, REPORTED_METRIC_IDS, type RatioMetricId, type ReportedMetricId } from '../metric-catalogue.ts';
-import { ratio, type Ratio } from './ratio.ts';
+import { ratio, type Ratio } from '../ratio.ts';
 import type { MetricValues } from '../ingest/records.ts';
 
 export interface MetricTotal {

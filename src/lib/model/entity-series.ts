@@ -12,7 +12,7 @@
  */
 import type { MeasureId } from '../metric-catalogue.ts';
 import { MEASURE_PAIRS } from './measure-pairs.ts';
-import type { Ratio } from './ratio.ts';
+import type { Ratio } from '../ratio.ts';
 import type { AreaTotals, SiteModel } from './read-model.ts';
 import type { EntityKind } from '../routes.ts';
 

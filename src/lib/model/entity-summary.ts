@@ -7,7 +7,7 @@ import { figure, ratioFigure, reportedMonths, type Totals } from './aggregate.ts
 import { PAIR, type MeasureId, type ReportedMetricId } from '../metric-catalogue.ts';
 import { formatAmount, formatCount, formatFigure, formatMonth, formatRatioFigure, partialNote, type FigureUnit } from '../render/format.ts';
 import { MEASURE_PAIRS } from './measure-pairs.ts';
-import type { Ratio } from './ratio.ts';
+import type { Ratio } from '../ratio.ts';
 import { ISO_DATE_PATTERN } from '../patterns.ts';
 
 export interface SummaryMeasure {

@@ -6,7 +6,7 @@ import { figure, ratioFigure, type Totals } from './aggregate.ts';
 import type { ReportedMetricId } from '../metric-catalogue.ts';
 import { formatAmount, formatFigure, formatRatioFigure, partialNote } from '../render/format.ts';
 import type { MeasurePair } from './measure-pairs.ts';
-import type { Ratio } from './ratio.ts';
+import type { Ratio } from '../ratio.ts';
 
 /**
  * One summed figure for a table cell, by the site's one rule (aggregate.ts `figure`): its

@@ -4,7 +4,7 @@
  */
 import { PAIR, metric, type RatioMetricId } from '../metric-catalogue.ts';
 import type { AreaTotals } from './read-model.ts';
-import type { Ratio } from './ratio.ts';
+import type { Ratio } from '../ratio.ts';
 
 export const SORT_KEYS = [
   { key: 'code', label: '按区划代码', ratio: null },

@@ -17,7 +17,7 @@ import { UNIT_TYPES } from '../ingest/columns.ts';
 import { formatRatio, formatWan } from '../render/format.ts';
 import { MEASURE_PAIRS, measurePair } from './measure-pairs.ts';
 import { pairCells, type PairCells, type SumCell } from './pair-cells.ts';
-import { ratio, type Ratio } from './ratio.ts';
+import { ratio, type Ratio } from '../ratio.ts';
 import type { SiteModel, UnitView } from './read-model.ts';
 import { rankValue } from './rankings.ts';
 import { PAGES, unitListUrl } from '../routes.ts';

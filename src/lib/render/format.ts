@@ -6,7 +6,7 @@
  * no-break space between a number and its unit.
  */
 import type { Figure } from '../model/aggregate.ts';
-import type { Ratio } from '../model/ratio.ts';
+import type { Ratio } from '../ratio.ts';
 import { yuanToWanString } from '../ingest/cell-values.ts';
 
 const integer = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 0 });

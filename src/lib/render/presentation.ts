@@ -6,7 +6,7 @@
 import { METRIC_COLUMNS, PLAN_PAIRS, metric, sumUnit, type MeasureId, type ReportedMetricId } from '../metric-catalogue.ts';
 import { figure, ratioFigure, type Figure, type Totals } from '../model/aggregate.ts';
 import { formatAmount, formatCount, formatDate, formatFigure, formatRatio, formatRatioFigure, formatWan, type FigureUnit } from './format.ts';
-import { ratio, type Ratio } from '../model/ratio.ts';
+import { ratio, type Ratio } from '../ratio.ts';
 import type { MetricValues, Pairing, ProgressRecord } from '../ingest/records.ts';
 
 export const NOT_REPORTED = '未填报';

@@ -9,6 +9,7 @@ import { zodIssueText } from '../../zod-messages.ts';
 import { metricValuesSchema, type MetricValues } from '../records.ts';
 import { cellAt } from '../read-table.ts';
 import { isBlank, parseCount, parseFlag, parseMoney, parseRatio, yuanToWanString } from '../cell-values.ts';
+import { ratio } from '../../ratio.ts';
 
 /** A metric's column in this file. */
 export type MetricIndex = (id: string) => number | undefined;
@@ -63,12 +64,18 @@ function checkRatios(row: string[], rowNumber: number, values: MetricValues, met
       if (r.value !== 0) sink.warn('RATIO_MISMATCH', `${m.header}：计划为 0（无计划），比例应为“无计划”，文件填的是 ${cell.trim()}`, rowNumber, index);
       continue;
     }
-    const computed = (done / plan) * 100;
-    if (ratioDisagrees(r.value, computed)) {
+    const computed = percentOf(plan, done);
+    if (computed !== null && ratioDisagrees(r.value, computed)) {
       sink.warn('RATIO_MISMATCH', `${m.header}：文件填 ${cell.trim()}，按计划与完成数计算应为 ${computed.toFixed(2)}%（以计算值为准）`, rowNumber, index);
     }
   }
 }
+
+/** The completion percentage by the one ratio rule (ratio.ts); null for 无计划 or 未填报. */
+const percentOf = (plan: number, done: number) => {
+  const r = ratio(plan, done);
+  return r.kind === 'value' ? r.percent : null;
+};
 
 /** A file's ratio against the computed percentage: beyond rounding whether the file wrote 49.8 or 0.498. */
 const ratioDisagrees = (fileValue: number, computed: number) => Math.abs(fileValue - computed) > 0.5 && Math.abs(fileValue * 100 - computed) > 0.5;
@@ -132,8 +139,8 @@ function checkTotalRatio(m: MetricColumn, cell: string, sum: (id: string) => num
   const r = parseRatio(cell);
   const plan = sum(m.ratioOf.plan);
   if (!r.ok || r.value === null || plan === 0) return;
-  const computed = (sum(m.ratioOf.done) / plan) * 100;
-  if (ratioDisagrees(r.value, computed)) {
+  const computed = percentOf(plan, sum(m.ratioOf.done));
+  if (computed !== null && ratioDisagrees(r.value, computed)) {
     sink.warn('TOTAL_RATIO_MISMATCH', `合计行 ${m.header}：文件填 ${cell.trim()}，按合计计算应为 ${computed.toFixed(2)}%`, rowNumber, index);
   }
 }

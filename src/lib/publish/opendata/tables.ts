@@ -2,7 +2,7 @@
 import { DEFAULT_AGREEMENT_VALID_UNTIL, LOCATION_COLUMNS, PAIRING_COLUMNS, UNIT_COLUMNS, VILLAGE_COLUMNS, type RegistryColumn } from '../../ingest/columns.ts';
 import { MEASURES, METRIC_COLUMNS, PLAN_PAIRS, metric, type MetricColumn } from '../../metric-catalogue.ts';
 import { type Pairing, type ProgressRecord, type Unit, type Village } from '../../ingest/records.ts';
-import { ratioDecimal } from '../../model/ratio.ts';
+import { ratioDecimal } from '../../ratio.ts';
 import { labelOf, makeField, type Blank, type FieldSpec, type TableDef, type TableId, type Raw } from './fields.ts';
 
 // Rows
