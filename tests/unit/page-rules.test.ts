@@ -18,7 +18,7 @@ import { MEASURES, METRIC_COLUMNS } from '../../src/lib/metric-catalogue.ts';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildBulletin, reachedPlanNamed } from '../../src/lib/model/bulletin.ts';
 import { county3Groups, county3Sources } from '../../src/lib/publish/county-month-table.ts';
-import { countyCount, decreasesOf, latestReportedMonth, monthsReported, pledgedFunds, unitCount } from '../../src/lib/model/entity-page.ts';
+import { countyCount, decreasesOf, latestReportedMonth, monthsReported, pledgedFunds, reportedTotals, unitCount } from '../../src/lib/model/entity-page.ts';
 import { buildSiteModel } from '../../src/lib/model/read-model.ts';
 import { findUnitList, UNIT_SORTS, unitFilterText, unitLists } from '../../src/lib/model/unit-directory.ts';
 import { reportedMonths } from '../../src/lib/model/aggregate.ts';
@@ -158,6 +158,23 @@ describe("what an entity page says besides its totals", () => {
     expect(order).toEqual([...order].sort());
     const one = all[0]!.pairing;
     expect(decreasesOf([one]).every((d) => d.pairing === one)).toBe(true);
+  });
+
+  it("an area's totals for a month only when it reported in it: villages, units, counties, provinces", () => {
+    let unreported = 0;
+    const areas = [...model.villages.values(), ...model.units.values(), ...model.counties.values(), ...model.provinces.values()];
+    for (const a of areas) {
+      const reported = new Set(reportedMonths(a.byMonth, model.months));
+      for (const month of model.months) {
+        const t = reportedTotals(a.byMonth, month);
+        expect(t).toBe(reported.has(month) ? a.byMonth.get(month) : undefined);
+        if (!t) unreported++;
+      }
+      expect(reportedTotals(a.byMonth, null)).toBeUndefined();
+      expect(reportedTotals(a.byMonth, '2019-01')).toBeUndefined();
+    }
+    expect(reportedTotals(undefined, model.months[0]!)).toBeUndefined();
+    expect(unreported).toBeGreaterThan(0);
   });
 
   it("a county's months: every programme month, marked where a 附件3 table exists", () => {
