@@ -19,6 +19,12 @@ export function reportedTotals(byMonth: ReadonlyMap<string, Totals> | undefined,
   return t && t.records > 0 ? t : undefined;
 }
 
+/** A village's own totals card: only where several units help it (with one, the pairing's table says it all), as of its latest reported month. */
+export function villageTotalsShown(v: { pairings: readonly PairingView[]; byMonth: ReadonlyMap<string, Totals> }): Totals | undefined {
+  const month = latestReportedMonth(v.pairings);
+  return month && v.pairings.length > 1 ? v.byMonth.get(month) : undefined;
+}
+
 /** The funds the pairings' agreements (附件1) promise, in 元; null when there is no pairing. */
 export function pledgedFunds(pairings: readonly PairingView[]): number | null {
   return pairings.length ? pairings.reduce((sum, p) => sum + p.pairing.pledgedFunds, 0) : null;
