@@ -11,14 +11,14 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { LATEST_STORIES, measureName, provincesWithStories, relatedStories, RELATED_STORIES, storiesOfMeasure, storiesOfMonth, storiesOfProvince, storiesOfUnit, storiesOfVillage, storyDate, type StoryLinks } from '../../src/lib/content/story-links.ts';
+import { LATEST_STORIES, storyPlaces, measureName, provincesWithStories, relatedStories, RELATED_STORIES, storiesOfMeasure, storiesOfMonth, storiesOfProvince, storiesOfUnit, storiesOfVillage, storyDate, type StoryLinks } from '../../src/lib/content/story-links.ts';
 import { measureIdOf } from '../../src/lib/content/stories.ts';
 import { exportFileCount, planSources, sourcesByMonth } from '../../src/lib/filing/sources.ts';
 import { MEASURES, METRIC_COLUMNS } from '../../src/lib/metric-catalogue.ts';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildBulletin, reachedPlanNamed } from '../../src/lib/model/bulletin.ts';
 import { county3Groups, county3Sources } from '../../src/lib/publish/county-month-table.ts';
-import { countyCount, decreasesOf, latestReportedMonth, monthsReported, pledgedFunds, unitCount } from '../../src/lib/model/entity-page.ts';
+import { countyCount, decreasesOf, latestReportedMonth, monthsReported, pledgedFunds, reportedTotals, unitCount, villageTotalsShown } from '../../src/lib/model/entity-page.ts';
 import { buildSiteModel } from '../../src/lib/model/read-model.ts';
 import { findUnitList, UNIT_SORTS, unitFilterText, unitLists } from '../../src/lib/model/unit-directory.ts';
 import { reportedMonths } from '../../src/lib/model/aggregate.ts';
@@ -94,6 +94,22 @@ describe('which stories a page lists', () => {
     expect(measureName('unknown')).toBe('unknown');
   });
 
+  it("a story's places: each once, in its villages' order", () => {
+    const places = [
+      { province: '广西壮族自治区', county: '融水苗族自治县' },
+      { province: '广西壮族自治区', county: '三江侗族自治县' },
+      { province: '广西壮族自治区', county: '融水苗族自治县' },
+      { province: '云南省', county: '福贡县' },
+    ];
+    expect(storyPlaces(places, 'county')).toEqual(['广西壮族自治区融水苗族自治县', '广西壮族自治区三江侗族自治县', '云南省福贡县']);
+    expect(storyPlaces(places, 'province')).toEqual(['广西壮族自治区', '云南省']);
+    expect(storyPlaces(places, 'countyName')).toEqual(['融水苗族自治县', '三江侗族自治县', '福贡县']);
+    for (const s of stories) {
+      const villages = s.data.villages.map((v) => model.villages.get(v)!.village);
+      expect(storyPlaces(villages, 'county').length).toBe(new Set(s.data.villages.map((v) => v.slice(0, 6))).size);
+    }
+  });
+
   it('related stories share a county or a unit, never the story itself, at most three, none left out below three', () => {
     const county = (v: string) => model.villages.get(v)!.village.countyCode;
     let some = 0;
@@ -120,6 +136,20 @@ describe("what an entity page says besides its totals", () => {
     }
     expect(latestReportedMonth([])).toBeNull();
     expect(none).toBeLessThan(model.villages.size);
+  });
+
+  it("a village's totals card: only with several units, as of the latest month any of them reported", () => {
+    let shown = 0;
+    for (const v of model.villages.values()) {
+      const t = villageTotalsShown(v);
+      if (v.pairings.length < 2) expect(t).toBeUndefined();
+      else {
+        const latest = v.pairings.flatMap((p) => [...p.byMonth.keys()]).sort().at(-1);
+        expect(t).toBe(latest ? v.byMonth.get(latest) : undefined);
+        if (t) shown++;
+      }
+    }
+    expect(shown).toBeGreaterThan(0);
   });
 
   it('promised funds are the sum of pairings.csv, exact to the 元', () => {
@@ -158,6 +188,23 @@ describe("what an entity page says besides its totals", () => {
     expect(order).toEqual([...order].sort());
     const one = all[0]!.pairing;
     expect(decreasesOf([one]).every((d) => d.pairing === one)).toBe(true);
+  });
+
+  it("an area's totals for a month only when it reported in it: villages, units, counties, provinces", () => {
+    let unreported = 0;
+    const areas = [...model.villages.values(), ...model.units.values(), ...model.counties.values(), ...model.provinces.values()];
+    for (const a of areas) {
+      const reported = new Set(reportedMonths(a.byMonth, model.months));
+      for (const month of model.months) {
+        const t = reportedTotals(a.byMonth, month);
+        expect(t).toBe(reported.has(month) ? a.byMonth.get(month) : undefined);
+        if (!t) unreported++;
+      }
+      expect(reportedTotals(a.byMonth, null)).toBeUndefined();
+      expect(reportedTotals(a.byMonth, '2019-01')).toBeUndefined();
+    }
+    expect(reportedTotals(undefined, model.months[0]!)).toBeUndefined();
+    expect(unreported).toBeGreaterThan(0);
   });
 
   it("a county's months: every programme month, marked where a 附件3 table exists", () => {

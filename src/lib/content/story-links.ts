@@ -21,6 +21,12 @@ export const storyDate = (s: StoryLinks) => s.data.date.toISOString().slice(0, 1
 /** A measure's name as the site writes it (产业扶贫 …); an unknown id as is. */
 export const measureName = (id: string) => MEASURES.find((m) => m.id === id)?.name ?? id;
 
+/** Where a story's villages are, each place once in the story's order: 「广西壮族自治区融水苗族自治县」 (county) or the province or county names alone. */
+export function storyPlaces(villages: ReadonlyArray<{ province: string; county: string }>, part: 'county' | 'province' | 'countyName'): string[] {
+  const name = (v: { province: string; county: string }) => (part === 'county' ? `${v.province}${v.county}` : part === 'province' ? v.province : v.county);
+  return [...new Set(villages.map(name))];
+}
+
 /** A village code's county (its first 6 digits) and province (first 2). */
 const countyOf = (villageCode: string) => villageCode.slice(0, 6);
 

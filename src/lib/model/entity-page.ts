@@ -5,11 +5,24 @@
  * down (shown as corrections), and which months a county reported.
  */
 import type { Decrease, ProgressRecord } from '../ingest/records.ts';
+import type { Totals } from './aggregate.ts';
 import type { PairingView } from './read-model.ts';
 
 /** The latest month any of these pairings reported; null when none has. */
 export function latestReportedMonth(pairings: readonly PairingView[]): string | null {
   return pairings.map((p) => p.latest?.month ?? '').sort().at(-1) || null;
+}
+
+/** An area's totals for a month it reported in (at least one pairing sent a row); undefined for a month it did not (未上报), or no month. */
+export function reportedTotals(byMonth: ReadonlyMap<string, Totals> | undefined, month: string | null): Totals | undefined {
+  const t = month ? byMonth?.get(month) : undefined;
+  return t && t.records > 0 ? t : undefined;
+}
+
+/** A village's own totals card: only where several units help it (with one, the pairing's table says it all), as of its latest reported month. */
+export function villageTotalsShown(v: { pairings: readonly PairingView[]; byMonth: ReadonlyMap<string, Totals> }): Totals | undefined {
+  const month = latestReportedMonth(v.pairings);
+  return month && v.pairings.length > 1 ? v.byMonth.get(month) : undefined;
 }
 
 /** The funds the pairings' agreements (附件1) promise, in 元; null when there is no pairing. */
