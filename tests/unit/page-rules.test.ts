@@ -235,15 +235,14 @@ describe('paging', () => {
 });
 
 describe('corrections as pages show them', () => {
-  it('the shipped revision: its caption with and without its note, and every change as 项目 / 原数据 / 更正为', () => {
+  it('the shipped revision: its caption with its note, and without one when it has none, and every change as 项目 / 原数据 / 更正为', () => {
     expect(result.revisions.length).toBeGreaterThan(0);
     const r = result.revisions[0]!;
     expect(r.note).toBeTruthy();
     const [y, m, d] = r.date.split('-').map(Number);
     const [my, mm] = r.month.split('-').map(Number);
-    expect(correctionCaption(r, { note: false })).toBe(`${y}年${m}月${d}日更正${my}年${mm}月数据`);
-    expect(correctionCaption(r, { note: true })).toBe(`${y}年${m}月${d}日更正${my}年${mm}月数据（${r.note}）`);
-    expect(correctionCaption({ ...r, note: undefined }, { note: true })).toBe(correctionCaption(r, { note: false }));
+    expect(correctionCaption(r)).toBe(`${y}年${m}月${d}日更正${my}年${mm}月数据（${r.note}）`);
+    expect(correctionCaption({ ...r, note: undefined })).toBe(`${y}年${m}月${d}日更正${my}年${mm}月数据`);
     for (const c of r.changes) {
       const cells = changeCells(c);
       expect(c.kind).toBe('changed');

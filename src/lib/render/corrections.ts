@@ -8,9 +8,9 @@ import type { Change } from '../ingest/revisions.ts';
 import { formatDate, formatMonth } from './format.ts';
 import { metricValueText } from './presentation.ts';
 
-/** The caption of one correction's changes; `note` adds the correction's note after it, in brackets. */
-export function correctionCaption(r: { date: string; month: string; note?: string | null }, options: { note: boolean }): string {
-  return `${formatDate(r.date)}更正${formatMonth(r.month)}数据${options.note && r.note ? `（${r.note}）` : ''}`;
+/** The caption of one correction's changes, with the correction's note after it in brackets when it has one. */
+export function correctionCaption(r: { date: string; month: string; note?: string | null }): string {
+  return `${formatDate(r.date)}更正${formatMonth(r.month)}数据${r.note ? `（${r.note}）` : ''}`;
 }
 
 /** One change's 项目, 原数据 and 更正为 cells. */
