@@ -2,9 +2,10 @@
 /**
  * ESLint (flat config): a few rules about where code may reach, not about style.
  * - Browser code (src/client) imports no Node builtin (`node:fs`, `fs`, `path`, …). This rule
- *   sees each file's own imports; scripts/lint.ts also bundles every browser entry for the
- *   browser with esbuild, which follows every import (src/lib modules and packages) and fails
- *   on any Node builtin reached that way.
+ *   sees each file's own imports; scripts/lint.ts also bundles every file of src/client for
+ *   the browser with esbuild, which follows every import (src/lib modules and packages) and
+ *   fails on any Node builtin reached that way, and checks that pages hand the browser code
+ *   from src/client only (<script src>, client:* islands).
  * - The domain (src/lib) is plain TypeScript: no Astro imports (GUIDE §5).
  * - No unused imports or variables in a file. Exports nobody imports across the project
  *   (.astro, .mdx, scripts and tests counted) are knip's job (knip.json): ESLint 10 has no

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { browserReachProblems } from './lint-browser-reach.ts';
+import { browserEntriesOutsideClient, browserReachProblems } from './lint-browser-reach.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const bin = (name: string) => path.join(ROOT, 'node_modules/.bin', name);
@@ -24,11 +24,11 @@ run('ESLint（每个文件的导入）', bin('eslint'), ['--max-warnings=0', '.'
 run('knip（没人用的导出和文件）', bin('knip'), ['--no-progress']);
 
 console.log('\n--- 浏览器代码能到达的模块（esbuild 按浏览器打包 src/client） ---');
-const problems = await browserReachProblems(ROOT);
+const problems = [...browserEntriesOutsideClient(ROOT), ...(await browserReachProblems(ROOT))];
 if (problems.length > 0) {
   failed = true;
   for (const p of problems) console.error(p);
-  console.error(`✗ 浏览器代码经导入到达了 ${problems.length} 处 Node 内置模块`);
-} else console.log('✓ 浏览器代码没有到达任何 Node 内置模块');
+  console.error(`✗ 浏览器代码有 ${problems.length} 处问题：不在 src/client 里，或经导入到达了 Node 内置模块`);
+} else console.log('✓ 浏览器代码都在 src/client 里，没有到达任何 Node 内置模块');
 
 process.exit(failed ? 1 : 0);

@@ -1,12 +1,13 @@
 /**
  * The lint rules catch what they are for: a Node builtin in browser code (directly, and
- * through a src/lib module it imports), an Astro import in the domain, an unused import.
+ * through a src/lib module it imports), browser code outside src/client, an Astro import in
+ * the domain, an unused import.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import { afterAll, describe, expect, it } from 'vitest';
-import { browserReachProblems } from '../../scripts/lint-browser-reach.ts';
+import { browserEntriesOutsideClient, browserReachProblems } from '../../scripts/lint-browser-reach.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const eslint = new ESLint({ cwd: ROOT });
@@ -52,5 +53,28 @@ describe('browser reach: what src/client loads, through every import', () => {
 
   it('the site’s own browser code reaches no Node builtin', async () => {
     expect(await browserReachProblems(ROOT)).toEqual([]);
+  });
+});
+
+describe('browser entry points: pages hand the browser only code from src/client', () => {
+  const dir = path.join(ROOT, 'tmp/lint-test-pages');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('an inline bundled <script>, a <script src> outside src/client and an island from src/lib are named; is:inline and src/client are fine', () => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(path.join(dir, 'pages'), { recursive: true });
+    // pages in tmp/lint-test-pages/pages: ../../../src/client is the site's browser folder
+    writeFileSync(path.join(dir, 'pages/good.astro'), "---\nimport CompareApp from '../../../src/client/compare/CompareApp.tsx';\n---\n<CompareApp client:visible />\n<script src=\"../../../src/client/table-sort.ts\"></script>\n<script is:inline>console.log(1)</script>\n");
+    writeFileSync(path.join(dir, 'pages/bad.astro'), "---\nimport Chart from '../../../src/lib/render/charts.ts';\n---\n<Chart client:load />\n<script src=\"../../../src/lib/render/format.ts\"></script>\n<script>\n  import { formatMonth } from '../../../src/lib/render/format.ts';\n</script>\n");
+    const problems = browserEntriesOutsideClient(ROOT, dir);
+    expect(problems).toHaveLength(3);
+    expect(problems.every((p) => p.startsWith('tmp/lint-test-pages/pages/bad.astro：'))).toBe(true);
+    expect(problems.join('\n')).toContain('<Chart client:…>');
+    expect(problems.join('\n')).toContain('<script src="../../../src/lib/render/format.ts"> 不在 src/client 里');
+    expect(problems.join('\n')).toContain('<script> 里直接写了代码');
+  });
+
+  it('the site’s pages and components hand the browser only src/client', () => {
+    expect(browserEntriesOutsideClient(ROOT)).toEqual([]);
   });
 });
