@@ -15,7 +15,7 @@ import { textReport } from './report.ts';
 import { monthPublishedOn } from './revisions.ts';
 
 /** Bump when IngestResult's shape or the ingest rules change, so old snapshots are not reused. */
-const SNAPSHOT_VERSION = 2;
+const SNAPSHOT_VERSION = 3;
 
 /** Where snapshots live: next to Astro's own cache (ASTRO_CACHE_DIR, default node_modules/.astro). */
 function defaultIngestCacheDir(): string {

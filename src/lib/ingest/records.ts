@@ -56,7 +56,8 @@ const planSchema = z.object({
   jobsStartup: count.nullable(),
   jobsPublic: count.nullable(),
   training: count.nullable(),
-  trainingPlan: z.string().nullable(),
+  /** 附件2's 培训计划 (text; the registry column `trainingPlan`, not the metric of that id) */
+  trainingText: z.string().nullable(),
   stationing: z.boolean().nullable(),
   stationedPlanned: count.nullable(),
   stationedFrom: isoDate.nullable(),

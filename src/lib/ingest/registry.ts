@@ -272,7 +272,7 @@ export function readPairings(
         jobsStartup: n('planJobsStartup'),
         jobsPublic: n('planJobsPublic'),
         training: n('planTraining'),
-        trainingPlan: t('trainingPlan'),
+        trainingText: t('trainingPlan'),
         stationing: b('stationing'),
         stationedPlanned: n('planStationed'),
         stationedFrom: t('stationedFrom'),

@@ -146,7 +146,7 @@ export function planLines(p: Pairing, options: { publishNames: boolean }): Array
     { measure: 'employment', label: '其中：创业就业', value: c(plan.jobsStartup) },
     { measure: 'employment', label: '其中：公益岗位', value: c(plan.jobsPublic) },
     { measure: 'training', label: '计划培训', value: c(plan.training) },
-    { measure: 'training', label: '培训计划', value: t(plan.trainingPlan) },
+    { measure: 'training', label: '培训计划', value: t(plan.trainingText) },
     { measure: 'stationing', label: '是否派驻村力量', value: plan.stationing === null ? '未填写' : plan.stationing ? '是' : '否' },
     { measure: 'stationing', label: '计划驻村人数', value: c(plan.stationedPlanned) },
     { measure: 'stationing', label: '驻村人员入村时间', value: plan.stationedFrom ? formatDate(plan.stationedFrom) : '未填写' },

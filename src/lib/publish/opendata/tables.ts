@@ -189,7 +189,7 @@ const PAIRING_PATHS: Record<string, readonly string[]> = {
   planJobsStartup: ['plan', 'jobsStartup'],
   planJobsPublic: ['plan', 'jobsPublic'],
   planTraining: ['plan', 'training'],
-  trainingPlan: ['plan', 'trainingPlan'],
+  trainingPlan: ['plan', 'trainingText'],
   stationing: ['plan', 'stationing'],
   planStationed: ['plan', 'stationedPlanned'],
   stationedStaff: ['stationedStaff'],
