@@ -15,13 +15,16 @@ import { writeNameIndex } from '../src/lib/name-index-write.ts';
 import { withPublishedSources } from '../src/lib/sources.ts';
 import { publishedSources } from '../src/lib/sources-fs.ts';
 import { indexSite } from '../src/lib/site-index.ts';
+import { reportStep } from './build-log.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SITE = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
 const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} 秒`;
 
 if (process.argv.includes('--index')) {
+  const t = performance.now();
   await indexSite(SITE, (line) => console.log(`[索引] ${line}`));
+  reportStep('index', '搜索索引（Pagefind）和 SHA256SUMS', t);
 } else {
   let t = performance.now();
   const { result } = ingestDataDirCached(defaultDataDir());
@@ -30,10 +33,13 @@ if (process.argv.includes('--index')) {
   const sources = publishedSources(result, defaultDataDir()).index;
   const model = buildSiteModel({ ...result, progress: withPublishedSources(result.progress, sources) });
   console.log(`[模型] 读取校验结果并汇总，用时 ${seconds(t)}`);
+  reportStep('read-model', '读取校验结果并汇总', t, { villages: model.villages.size, units: model.units.size });
   t = performance.now();
   const files = await writeEntityDownloads(model, SITE, result.dataset.synthetic);
   console.log(`[下载] 各村、单位、县、省的 data.csv / data.json / series.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
+  reportStep('downloads', '各村、单位、县、省的 data.csv / data.json / series.json', t, { filesWritten: files });
   t = performance.now();
   const index = writeNameIndex(model, SITE);
   console.log(`[索引] 村、单位和县的名称索引：${index.records.toLocaleString('zh-CN')} 条，${index.files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
+  reportStep('name-index', '村、单位和县的名称索引', t, { records: index.records, filesWritten: index.files });
 }

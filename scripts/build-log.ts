@@ -1,0 +1,100 @@
+/**
+ * The build's machine-readable step log. scripts/build.ts runs each step as a process of its
+ * own and writes one JSON file when the build ends (BUILD_STEPS_FILE, default
+ * `<outDir>/../tmp/build-steps.json`, never inside the site): every step's name, seconds,
+ * peak memory and counts. A step process reports its parts (the read model, the downloads,
+ * the name index…) by appending one JSON line each to the file named in BUILD_STEP_EVENTS,
+ * which build.ts reads back when the process has exited. scripts/bench.ts reads the log
+ * instead of the Chinese lines meant for people.
+ */
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface StepRecord {
+  /** stable English id, e.g. `astro-build`, `downloads` */
+  id: string;
+  /** what the build's Chinese log calls it */
+  name: string;
+  seconds: number;
+  /** peak resident memory in MB: of the step's whole process tree for a process step, of its own process (so far) for a part */
+  peakRssMB: number | null;
+  counts: Record<string, number>;
+  /** the parts a process step reported (see reportStep) */
+  parts?: StepRecord[];
+}
+
+export interface BuildLog {
+  version: 1;
+  ok: boolean;
+  startedAt: string;
+  seconds: number;
+  /** peak resident memory of the build's whole process tree, MB (sampled every 100 ms) */
+  peakRssMB: number;
+  outDir: string;
+  steps: StepRecord[];
+}
+
+/** Called inside a step process: one part done (its start from performance.now()). */
+export function reportStep(id: string, name: string, started: number, counts: Record<string, number> = {}): void {
+  const file = process.env.BUILD_STEP_EVENTS;
+  if (!file) return;
+  const record: StepRecord = { id, name, seconds: round((performance.now() - started) / 1000), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), counts };
+  appendFileSync(file, `${JSON.stringify(record)}\n`);
+}
+
+/** The parts reported since `offset` bytes of the events file. */
+export function readParts(file: string, offset: number): { parts: StepRecord[]; offset: number } {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return { parts: [], offset };
+  }
+  const fresh = Buffer.from(text).subarray(offset).toString('utf8');
+  return { parts: fresh.split('\n').filter(Boolean).map((l) => JSON.parse(l) as StepRecord), offset: Buffer.byteLength(text) };
+}
+
+export const round = (x: number) => Math.round(x * 100) / 100;
+
+/** Resident memory of a process and all its descendants, from /proc (0 where /proc is absent). */
+export function treeRss(pid: number): { total: number; byChild: Map<number, number> } {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return { total: 0, byChild: new Map() };
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const p = Number(entry);
+      rss.set(p, Number(fields[21]) * 4096);
+      const ppid = Number(fields[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(p);
+      children.set(ppid, list);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const subtree = (root: number) => {
+    let total = 0;
+    const stack = [root];
+    while (stack.length) {
+      const p = stack.pop()!;
+      total += rss.get(p) ?? 0;
+      stack.push(...(children.get(p) ?? []));
+    }
+    return total;
+  };
+  return { total: subtree(pid), byChild: new Map((children.get(pid) ?? []).map((c) => [c, subtree(c)])) };
+}
+
+/** The default place of the log: beside the site, never in it. */
+export function defaultBuildLogFile(outDir: string): string {
+  return process.env.BUILD_STEPS_FILE ? path.resolve(process.env.BUILD_STEPS_FILE) : path.join(path.dirname(path.resolve(outDir)), 'tmp', 'build-steps.json');
+}
