@@ -4,7 +4,7 @@ import mdx from '@astrojs/mdx';
 import { satteri } from '@astrojs/markdown-satteri';
 import preact from '@astrojs/preact';
 import sitemap from '@astrojs/sitemap';
-import { STORY_MDX_PROCESSOR } from './src/lib/story-mdx.ts';
+import { STORY_MDX_PROCESSOR } from './src/lib/content/story-mdx.ts';
 
 // Tests build fixture datasets side by side: let them choose where output and caches go.
 const outDir = process.env.ASTRO_OUT_DIR || './dist';
@@ -22,11 +22,11 @@ export default defineConfig({
   // The search index and SHA256SUMS are written after the build, by scripts/build.ts.
   // Editors' MDX is compiled by Sätteri (Astro's default MDX processor) with the features the
   // story check parses with, and the check's own allowlist runs first inside the compiler: a
-  // tree that fails it is never compiled (src/lib/story-mdx.ts).
+  // tree that fails it is never compiled (src/lib/content/story-mdx.ts).
   integrations: [mdx({ processor: satteri(STORY_MDX_PROCESSOR) }), preact({ compat: true }), sitemap()],
   devToolbar: { enabled: false },
   // Pages whose data and code are unchanged since the last build are copied, not rendered
-  // again (cacheKey in getStaticPaths; see src/lib/page-keys.ts).
+  // again (cacheKey in getStaticPaths; see src/lib/publish/page-keys.ts).
   experimental: { incrementalBuild: true },
   // No code blocks on this site; Shiki's inline styles would break the CSP.
   markdown: { syntaxHighlight: false },

@@ -14,8 +14,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, r
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ingestDataDirCached } from '../src/lib/ingest-cache.ts';
-import { createSample, type SampleScale } from '../src/lib/sample/generate.ts';
+import { ingestDataDirCached } from '../src/lib/ingest/ingest-cache.ts';
+import { createSample, type SampleScale } from '../tools/sample/generate.ts';
 import { treeRss, type BuildLog } from './build-log.ts';
 import { measureSearch, type SearchWeight } from './search-weight.ts';
 

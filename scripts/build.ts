@@ -17,9 +17,9 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
 import { defaultBuildLogFile, readParts, round, treeRss, type BuildLog, type StepRecord } from './build-log.ts';
 import { pruneStale, startMark } from './build-prune.ts';
-import { defaultDataDir } from '../src/lib/ingest-fs.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT_DIR = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');

@@ -7,10 +7,10 @@
  */
 import { appendFileSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { checkEditorFolder, githubAnnotations, githubSummary } from '../src/lib/editor-content.ts';
-import { ingestSummaryCached } from '../src/lib/ingest-cache.ts';
-import { defaultDataDir } from '../src/lib/ingest-fs.ts';
-import { storyReport } from '../src/lib/stories.ts';
+import { checkEditorFolder, githubAnnotations, githubSummary } from '../src/lib/content/editor-content.ts';
+import { ingestSummaryCached } from '../src/lib/ingest/ingest-cache.ts';
+import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
+import { storyReport } from '../src/lib/content/stories.ts';
 
 const stories = path.resolve(process.env.STORIES_DIR || 'content/stories');
 const bulletins = path.resolve(process.env.BULLETINS_DIR || 'content/bulletins');

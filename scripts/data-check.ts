@@ -3,9 +3,9 @@
  * Validates the registry and the monthly exports (default: all of DATA_DIR).
  * Exit 0 valid (warnings allowed), 1 invalid, 2 usage.
  */
-import { ingestDataDirCached } from '../src/lib/ingest-cache.ts';
-import { defaultDataDir, ingestDataDir } from '../src/lib/ingest-fs.ts';
-import { jsonReport, textReportLines } from '../src/lib/report.ts';
+import { ingestDataDirCached } from '../src/lib/ingest/ingest-cache.ts';
+import { defaultDataDir, ingestDataDir } from '../src/lib/ingest/ingest-fs.ts';
+import { jsonReport, textReportLines } from '../src/lib/ingest/report.ts';
 import { reportStep } from './build-log.ts';
 
 const USAGE = `用法：npm run data:check -- [--json] [路径…]

@@ -9,14 +9,14 @@
  * Exit 0 done, 1 refused (errors, hand-edited published file, another import running), 2 usage.
  */
 import { parseArgs } from 'node:util';
-import { formatMonth } from '../src/lib/format.ts';
-import { importMonth, withdrawImport } from '../src/lib/import.ts';
-import { acquireLock, recoverInterrupted } from '../src/lib/data-write.ts';
-import { defaultDataDir } from '../src/lib/ingest-fs.ts';
-import { metricLabel } from '../src/lib/columns.ts';
-import { metricValueText } from '../src/lib/presentation.ts';
-import { textReport } from '../src/lib/report.ts';
-import type { Change } from '../src/lib/revisions.ts';
+import { formatMonth } from '../src/lib/render/format.ts';
+import { importMonth, withdrawImport } from '../src/lib/filing/import.ts';
+import { acquireLock, recoverInterrupted } from '../src/lib/filing/atomic-write.ts';
+import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
+import { metricLabel } from '../src/lib/ingest/columns.ts';
+import { metricValueText } from '../src/lib/render/presentation.ts';
+import { textReport } from '../src/lib/ingest/report.ts';
+import type { Change } from '../src/lib/filing/revisions.ts';
 
 const USAGE = `用法：
   npm run data:import -- --month 2020-09 [--date 2020-10-05] [--note "福贡县更正8月资金数"] 文件1.csv 文件2.csv …

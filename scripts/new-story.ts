@@ -7,9 +7,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultDataDir, ingestDataDir } from '../src/lib/ingest-fs.ts';
-import { MEASURES } from '../src/lib/columns.ts';
-import { measureIdOf } from '../src/lib/stories.ts';
+import { defaultDataDir, ingestDataDir } from '../src/lib/ingest/ingest-fs.ts';
+import { MEASURES } from '../src/lib/ingest/columns.ts';
+import { measureIdOf } from '../src/lib/content/stories.ts';
 
 const USAGE = `用法：npm run new:story -- --village 村代码 --title "案例标题" [--unit 单位代码] [--measure 产业扶贫] [--date 2020-09-15]`;
 let values: Record<string, string | undefined>;

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createSample, DEFAULT_SEED, SAMPLE_SCALES, type SampleScale } from '../src/lib/sample/generate.ts';
+import { createSample, DEFAULT_SEED, SAMPLE_SCALES, type SampleScale } from '../tools/sample/generate.ts';
 
 const USAGE = `用法：npm run sample -- --scale real|national|tiny --out 目录 [--seed 整数]
 

@@ -7,14 +7,14 @@
  *                            the finished site.
  */
 import path from 'node:path';
-import { writeEntityDownloads } from '../src/lib/entity-downloads.ts';
-import { ingestDataDirCached } from '../src/lib/ingest-cache.ts';
-import { defaultDataDir } from '../src/lib/ingest-fs.ts';
-import { buildSiteModel } from '../src/lib/model.ts';
-import { writeNameIndex } from '../src/lib/name-index-write.ts';
-import { withPublishedSources } from '../src/lib/sources.ts';
-import { publishedSources } from '../src/lib/sources-fs.ts';
-import { indexSite } from '../src/lib/site-index.ts';
+import { writeEntityDownloads } from '../src/lib/publish/entity-downloads.ts';
+import { ingestDataDirCached } from '../src/lib/ingest/ingest-cache.ts';
+import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
+import { buildSiteModel } from '../src/lib/model/read-model.ts';
+import { writeNameIndex } from '../src/lib/publish/name-index-write.ts';
+import { withPublishedSources } from '../src/lib/filing/sources.ts';
+import { publishedSources } from '../src/lib/filing/sources-fs.ts';
+import { indexSite } from '../src/lib/publish/site-index.ts';
 import { reportStep } from './build-log.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

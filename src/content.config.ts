@@ -6,17 +6,17 @@
  * The registry and the monthly progress themselves are not collections: at national scale
  * (128,000 villages, 1.2 M progress records) Astro's data store took minutes to persist and
  * ran out of memory (BENCHMARKS.md). Pages read them from the same ingest through
- * src/site-data.ts, typed by the Zod schemas in src/lib/schemas.ts.
+ * src/site-data.ts, typed by the Zod schemas in src/lib/ingest/records.ts.
  */
 import path from 'node:path';
 import { defineCollection } from 'astro:content';
 import { glob, type Loader, type LoaderContext } from 'astro/loaders';
 import { z } from 'astro/zod';
-import { defaultDataDir } from './lib/ingest-fs.ts';
-import { ingestSummaryCached, type IngestSummary } from './lib/ingest-cache.ts';
-import { REPORTED_METRIC_IDS } from './lib/columns.ts';
-import { checkEditorFile, checkEditorFolder } from './lib/editor-content.ts';
-import { bulletinSchema, storyReport, storySchema } from './lib/stories.ts';
+import { defaultDataDir } from './lib/ingest/ingest-fs.ts';
+import { ingestSummaryCached, type IngestSummary } from './lib/ingest/ingest-cache.ts';
+import { REPORTED_METRIC_IDS } from './lib/ingest/columns.ts';
+import { checkEditorFile, checkEditorFolder } from './lib/content/editor-content.ts';
+import { bulletinSchema, storyReport, storySchema } from './lib/content/stories.ts';
 
 let summary: IngestSummary | null = null;
 
@@ -90,7 +90,7 @@ const datasets = defineCollection({
 /**
  * Editors' MDX (stories, bulletin texts) is checked — file, front matter, registry codes,
  * images, safe MDX on the compiler's own tree — before Astro's glob loader stores it, so an
- * unsafe file never reaches the MDX compiler (whose own guard, src/lib/story-mdx.ts, refuses
+ * unsafe file never reaches the MDX compiler (whose own guard, src/lib/content/story-mdx.ts, refuses
  * it again). In a build every problem of every file is reported at once and the build stops.
  * In `astro dev` every save is checked again (the glob loader calls parseData for each
  * changed file); a failing file becomes an entry that only carries its Chinese report, which

@@ -1,14 +1,14 @@
 /**
- * The bridge from the site's read model to the open-data files of src/lib/opendata.ts.
+ * The bridge from the site's read model to the open-data files of src/lib/publish/opendata.ts.
  * The site-wide downloads (per month and all months; the registry) are written once per
  * build, straight into the output folder's downloads/, piece by piece: at national scale
  * the all-months JSON is close to 1 GB, more than one JavaScript string can hold. The data
  * page (sizes) and datapackage.json (bytes, hashes) read what was written.
  */
 import path from 'node:path';
-import { csvPieces, dataPackage, writePieces, downloadFiles, generatedFrom, jsonPieces, pairingsTable, progressSources, progressTable, unitsTable, villagesTable, type DownloadFileSpec, type Table } from './lib/opendata.ts';
+import { csvPieces, dataPackage, writePieces, downloadFiles, generatedFrom, jsonPieces, pairingsTable, progressSources, progressTable, unitsTable, villagesTable, type DownloadFileSpec, type Table } from './lib/publish/opendata.ts';
 import { PUBLISH_PERSONAL_NAMES, getDatasetInfo, getSiteModel } from './site-data.ts';
-import { formatMonth } from './lib/format.ts';
+import { formatMonth } from './lib/render/format.ts';
 
 export interface DownloadFile extends DownloadFileSpec {
   /** size in bytes (UTF-8, BOM included) */
@@ -69,4 +69,4 @@ export function fileResponse(body: string, contentType: string): Response {
 }
 
 // The per-page downloads (/villages/<code>/data.csv …) are written after the build by
-// src/lib/entity-downloads.ts, straight from the read model.
+// src/lib/publish/entity-downloads.ts, straight from the read model.

@@ -3,18 +3,18 @@
  * (its snapshot, see ingest-cache.ts) once per build however many pages ask, plus Astro's
  * collections for the dataset entry, stories and bulletin texts.
  */
-import { dataUpdatedOn } from './lib/entity-summary.ts';
+import { dataUpdatedOn } from './lib/model/entity-summary.ts';
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
-import { buildPublishedBulletin } from './lib/bulletin.ts';
-import { ingestDataDirCached } from './lib/ingest-cache.ts';
-import { defaultDataDir } from './lib/ingest-fs.ts';
-import { buildSiteModel, type ModelInput, type SiteModel, type UnitView } from './lib/model.ts';
-import { UNIT_TYPES } from './lib/columns.ts';
-import { groupBy, pairingsKeyData, stableDigest } from './lib/page-keys.ts';
-import { recordsAsOf, type RevisionWithChanges } from './lib/revisions.ts';
-import { withPublishedSources } from './lib/sources.ts';
-import { publishedSources, type PublishedSources as SourceFiles } from './lib/sources-fs.ts';
-import type { IngestResult } from './lib/ingest.ts';
+import { buildPublishedBulletin } from './lib/model/bulletin.ts';
+import { ingestDataDirCached } from './lib/ingest/ingest-cache.ts';
+import { defaultDataDir } from './lib/ingest/ingest-fs.ts';
+import { buildSiteModel, type ModelInput, type SiteModel, type UnitView } from './lib/model/read-model.ts';
+import { UNIT_TYPES } from './lib/ingest/columns.ts';
+import { groupBy, pairingsKeyData, stableDigest } from './lib/publish/page-keys.ts';
+import { recordsAsOf, type RevisionWithChanges } from './lib/filing/revisions.ts';
+import { withPublishedSources } from './lib/filing/sources.ts';
+import { publishedSources, type PublishedSources as SourceFiles } from './lib/filing/sources-fs.ts';
+import type { IngestResult } from './lib/ingest/ingest.ts';
 
 export type PublishedSources = SourceFiles & { result: IngestResult };
 

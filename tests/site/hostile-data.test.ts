@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { makeUscc } from '../../src/lib/uscc.ts';
+import { makeUscc } from '../../src/lib/ingest/uscc.ts';
 import { launchChromium, serve } from './browser.ts';
 import { FIXTURE, FIXTURE_BULLETINS, FIXTURE_STORIES } from './global-setup.ts';
 

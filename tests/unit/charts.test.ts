@@ -5,9 +5,9 @@
  */
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { barChart, chartMonthLabel, chartMonthRange, trendChart, type ChartSpec, type TrendData } from '../../src/lib/charts.ts';
-import { RecentCache, chartRenderCount, clearChartCache, escapeXml, renderChartSvg } from '../../src/lib/chart-render.ts';
-import { layoutTrend, niceTicks } from '../../src/lib/trend-svg.ts';
+import { barChart, chartMonthLabel, chartMonthRange, trendChart, type ChartSpec, type TrendData } from '../../src/lib/render/charts.ts';
+import { RecentCache, chartRenderCount, clearChartCache, escapeXml, renderChartSvg } from '../../src/lib/render/chart-render.ts';
+import { layoutTrend, niceTicks } from '../../src/lib/render/trend-svg.ts';
 
 const MONTHS = ['2020-05', '2020-06', '2020-07', '2020-08', '2020-09', '2020-10', '2020-11', '2020-12'];
 

@@ -6,15 +6,15 @@
 import path from 'node:path';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { compareCsv } from '../../src/lib/compare-csv.ts';
-import { chartLines, compareTable, MAX_COMPARED, parseSelection, refFromHref, selectionSearch } from '../../src/lib/compare.ts';
-import { COUNTY_SORTS, countyRows, sortCountyRows } from '../../src/lib/county-table.ts';
-import { entitySeriesOf } from '../../src/lib/entity-series.ts';
-import { ingestDataDir } from '../../src/lib/ingest-fs.ts';
-import { MEASURE_PAIRS } from '../../src/lib/measure-pairs.ts';
-import { buildSiteModel } from '../../src/lib/model.ts';
-import { rankValue } from '../../src/lib/rankings.ts';
-import { MAX_PAGES, PER_PAGE, UNIT_SORTS, unitListHref, unitLists } from '../../src/lib/unit-directory.ts';
+import { compareCsv } from '../../src/lib/model/compare-csv.ts';
+import { chartLines, compareTable, MAX_COMPARED, parseSelection, refFromHref, selectionSearch } from '../../src/lib/model/compare.ts';
+import { COUNTY_SORTS, countyRows, sortCountyRows } from '../../src/lib/model/county-table.ts';
+import { entitySeriesOf } from '../../src/lib/model/entity-series.ts';
+import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
+import { MEASURE_PAIRS } from '../../src/lib/model/measure-pairs.ts';
+import { buildSiteModel } from '../../src/lib/model/read-model.ts';
+import { rankValue } from '../../src/lib/model/rankings.ts';
+import { MAX_PAGES, PER_PAGE, UNIT_SORTS, unitListHref, unitLists } from '../../src/lib/model/unit-directory.ts';
 
 const model = buildSiteModel(ingestDataDir(path.resolve(import.meta.dirname, '../../data')));
 const small = buildSiteModel(ingestDataDir(path.resolve(import.meta.dirname, '../fixtures/site-small')));

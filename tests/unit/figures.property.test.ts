@@ -6,17 +6,17 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PLAN_COUNTS, change, figure, ratioFigure } from '../../src/lib/aggregate.ts';
-import { buildBulletin, buildPublishedBulletin } from '../../src/lib/bulletin.ts';
-import { diffRecords, recordsAsOf, type RevisionWithChanges } from '../../src/lib/revisions.ts';
-import { METRIC_COLUMNS, REPORTED_METRIC_IDS, type RatioMetricId, type ReportedMetricId } from '../../src/lib/columns.ts';
-import { formatFigure, formatRatio } from '../../src/lib/format.ts';
-import { ratio } from '../../src/lib/metrics.ts';
-import { buildSiteModel, type ModelInput, type SiteModel } from '../../src/lib/model.ts';
-import { measureSummaries } from '../../src/lib/overview.ts';
-import { distribution, sortAreas } from '../../src/lib/rankings.ts';
-import { planDoneTrend } from '../../src/lib/trends.ts';
-import type { MetricValues, Pairing, ProgressRecord, Unit, Village } from '../../src/lib/schemas.ts';
+import { PLAN_COUNTS, change, figure, ratioFigure } from '../../src/lib/model/aggregate.ts';
+import { buildBulletin, buildPublishedBulletin } from '../../src/lib/model/bulletin.ts';
+import { diffRecords, recordsAsOf, type RevisionWithChanges } from '../../src/lib/filing/revisions.ts';
+import { METRIC_COLUMNS, REPORTED_METRIC_IDS, type RatioMetricId, type ReportedMetricId } from '../../src/lib/ingest/columns.ts';
+import { formatFigure, formatRatio } from '../../src/lib/render/format.ts';
+import { ratio } from '../../src/lib/model/ratio.ts';
+import { buildSiteModel, type ModelInput, type SiteModel } from '../../src/lib/model/read-model.ts';
+import { measureSummaries } from '../../src/lib/model/overview.ts';
+import { distribution, sortAreas } from '../../src/lib/model/rankings.ts';
+import { planDoneTrend } from '../../src/lib/model/trends.ts';
+import type { MetricValues, Pairing, ProgressRecord, Unit, Village } from '../../src/lib/ingest/records.ts';
 
 const ALL_MONTHS = ['2020-05', '2020-06', '2020-07', '2020-08'];
 const FLAGS = new Set<ReportedMetricId>(['hasIndustryPlan', 'industryPlanDone', 'stationed']);

@@ -1,6 +1,6 @@
 /** The one number format: money in 万元 with two decimals at least and exact, 亿元 for headlines, ratios one decimal, dates in Chinese, units that never break from their number. */
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatDate, formatFigure, formatMoneyHeadline, formatRatio, formatRatioFigure, formatWan, NBSP } from '../../src/lib/format.ts';
+import { formatAmount, formatDate, formatFigure, formatMoneyHeadline, formatRatio, formatRatioFigure, formatWan, NBSP } from '../../src/lib/render/format.ts';
 
 describe('format.ts', () => {
   it('money: 万元 with two decimals at least, exact to the 元', () => {

@@ -12,10 +12,10 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { LOCATION_COLUMNS, REPORTED_METRIC_IDS, normalizeHeader } from '../../src/lib/columns.ts';
-import type { IngestResult } from '../../src/lib/ingest.ts';
-import { ISSUE_CODES } from '../../src/lib/issues.ts';
-import { parseCount, parseMoney, yuanToWanString } from '../../src/lib/values.ts';
+import { LOCATION_COLUMNS, REPORTED_METRIC_IDS, normalizeHeader } from '../../src/lib/ingest/columns.ts';
+import type { IngestResult } from '../../src/lib/ingest/ingest.ts';
+import { ISSUE_CODES } from '../../src/lib/ingest/issues.ts';
+import { parseCount, parseMoney, yuanToWanString } from '../../src/lib/ingest/cell-values.ts';
 import { FLAT_HEADER, SMALL, countsAddUp, flatRow, ingestExports, utf16le, utf8, type ExportInput } from './helpers.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -538,7 +538,7 @@ describe('bugs found by the fuzzer, fixed (each on its minimal counterexample)',
   });
 });
 
-describe('fuzz: value parsers (src/lib/values.ts)', () => {
+describe('fuzz: value parsers (src/lib/ingest/cell-values.ts)', () => {
   it('parseMoney on `${int}.${frac}` (frac ≤ 4 digits) round-trips exactly through yuanToWanString', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 900_000_000_000 }), fc.stringMatching(/^\d{0,4}$/), (int, frac) => {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { METRIC_COLUMNS } from '../../src/lib/columns.ts';
-import { ingest, type IngestResult } from '../../src/lib/ingest.ts';
-import { columnLetter } from '../../src/lib/issues.ts';
+import { METRIC_COLUMNS } from '../../src/lib/ingest/columns.ts';
+import { ingest, type IngestResult } from '../../src/lib/ingest/ingest.ts';
+import { columnLetter } from '../../src/lib/ingest/issues.ts';
 
 export const SMALL = path.resolve(import.meta.dirname, '../fixtures/site-small');
 

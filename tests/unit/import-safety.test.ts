@@ -10,9 +10,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOURNAL_FILE, LOCK_FILE } from '../../src/lib/data-write.ts';
-import { importMonth, withdrawImport } from '../../src/lib/import.ts';
-import { ingestDataDir } from '../../src/lib/ingest-fs.ts';
+import { JOURNAL_FILE, LOCK_FILE } from '../../src/lib/filing/atomic-write.ts';
+import { importMonth, withdrawImport } from '../../src/lib/filing/import.ts';
+import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { FLAT_HEADER, SMALL, flatRow } from './helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

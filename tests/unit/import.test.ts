@@ -9,7 +9,7 @@ import iconv from 'iconv-lite';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestDataDir } from '../../src/lib/ingest-fs.ts';
+import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { FLAT_HEADER, SMALL, flatRow } from './helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

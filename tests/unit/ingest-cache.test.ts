@@ -1,13 +1,13 @@
 /**
- * The ingest snapshot (src/lib/ingest-cache.ts): reused only for exactly the same input
+ * The ingest snapshot (src/lib/ingest/ingest-cache.ts): reused only for exactly the same input
  * bytes, replaced when the data changes, never written for invalid data.
  */
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestDataDirCached, ingestSummaryCached } from '../../src/lib/ingest-cache.ts';
-import { ingestDataDir } from '../../src/lib/ingest-fs.ts';
+import { ingestDataDirCached, ingestSummaryCached } from '../../src/lib/ingest/ingest-cache.ts';
+import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { SMALL } from './helpers.ts';
 
 let work: string;

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeUscc } from '../../src/lib/uscc.ts';
+import { makeUscc } from '../../src/lib/ingest/uscc.ts';
 import { FLAT_HEADER } from './helpers.ts';
 
 const METRICS = ['120.5', '60', '49.79', '30', '10', '33.33', '1', '0', '50', '10', '20', '10', '2', '20', '40', '10', '25', '1', '2'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { csvRows, parseCsv } from '../../src/lib/csv.ts';
-import { ingest } from '../../src/lib/ingest.ts';
-import { textReport } from '../../src/lib/report.ts';
+import { csvRows, parseCsv } from '../../src/lib/ingest/csv.ts';
+import { ingest } from '../../src/lib/ingest/ingest.ts';
+import { textReport } from '../../src/lib/ingest/report.ts';
 import { countsAddUp, flatRow, FLAT_HEADER, ingestExports, issuesOf, utf8 } from './helpers.ts';
 import { largeData } from './large-data.ts';
 

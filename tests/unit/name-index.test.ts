@@ -6,10 +6,10 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ingestDataDir } from '../../src/lib/ingest-fs.ts';
-import { buildSiteModel } from '../../src/lib/model.ts';
-import { bigrams, decodeIds, encodeIds, indexReader, kindOf, matchPlan, planQuery, queryTerms, readRecord, searchNames, shardOf, type NameIndexMeta } from '../../src/lib/name-index.ts';
-import { buildNameIndex } from '../../src/lib/name-index-write.ts';
+import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
+import { buildSiteModel } from '../../src/lib/model/read-model.ts';
+import { bigrams, decodeIds, encodeIds, indexReader, kindOf, matchPlan, planQuery, queryTerms, readRecord, searchNames, shardOf, type NameIndexMeta } from '../../src/lib/search/name-index.ts';
+import { buildNameIndex } from '../../src/lib/publish/name-index-write.ts';
 
 describe('id lists', () => {
   it('encode runs and gaps compactly and decode to the same ids', () => {

@@ -1,12 +1,12 @@
 /**
- * Open data (src/lib/opendata.ts): CSV safety and flavours, exact values, blanks, personal
+ * Open data (src/lib/publish/opendata.ts): CSV safety and flavours, exact values, blanks, personal
  * names, and that the dictionary, datapackage.json and the files come from one definition.
  */
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { PAIRING_COLUMNS } from '../../src/lib/columns.ts';
-import { ingestDataDir } from '../../src/lib/ingest-fs.ts';
-import { buildSiteModel } from '../../src/lib/model.ts';
+import { PAIRING_COLUMNS } from '../../src/lib/ingest/columns.ts';
+import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
+import { buildSiteModel } from '../../src/lib/model/read-model.ts';
 import {
   CITATION,
   LICENCE,
@@ -35,10 +35,10 @@ import {
   type ProgressSource,
   type Table,
   type TableId,
-} from '../../src/lib/opendata.ts';
-import type { MetricValues } from '../../src/lib/schemas.ts';
-import { ENTITY_KINDS, entityFiles, entityRows, type RowLineCache } from '../../src/lib/entity-downloads.ts';
-import { isValidUscc } from '../../src/lib/uscc.ts';
+} from '../../src/lib/publish/opendata.ts';
+import type { MetricValues } from '../../src/lib/ingest/records.ts';
+import { ENTITY_KINDS, entityFiles, entityRows, type RowLineCache } from '../../src/lib/publish/entity-downloads.ts';
+import { isValidUscc } from '../../src/lib/ingest/uscc.ts';
 import { SMALL, ingestExports, utf8 } from './helpers.ts';
 
 const data = ingestDataDir(SMALL);

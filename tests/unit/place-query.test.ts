@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeCode, queryTerms } from '../../src/lib/name-index.ts';
-import { pageMatches, rankByKind, sentenceExcerpt, shortPlaceForm, shortQueryNote, splitPlaces, understandPlaces } from '../../src/lib/place-query.ts';
+import { looksLikeCode, queryTerms } from '../../src/lib/search/name-index.ts';
+import { pageMatches, rankByKind, sentenceExcerpt, shortPlaceForm, shortQueryNote, splitPlaces, understandPlaces } from '../../src/lib/search/place-query.ts';
 
 const understand = (q: string) => understandPlaces(queryTerms(q), looksLikeCode);
 
@@ -73,7 +73,7 @@ describe('stories and bulletins: real matches and clean excerpts', () => {
   });
 });
 
-import { spreadPick } from '../../src/lib/spread.ts';
+import { spreadPick } from '../../src/lib/model/spread.ts';
 describe('a short list drawn fairly', () => {
   it('names each village once and takes the counties in turn', () => {
     const items = [

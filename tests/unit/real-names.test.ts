@@ -7,11 +7,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectInput } from '../../src/lib/ingest-fs.ts';
-import { ingest } from '../../src/lib/ingest.ts';
-import { bigrams, exactKey, queryTerms } from '../../src/lib/name-index.ts';
-import { invisibleCharsIn, nameDistance, normalizeName } from '../../src/lib/names.ts';
-import { inGbk, nearestName } from '../../src/lib/registry-index.ts';
+import { collectInput } from '../../src/lib/ingest/ingest-fs.ts';
+import { ingest } from '../../src/lib/ingest/ingest.ts';
+import { bigrams, exactKey, queryTerms } from '../../src/lib/search/name-index.ts';
+import { invisibleCharsIn, nameDistance, normalizeName } from '../../src/lib/ingest/names.ts';
+import { inGbk, nearestName } from '../../src/lib/ingest/registry-index.ts';
 import { FLAT_HEADER, flatRow, ingestExports, issuesOf, utf8bom } from './helpers.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../fixtures/real-names/data');
@@ -160,7 +160,7 @@ describe('invisible characters in names are errors', () => {
 
 describe('a huge text in a name cell', () => {
   it('gets no suggestion, and costs no time computing one', async () => {
-    const { nearestName } = await import('../../src/lib/registry-index.ts');
+    const { nearestName } = await import('../../src/lib/ingest/registry-index.ts');
     const huge = '村'.repeat(5_000_000);
     const names = Array.from({ length: 500 }, (_, i) => `第${i}村`);
     // Without the bound, an edit distance over 5 M characters × 500 names would not finish within the test's time limit.

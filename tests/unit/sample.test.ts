@@ -14,10 +14,10 @@ import {
   headerStem,
   normalizeHeader,
   type ReportedMetricId,
-} from '../../src/lib/columns.ts';
-import { generateSample, generateSampleSummary, type SampleFile, type SampleScale } from '../../src/lib/sample/generate.ts';
-import { LISTED_COUNTIES } from '../../src/lib/sample/geography.ts';
-import { isValidUscc, makeUscc, orgCodeCheckChar, usccCheckChar } from '../../src/lib/uscc.ts';
+} from '../../src/lib/ingest/columns.ts';
+import { generateSample, generateSampleSummary, type SampleFile, type SampleScale } from '../../tools/sample/generate.ts';
+import { LISTED_COUNTIES } from '../../tools/sample/geography.ts';
+import { isValidUscc, makeUscc, orgCodeCheckChar, usccCheckChar } from '../../src/lib/ingest/uscc.ts';
 
 // ---------------------------------------------------------------------------------------
 // A small reader for what the generator writes

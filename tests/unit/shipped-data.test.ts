@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ingestDataDir } from '../../src/lib/ingest-fs.ts';
-import { generateSample } from '../../src/lib/sample/generate.ts';
+import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
+import { generateSample } from '../../tools/sample/generate.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../data');
 

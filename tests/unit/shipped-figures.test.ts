@@ -5,17 +5,17 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PLAN_COUNTS, figure, ratioFigure } from '../../src/lib/aggregate.ts';
-import { buildBulletin, buildPublishedBulletin } from '../../src/lib/bulletin.ts';
-import { monthPublishedOn, recordsAsOf } from '../../src/lib/revisions.ts';
-import { trendChart } from '../../src/lib/charts.ts';
-import { REPORTED_METRIC_IDS } from '../../src/lib/columns.ts';
-import { formatAmount, formatFigure, formatRatioFigure } from '../../src/lib/format.ts';
-import { ingestDataDir } from '../../src/lib/ingest-fs.ts';
-import { buildSiteModel } from '../../src/lib/model.ts';
-import { measureSummaries } from '../../src/lib/overview.ts';
-import { county3Table } from '../../src/lib/presentation.ts';
-import { partialMonths, planDoneTrend } from '../../src/lib/trends.ts';
+import { PLAN_COUNTS, figure, ratioFigure } from '../../src/lib/model/aggregate.ts';
+import { buildBulletin, buildPublishedBulletin } from '../../src/lib/model/bulletin.ts';
+import { monthPublishedOn, recordsAsOf } from '../../src/lib/filing/revisions.ts';
+import { trendChart } from '../../src/lib/render/charts.ts';
+import { REPORTED_METRIC_IDS } from '../../src/lib/ingest/columns.ts';
+import { formatAmount, formatFigure, formatRatioFigure } from '../../src/lib/render/format.ts';
+import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
+import { buildSiteModel } from '../../src/lib/model/read-model.ts';
+import { measureSummaries } from '../../src/lib/model/overview.ts';
+import { county3Table } from '../../src/lib/render/presentation.ts';
+import { partialMonths, planDoneTrend } from '../../src/lib/model/trends.ts';
 
 const data = ingestDataDir(path.resolve(import.meta.dirname, '../../data'));
 const model = buildSiteModel(data);

@@ -4,8 +4,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkStory, editorFiles } from '../../src/lib/stories.ts';
-import { imageProblem } from '../../src/lib/story-mdx.ts';
+import { checkStory, editorFiles } from '../../src/lib/content/stories.ts';
+import { imageProblem } from '../../src/lib/content/story-mdx.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const HOSTILE = path.join(ROOT, 'tests/fixtures/stories-hostile');

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { parseFrontmatter } from '@astrojs/internal-helpers/frontmatter';
 import { satteri } from '@astrojs/markdown-satteri';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compilerTree } from '../../src/lib/stories.ts';
-import { MDX_FEATURES, observeGuard, STORY_MDX_PROCESSOR, type TreeNode } from '../../src/lib/story-mdx.ts';
+import { compilerTree } from '../../src/lib/content/stories.ts';
+import { MDX_FEATURES, observeGuard, STORY_MDX_PROCESSOR, type TreeNode } from '../../src/lib/content/story-mdx.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const HOSTILE = path.join(ROOT, 'tests/fixtures/stories-hostile');

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { importMonth } from '../../src/lib/import.ts';
-import { ingest, type IngestResult } from '../../src/lib/ingest.ts';
-import { collectInput } from '../../src/lib/ingest-fs.ts';
-import { jsonReport, textReport } from '../../src/lib/report.ts';
-import { readWorkbook, WORKBOOK_LIMITS } from '../../src/lib/workbook.ts';
+import { importMonth } from '../../src/lib/filing/import.ts';
+import { ingest, type IngestResult } from '../../src/lib/ingest/ingest.ts';
+import { collectInput } from '../../src/lib/ingest/ingest-fs.ts';
+import { jsonReport, textReport } from '../../src/lib/ingest/report.ts';
+import { readWorkbook, WORKBOOK_LIMITS } from '../../src/lib/ingest/workbook.ts';
 import { countsAddUp, issuesOf } from './helpers.ts';
 import { sheetXml, xlsx } from './xlsx-helpers.ts';
 

@@ -10,11 +10,11 @@
  * explains the tool and links the tables for readers without JavaScript.
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { chartLines, compareTable, KIND_NAMES, MAX_COMPARED, pageUrl, parseSelection, refFromHref, refKey, selectionSearch, seriesUrl, type EntityRef, type Selection } from '../../lib/compare.ts';
-import type { EntitySeries } from '../../lib/entity-series.ts';
-import { MEASURE_PAIRS } from '../../lib/measure-pairs.ts';
-import { indexReader, NAME_INDEX_DIR, readRecord, searchNames, type IndexReader } from '../../lib/name-index.ts';
-import type { MeasureId } from '../../lib/columns.ts';
+import { chartLines, compareTable, KIND_NAMES, MAX_COMPARED, pageUrl, parseSelection, refFromHref, refKey, selectionSearch, seriesUrl, type EntityRef, type Selection } from '../../lib/model/compare.ts';
+import type { EntitySeries } from '../../lib/model/entity-series.ts';
+import { MEASURE_PAIRS } from '../../lib/model/measure-pairs.ts';
+import { indexReader, NAME_INDEX_DIR, readRecord, searchNames, type IndexReader } from '../../lib/search/name-index.ts';
+import type { MeasureId } from '../../lib/ingest/columns.ts';
 import type { ChartHandle } from './chart.ts';
 import { colourOf } from './colours.ts';
 
@@ -301,7 +301,7 @@ export default function CompareApp({ provinces }: Props) {
               </option>
             ))}
           </select>
-        <button type="button" className="primary" disabled={ready.length === 0} onClick={() => void import('../../lib/compare-csv.ts').then(({ compareCsv }) => download(`对比-${lines.pair.name}.csv`, compareCsv(table)))}>
+        <button type="button" className="primary" disabled={ready.length === 0} onClick={() => void import('../../lib/model/compare-csv.ts').then(({ compareCsv }) => download(`对比-${lines.pair.name}.csv`, compareCsv(table)))}>
           下载表格（CSV）
         </button>
         <a href={link}>本次对比的链接</a>

@@ -14,8 +14,8 @@ import * as echarts from 'echarts/core';
 import { LineChart } from 'echarts/charts';
 import { GridSimpleComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
-import type { ChartLine } from '../../lib/compare.ts';
-import { formatMonth } from '../../lib/format.ts';
+import type { ChartLine } from '../../lib/model/compare.ts';
+import { formatMonth } from '../../lib/render/format.ts';
 import { colourOf } from './colours.ts';
 
 echarts.use([LineChart, GridSimpleComponent, SVGRenderer]);

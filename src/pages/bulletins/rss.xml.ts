@@ -1,7 +1,7 @@
 import rss from '@astrojs/rss';
 import type { APIContext } from 'astro';
-import { bulletinTitle } from '../../lib/bulletin.ts';
-import { formatMonth } from '../../lib/format.ts';
+import { bulletinTitle } from '../../lib/model/bulletin.ts';
+import { formatMonth } from '../../lib/render/format.ts';
 import { getBulletins } from '../../site-data.ts';
 
 /** Only bulletins with a recorded publish date are items (an RSS item needs a real date). */

@@ -1,6 +1,6 @@
 import rss from '@astrojs/rss';
 import type { APIContext } from 'astro';
-import { MEASURES } from '../../lib/columns.ts';
+import { MEASURES } from '../../lib/ingest/columns.ts';
 import { getStories } from '../../site-data.ts';
 
 export async function GET(context: APIContext) {

@@ -1,0 +1,142 @@
+/**
+ * One ingest per distinct input. A build reads DATA_DIR in up to three places (the content
+ * loader, the page renderer, the post-build writers of downloads and the search index); at
+ * national scale one ingest takes close to a minute and 2 GB. The first reader stores the
+ * result as a V8 snapshot keyed by a digest of every input byte; the others, and the next
+ * build of the same data, read the snapshot instead. A failed ingest is never stored.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { collectInput, defaultDataDir } from './ingest-fs.ts';
+import { ingest, type IngestInput, type IngestResult } from './ingest.ts';
+import { textReport } from './report.ts';
+import { monthPublishedOn } from '../filing/revisions.ts';
+
+/** Bump when IngestResult's shape or the ingest rules change, so old snapshots are not reused. */
+const SNAPSHOT_VERSION = 2;
+
+/** Where snapshots live: next to Astro's own cache (ASTRO_CACHE_DIR, default node_modules/.astro). */
+export function defaultIngestCacheDir(): string {
+  return path.resolve(process.env.ASTRO_CACHE_DIR || 'node_modules/.astro', 'gpdzc-ingest');
+}
+
+/** sha256 over every byte the ingest reads, and where it came from. */
+export function inputDigest(input: IngestInput): string {
+  const h = createHash('sha256');
+  h.update(`v${SNAPSHOT_VERSION}\0`);
+  h.update(JSON.stringify({ manifest: input.manifest ?? null, complete: input.complete ?? false, dataset: input.dataset ?? null, listingIssues: input.listingIssues ?? [] }));
+  for (const f of [input.villages, input.units, input.pairings, ...input.exports]) {
+    if (!f) {
+      h.update('\0missing\0');
+      continue;
+    }
+    h.update(`\0${f.path}\0${'month' in f ? f.month : ''}\0${f.bytes.byteLength}\0`);
+    h.update(f.bytes);
+  }
+  for (const [name, bytes] of [...(input.archived ?? new Map<string, Uint8Array>())].sort(([a], [b]) => a.localeCompare(b, 'en'))) {
+    h.update(`\0archived\0${name}\0${bytes.byteLength}\0`);
+    h.update(bytes);
+  }
+  return h.digest('hex');
+}
+
+export interface CachedIngest {
+  result: IngestResult;
+  /** the input digest: equal digests, equal results */
+  digest: string;
+  /** true when the result came from a snapshot rather than a fresh ingest */
+  fromSnapshot: boolean;
+}
+
+/** Ingest DATA_DIR, or read the snapshot of an earlier ingest of exactly the same bytes. */
+export function ingestDataDirCached(dataDir: string = defaultDataDir(), cacheDir: string = defaultIngestCacheDir()): CachedIngest {
+  const { input } = collectInput(dataDir);
+  return cachedIngest(input, inputDigest(input), dataDir, cacheDir);
+}
+
+function cachedIngest(input: IngestInput, digest: string, dataDir: string, cacheDir: string): CachedIngest {
+  const file = snapshotFile(dataDir, cacheDir, digest);
+  if (existsSync(file)) {
+    try {
+      return { result: deserialize(readFileSync(file)) as IngestResult, digest, fromSnapshot: true };
+    } catch {
+      // A truncated or foreign snapshot: ingest again and overwrite it.
+    }
+  }
+  const result = ingest(input);
+  if (result.ok) {
+    // One snapshot per data folder: a new month replaces the old snapshot instead of piling up.
+    const prefix = snapshotPrefix(dataDir);
+    mkdirSync(cacheDir, { recursive: true });
+    for (const old of readdirSync(cacheDir)) if (old.startsWith(prefix)) rmSync(path.join(cacheDir, old), { force: true });
+    writeAtomically(file, serialize(result));
+    writeAtomically(summaryFile(file), JSON.stringify(summarise(result)));
+  }
+  return { result, digest, fromSnapshot: false };
+}
+
+const snapshotPrefix = (dataDir: string) => `ingest-${createHash('sha1').update(path.resolve(dataDir)).digest('hex').slice(0, 12)}-`;
+const snapshotFile = (dataDir: string, cacheDir: string, digest: string) => path.join(cacheDir, `${snapshotPrefix(dataDir)}${digest}.v8`);
+
+const summaryFile = (snapshot: string) => snapshot.replace(/\.v8$/, '.summary.json');
+
+function writeAtomically(file: string, data: string | Uint8Array): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+/**
+ * What the content loader needs of an ingest — no records, so Astro's process does not carry
+ * the whole dataset through its content sync: the dataset entry, the registry codes stories
+ * are checked against, and the report when the data is invalid.
+ */
+export interface IngestSummary {
+  ok: boolean;
+  /** the Chinese report (first 200 issues) when the data is invalid */
+  report: string | null;
+  synthetic: boolean;
+  note: string | null;
+  months: string[];
+  files: Array<{ file: string; kind: string; month: string | null; accepted: number }>;
+  warnings: number;
+  /** month → publish date from data/manifest.json (null: not filed with data:import) */
+  publishedOn: Record<string, string | null>;
+  revisions: IngestResult['revisions'];
+  villageCodes: string[];
+  unitCodes: string[];
+}
+
+export function summarise(result: IngestResult): IngestSummary {
+  return {
+    ok: result.ok,
+    report: result.ok ? null : textReport(result, { maxIssues: 200 }),
+    synthetic: result.dataset.synthetic,
+    note: result.dataset.note ?? null,
+    months: result.months,
+    files: result.files.map((f) => ({ file: f.file, kind: f.kind, month: f.month, accepted: f.rows.accepted })),
+    warnings: result.issues.filter((i) => i.severity === 'warning').length,
+    publishedOn: Object.fromEntries(result.months.map((m) => [m, result.manifest ? monthPublishedOn(result.manifest, m) : null])),
+    revisions: result.revisions,
+    villageCodes: result.villages.map((v) => v.code),
+    unitCodes: result.units.map((u) => u.code),
+  };
+}
+
+/** The summary of DATA_DIR's ingest: from its JSON next to the snapshot, else from an ingest (which writes both). */
+export function ingestSummaryCached(dataDir: string = defaultDataDir(), cacheDir: string = defaultIngestCacheDir()): IngestSummary {
+  const { input } = collectInput(dataDir);
+  const digest = inputDigest(input);
+  const file = summaryFile(snapshotFile(dataDir, cacheDir, digest));
+  if (existsSync(file)) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as IngestSummary;
+    } catch {
+      // unreadable: ingest again below
+    }
+  }
+  return summarise(cachedIngest(input, digest, dataDir, cacheDir).result);
+}

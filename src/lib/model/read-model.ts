@@ -1,0 +1,162 @@
+/**
+ * The site's read model, computed once per build from the collections' plain data:
+ * every village, unit, county and province with its records by month and its totals
+ * by month (aggregates once, not per page). Pages only look things up here.
+ */
+import { totals, type Totals } from './aggregate.ts';
+import type { Pairing, ProgressRecord, Unit, Village } from '../ingest/records.ts';
+
+export interface PairingView {
+  pairing: Pairing;
+  village: Village;
+  unit: Unit;
+  /** month → that month's record (absent = 未上报 that month) */
+  byMonth: Map<string, ProgressRecord>;
+  /** the most recent record, if the pairing has reported at all */
+  latest: ProgressRecord | null;
+}
+
+export interface AreaTotals {
+  /** month → totals over the records reported that month */
+  byMonth: Map<string, Totals>;
+  /** pairings registered in the area */
+  pairingCount: number;
+}
+
+export interface VillageView extends AreaTotals {
+  village: Village;
+  pairings: PairingView[];
+}
+
+export interface UnitView extends AreaTotals {
+  unit: Unit;
+  pairings: PairingView[];
+  villageCodes: string[];
+}
+
+export interface CountyView extends AreaTotals {
+  code: string;
+  name: string;
+  province: string;
+  provinceCode: string;
+  prefecture: string;
+  villages: VillageView[];
+  pairings: PairingView[];
+}
+
+export interface ProvinceView extends AreaTotals {
+  code: string;
+  name: string;
+  counties: CountyView[];
+  villageCount: number;
+}
+
+export interface SiteModel {
+  months: string[];
+  latestMonth: string | null;
+  national: AreaTotals & { villageCount: number; unitCount: number };
+  villages: Map<string, VillageView>;
+  units: Map<string, UnitView>;
+  counties: Map<string, CountyView>;
+  provinces: Map<string, ProvinceView>;
+  pairings: PairingView[];
+}
+
+export interface ModelInput {
+  villages: Village[];
+  units: Unit[];
+  pairings: Pairing[];
+  progress: ProgressRecord[];
+}
+
+const byCode = <T extends { code: string }>(a: T, b: T) => a.code.localeCompare(b.code, 'en');
+
+function areaTotals(months: string[], records: ProgressRecord[], pairingCount: number): AreaTotals {
+  const byMonth = new Map<string, Totals>();
+  for (const m of months) byMonth.set(m, totals(m, records, pairingCount));
+  return { byMonth, pairingCount };
+}
+
+export function buildSiteModel(input: ModelInput): SiteModel {
+  const months = [...new Set(input.progress.map((p) => p.month))].sort();
+  const villagesByCode = new Map(input.villages.map((v) => [v.code, v]));
+  const unitsByCode = new Map(input.units.map((u) => [u.code, u]));
+
+  const recordsByPairing = new Map<string, ProgressRecord[]>();
+  for (const r of input.progress) {
+    const list = recordsByPairing.get(r.pairingId);
+    if (list) list.push(r);
+    else recordsByPairing.set(r.pairingId, [r]);
+  }
+
+  const pairings: PairingView[] = [];
+  for (const p of [...input.pairings].sort((a, b) => a.id.localeCompare(b.id, 'en'))) {
+    const village = villagesByCode.get(p.villageCode);
+    const unit = unitsByCode.get(p.unitCode);
+    if (!village || !unit) continue; // the ingest rejects such pairings; nothing to show
+    const records = (recordsByPairing.get(p.id) ?? []).sort((a, b) => a.month.localeCompare(b.month));
+    pairings.push({ pairing: p, village, unit, byMonth: new Map(records.map((r) => [r.month, r])), latest: records.at(-1) ?? null });
+  }
+
+  const recordsOf = (list: PairingView[]) => list.flatMap((p) => [...p.byMonth.values()]);
+  const group = <K>(list: PairingView[], key: (p: PairingView) => K) => {
+    const m = new Map<K, PairingView[]>();
+    for (const p of list) {
+      const k = key(p);
+      const l = m.get(k);
+      if (l) l.push(p);
+      else m.set(k, [p]);
+    }
+    return m;
+  };
+
+  const pairingsByVillage = group(pairings, (p) => p.village.code);
+  const villages = new Map<string, VillageView>();
+  for (const v of [...input.villages].sort(byCode)) {
+    const list = pairingsByVillage.get(v.code) ?? [];
+    villages.set(v.code, { village: v, pairings: list, ...areaTotals(months, recordsOf(list), list.length) });
+  }
+
+  const pairingsByUnit = group(pairings, (p) => p.unit.code);
+  const units = new Map<string, UnitView>();
+  for (const u of [...input.units].sort(byCode)) {
+    const list = pairingsByUnit.get(u.code) ?? [];
+    units.set(u.code, { unit: u, pairings: list, villageCodes: [...new Set(list.map((p) => p.village.code))], ...areaTotals(months, recordsOf(list), list.length) });
+  }
+
+  const counties = new Map<string, CountyView>();
+  for (const v of villages.values()) {
+    const code = v.village.countyCode;
+    let c = counties.get(code);
+    if (!c) {
+      c = { code, name: v.village.county, province: v.village.province, provinceCode: v.village.provinceCode, prefecture: v.village.prefecture, villages: [], pairings: [], byMonth: new Map(), pairingCount: 0 };
+      counties.set(code, c);
+    }
+    c.villages.push(v);
+    c.pairings.push(...v.pairings);
+  }
+  for (const c of counties.values()) Object.assign(c, areaTotals(months, recordsOf(c.pairings), c.pairings.length));
+
+  const provinces = new Map<string, ProvinceView>();
+  for (const c of [...counties.values()].sort(byCode)) {
+    let p = provinces.get(c.provinceCode);
+    if (!p) {
+      p = { code: c.provinceCode, name: c.province, counties: [], villageCount: 0, byMonth: new Map(), pairingCount: 0 };
+      provinces.set(c.provinceCode, p);
+    }
+    p.counties.push(c);
+    p.villageCount += c.villages.length;
+  }
+  for (const p of provinces.values()) Object.assign(p, areaTotals(months, recordsOf(p.counties.flatMap((c) => c.pairings)), p.counties.reduce((n, c) => n + c.pairingCount, 0)));
+
+  return {
+    months,
+    latestMonth: months.at(-1) ?? null,
+    national: { ...areaTotals(months, input.progress, pairings.length), villageCount: input.villages.length, unitCount: input.units.length },
+    villages,
+    units,
+    counties: new Map([...counties].sort(([a], [b]) => a.localeCompare(b))),
+    provinces: new Map([...provinces].sort(([a], [b]) => a.localeCompare(b))),
+    pairings,
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Cache keys for Astro's incremental build (experimental.incrementalBuild): a page whose key
+ * and code are unchanged since the last build is copied, not rendered again. A key is the
+ * digest of every piece of data the page shows — nothing less, or a stale page would be
+ * published; the test `incremental.test.ts` compares an incremental build with a full one.
+ */
+import { createHash } from 'node:crypto';
+import type { PairingView } from '../model/read-model.ts';
+
+/** sha1 of the value's JSON; Maps and Sets are written as their entries, so order counts. */
+export function stableDigest(value: unknown): string {
+  const json = JSON.stringify(value, (_k, v: unknown) => (v instanceof Map ? { __map: [...v] } : v instanceof Set ? { __set: [...v] } : v instanceof Date ? v.toISOString() : v));
+  return createHash('sha1').update(json ?? 'undefined').digest('hex');
+}
+
+/** What a list of pairings contributes to a page: registry rows and records (up to a month). */
+export function pairingsKeyData(pairings: ReadonlyArray<PairingView>, upToMonth?: string): unknown[] {
+  return pairings.map((p) => [p.pairing, p.village, p.unit, [...p.byMonth.values()].filter((r) => upToMonth === undefined || r.month <= upToMonth)]);
+}
+
+/** Group items by a key once, so per-page lookups stay O(1) on 128,000 pages. */
+export function groupBy<T>(items: Iterable<T>, key: (item: T) => string | string[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    for (const k of [key(item)].flat()) {
+      const list = out.get(k);
+      if (list) list.push(item);
+      else out.set(k, [item]);
+    }
+  }
+  return out;
+}
