@@ -21,6 +21,8 @@ export interface StepRecord {
   counts: Record<string, number>;
   /** the parts a process step reported (see reportStep) */
   parts?: StepRecord[];
+  /** what a part hands on to the steps after it (the data check: the snapshot it wrote or found) */
+  detail?: Record<string, string>;
 }
 
 export interface BuildLog {
@@ -35,10 +37,10 @@ export interface BuildLog {
 }
 
 /** Called inside a step process: one part done (its start from performance.now()). */
-export function reportStep(id: string, name: string, started: number, counts: Record<string, number> = {}): void {
+export function reportStep(id: string, name: string, started: number, counts: Record<string, number> = {}, detail?: Record<string, string>): void {
   const file = process.env.BUILD_STEP_EVENTS;
   if (!file) return;
-  const record: StepRecord = { id, name, seconds: round((performance.now() - started) / 1000), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), counts };
+  const record: StepRecord = { id, name, seconds: round((performance.now() - started) / 1000), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), counts, ...(detail ? { detail } : {}) };
   appendFileSync(file, `${JSON.stringify(record)}\n`);
 }
 

@@ -17,6 +17,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { SNAPSHOT_ENV } from '../src/lib/ingest/ingest-cache.ts';
 import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
 import { defaultBuildLogFile, readParts, round, treeRss, type BuildLog, type StepRecord } from './build-log.ts';
 import { pruneStale, startMark } from './build-prune.ts';
@@ -115,13 +116,18 @@ const treeSelf = () => process.memoryUsage.rss();
 
 // 1. the data check (its report is printed only when the data is invalid, then the build stops)
 let t = performance.now();
-const check = await runStep('data-check', '数据校验', [path.join(ROOT, 'scripts/data-check.ts')], { passStdout: false });
+const checkEnv: NodeJS.ProcessEnv = { ...process.env };
+delete checkEnv[SNAPSHOT_ENV];
+const check = await runStep('data-check', '数据校验', [path.join(ROOT, 'scripts/data-check.ts')], { env: checkEnv, passStdout: false });
 if (check.status !== 0) {
   console.error(`数据校验未通过（DATA_DIR=${defaultDataDir()}），网站未构建：\n\n${check.stdout}`);
   fail(1);
 }
 process.stdout.write(check.stdout);
 check.record.counts = sumCounts(check.record.parts);
+// The later steps read the snapshot the check wrote or found, without reading and hashing DATA_DIR again.
+const snapshot = check.record.parts?.find((p) => p.detail?.snapshot)?.detail?.snapshot;
+const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]: snapshot } : {}) };
 console.log(`[数据] 校验通过，用时 ${seconds(t)}`);
 
 // 2. the pages. Astro's log passes through; its per-page lines are counted to say how much was reused.
@@ -130,7 +136,7 @@ const mark = startMark(CACHE_DIR);
 const counts = { rendered: 0, reused: 0 };
 const astro = await runStep('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...process.argv.slice(2)], {
   // GPDZC_KEEP_OUT_DIR: astro.config.mjs then leaves the site folder as it is (pruned below).
-  env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', GPDZC_KEEP_OUT_DIR: '1', NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP },
+  env: { ...env, ASTRO_TELEMETRY_DISABLED: '1', GPDZC_KEEP_OUT_DIR: '1', NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP },
   passStdout: true,
   onLine: (line) => {
     // A page is logged as "├─ /path/index.html (+3ms)"; an incremental reuse as "… (cached)" or "(restored)".
@@ -143,7 +149,7 @@ astro.record.counts = { pagesRendered: counts.rendered, pagesReused: counts.reus
 console.log(`[页面] astro build 用时 ${seconds(t)}：渲染 ${counts.rendered.toLocaleString('zh-CN')} 个，数据和代码未变、沿用上次 ${counts.reused.toLocaleString('zh-CN')} 个`);
 
 // 3. downloads and the name index (with room for the read model)
-const extras = await runStep('site-extras', '下载和名称索引', [path.join(ROOT, 'scripts/site-extras.ts')], { env: { ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP }, passStdout: true });
+const extras = await runStep('site-extras', '下载和名称索引', [path.join(ROOT, 'scripts/site-extras.ts')], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP }, passStdout: true });
 if (extras.status !== 0) fail(extras.status);
 
 // 4. what an earlier build left and this one neither wrote nor kept goes, before the index and checksums see the folder
@@ -153,7 +159,7 @@ log.steps.push({ id: 'prune', name: '清理上次构建留下、本次没有的�
 console.log(`[清理] 删除上次构建留下、本次没有的文件 ${pruned.deleted.toLocaleString('zh-CN')} 个（沿用未变的页面 ${pruned.kept.toLocaleString('zh-CN')} 个），用时 ${seconds(t)}`);
 
 // 5. Pagefind over the content pages, then SHA256SUMS
-const index = await runStep('site-index', '搜索索引和 SHA256SUMS', [path.join(ROOT, 'scripts/site-extras.ts'), '--index'], { env: { ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP }, passStdout: true });
+const index = await runStep('site-index', '搜索索引和 SHA256SUMS', [path.join(ROOT, 'scripts/site-extras.ts'), '--index'], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP }, passStdout: true });
 if (index.status !== 0) fail(index.status);
 for (const s of log.steps) if (s.parts && Object.keys(s.counts).length === 0) s.counts = sumCounts(s.parts);
 writeLog(true);

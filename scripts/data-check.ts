@@ -37,7 +37,7 @@ reportStep('ingest', cached?.fromSnapshot ? '读取上次校验的快照' : '读
   progressRecords: result.progress.length,
   issues: result.issues.length,
   fromSnapshot: cached?.fromSnapshot ? 1 : 0,
-});
+}, cached?.snapshot ? { snapshot: cached.snapshot } : undefined);
 if (json) process.stdout.write(JSON.stringify(jsonReport(result), null, 2) + '\n');
 else {
   // Written out in pieces as it is made: a report of a million issues is never one string.

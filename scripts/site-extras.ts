@@ -14,7 +14,7 @@ import { buildSiteModel } from '../src/lib/model/read-model.ts';
 import { writeNameIndex } from '../src/lib/publish/name-index-write.ts';
 import { withPublishedSources } from '../src/lib/filing/sources.ts';
 import { publishedSources } from '../src/lib/filing/sources-fs.ts';
-import { indexSite } from '../src/lib/publish/site-index.ts';
+import { indexContentPages, writeChecksums } from '../src/lib/publish/site-index.ts';
 import { reportStep } from './build-log.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -22,9 +22,13 @@ const SITE = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
 const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} 秒`;
 
 if (process.argv.includes('--index')) {
-  const t = performance.now();
-  await indexSite(SITE, (line) => console.log(`[索引] ${line}`));
-  reportStep('index', '搜索索引（Pagefind）和 SHA256SUMS', t);
+  const log = (line: string) => console.log(`[索引] ${line}`);
+  let t = performance.now();
+  const pages = await indexContentPages(SITE, log);
+  reportStep('pagefind', '搜索索引（案例和通报的全文，Pagefind）', t, { pages });
+  t = performance.now();
+  const files = await writeChecksums(SITE, log);
+  reportStep('checksums', 'SHA256SUMS', t, { files });
 } else {
   let t = performance.now();
   const { result } = ingestDataDirCached(defaultDataDir());

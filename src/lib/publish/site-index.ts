@@ -64,8 +64,8 @@ function searchablePages(site: string): Array<{ rel: string; content: string }> 
   return pages;
 }
 
-/** Index the searchable pages with Pagefind, then write SHA256SUMS. */
-export async function indexSite(site: string, log: (line: string) => void): Promise<void> {
+/** Index the searchable pages with Pagefind; the number of pages indexed. */
+export async function indexContentPages(site: string, log: (line: string) => void): Promise<number> {
   const started = performance.now();
   const pagefind = await import('pagefind');
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'zh-cn', excludeSelectors: ['svg', '[data-pagefind-ignore]'] });
@@ -84,7 +84,14 @@ export async function indexSite(site: string, log: (line: string) => void): Prom
   fail('写入', written.errors);
   await pagefind.close();
   log(`搜索索引（案例和通报的全文）：${pages} 个页面，用时 ${((performance.now() - started) / 1000).toFixed(1)} 秒`);
+  return pages;
+}
+
+/** Write SHA256SUMS over the finished site; the number of files it lists. */
+export async function writeChecksums(site: string, log: (line: string) => void): Promise<number> {
   const summing = performance.now();
-  writeFileSync(path.join(site, CHECKSUM_FILE), await checksums(site));
+  const sums = await checksums(site);
+  writeFileSync(path.join(site, CHECKSUM_FILE), sums);
   log(`已写入 ${CHECKSUM_FILE}（全部文件的 SHA-256，供核验），用时 ${((performance.now() - summing) / 1000).toFixed(1)} 秒`);
+  return sums.split('\n').length - 1;
 }
