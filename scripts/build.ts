@@ -15,7 +15,7 @@
  * result is exactly a build into an empty folder.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SNAPSHOT_ENV } from '../src/lib/ingest/ingest-cache.ts';
 import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
@@ -45,18 +45,23 @@ const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} �
 const started = performance.now();
 const log: BuildLog = { version: 1, ok: false, startedAt: new Date().toISOString(), seconds: 0, peakRssMB: 0, outDir: OUT_DIR, steps: [] };
 const logFile = defaultBuildLogFile(OUT_DIR);
-const events = `${logFile}.${process.pid}.events`;
 mkdirSync(path.dirname(logFile), { recursive: true });
-writeFileSync(events, '');
-let eventsRead = 0;
+
+/** The build's whole process tree sampled every 100 ms: its peak, and each step process's own. */
+const stepPeaks = new Map<number, number>();
+const sampler = setInterval(() => {
+  const { total, byChild } = treeRss(process.pid);
+  log.peakRssMB = Math.max(log.peakRssMB, Math.round(total / 1024 / 1024));
+  for (const [pid, bytes] of byChild) stepPeaks.set(pid, Math.max(stepPeaks.get(pid) ?? 0, bytes));
+}, 100);
 
 function writeLog(ok: boolean): void {
+  clearInterval(sampler);
   log.ok = ok;
   log.seconds = round((performance.now() - started) / 1000);
   const tmp = `${logFile}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(log, null, 2)}\n`);
   renameSync(tmp, logFile);
-  rmSync(events, { force: true });
 }
 
 function fail(code: number): never {
@@ -71,12 +76,14 @@ interface StepRun {
 }
 
 /**
- * Run one step as a child process; its memory (the whole process tree) is sampled every
- * 100 ms. `onStdout` sees its output as it comes (null: the output is kept and returned).
+ * Run one step as a child process (its parts reported through a file of its own, see
+ * build-log.ts). `passStdout`: its output goes straight through, else it is kept and returned.
  */
-async function runStep(id: string, name: string, args: string[], opts: { env?: NodeJS.ProcessEnv; passStdout: boolean; onLine?: (line: string) => void }): Promise<StepRun> {
+async function runStep(id: string, name: string, args: string[], opts: { env: NodeJS.ProcessEnv; passStdout: boolean; onLine?: (line: string) => void }): Promise<StepRun> {
   const t = performance.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'], env: { ...(opts.env ?? process.env), BUILD_STEP_EVENTS: events } });
+  const events = `${logFile}.${process.pid}.${id}.events`;
+  writeFileSync(events, '');
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'], env: { ...opts.env, BUILD_STEP_EVENTS: events } });
   let stdout = '';
   let pending = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -88,18 +95,11 @@ async function runStep(id: string, name: string, args: string[], opts: { env?: N
       for (const line of lines) opts.onLine(line);
     }
   });
-  let peak = 0;
-  const sample = () => {
-    const { total } = treeRss(child.pid!);
-    peak = Math.max(peak, total);
-    log.peakRssMB = Math.max(log.peakRssMB, Math.round((total + treeSelf()) / 1024 / 1024));
-  };
-  const timer = setInterval(sample, 100);
   const status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
-  clearInterval(timer);
-  const { parts, offset } = readParts(events, eventsRead);
-  eventsRead = offset;
-  const record: StepRecord = { id, name, seconds: round((performance.now() - t) / 1000), peakRssMB: peak ? Math.round(peak / 1024 / 1024) : null, counts: {}, ...(parts.length ? { parts } : {}) };
+  const { parts } = readParts(events, 0);
+  rmSync(events, { force: true });
+  const peak = stepPeaks.get(child.pid!);
+  const record: StepRecord = { id, name, seconds: round((performance.now() - t) / 1000), peakRssMB: peak ? Math.round(peak / 1024 / 1024) : null, counts: sumCounts(parts), ...(parts.length ? { parts } : {}) };
   log.steps.push(record);
   return { status, stdout, record };
 }
@@ -111,9 +111,6 @@ function sumCounts(parts: StepRecord[] = []): Record<string, number> {
   return out;
 }
 
-/** This process's own resident memory (it holds little; counted in the tree's peak). */
-const treeSelf = () => process.memoryUsage.rss();
-
 // 1. the data check (its report is printed only when the data is invalid, then the build stops)
 let t = performance.now();
 const checkEnv: NodeJS.ProcessEnv = { ...process.env };
@@ -124,17 +121,20 @@ if (check.status !== 0) {
   fail(1);
 }
 process.stdout.write(check.stdout);
-check.record.counts = sumCounts(check.record.parts);
 // The later steps read the snapshot the check wrote or found, without reading and hashing DATA_DIR again.
 const snapshot = check.record.parts?.find((p) => p.detail?.snapshot)?.detail?.snapshot;
 const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]: snapshot } : {}) };
 console.log(`[数据] 校验通过，用时 ${seconds(t)}`);
 
-// 2. the pages. Astro's log passes through; its per-page lines are counted to say how much was reused.
+// 2. the pages, and 3. the downloads and the name index from the read model. Each holds the
+// read model; below PARALLEL_BELOW of snapshot (the programme's scale: a few MB, national:
+// 850 MB) both fit in memory together and run side by side, one on each core.
+const PARALLEL_BELOW = 64 * 1024 * 1024;
+const parallel = snapshot !== undefined && statSync(snapshot).size < PARALLEL_BELOW;
 t = performance.now();
 const mark = startMark(CACHE_DIR);
 const counts = { rendered: 0, reused: 0 };
-const astro = await runStep('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...process.argv.slice(2)], {
+const pages = runStep('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...process.argv.slice(2)], {
   // GPDZC_KEEP_OUT_DIR: astro.config.mjs then leaves the site folder as it is (pruned below).
   env: { ...env, ASTRO_TELEMETRY_DISABLED: '1', GPDZC_KEEP_OUT_DIR: '1', NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP },
   passStdout: true,
@@ -143,14 +143,20 @@ const astro = await runStep('astro-build', 'astro build', [...ASTRO_V8_FLAGS, pa
     if (/\((cached|restored)\)/.test(line)) counts.reused++;
     else if (/\(\+[\d.]+m?s\)/.test(line)) counts.rendered++;
   },
+}).then((astro) => {
+  if (astro.status !== 0) fail(astro.status);
+  astro.record.counts = { pagesRendered: counts.rendered, pagesReused: counts.reused };
+  console.log(`[页面] astro build 用时 ${seconds(t)}：渲染 ${counts.rendered.toLocaleString('zh-CN')} 个，数据和代码未变、沿用上次 ${counts.reused.toLocaleString('zh-CN')} 个`);
 });
-if (astro.status !== 0) fail(astro.status);
-astro.record.counts = { pagesRendered: counts.rendered, pagesReused: counts.reused };
-console.log(`[页面] astro build 用时 ${seconds(t)}：渲染 ${counts.rendered.toLocaleString('zh-CN')} 个，数据和代码未变、沿用上次 ${counts.reused.toLocaleString('zh-CN')} 个`);
-
-// 3. downloads and the name index (with room for the read model)
-const extras = await runStep('site-extras', '下载和名称索引', [path.join(ROOT, 'scripts/site-extras.ts')], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP }, passStdout: true });
-if (extras.status !== 0) fail(extras.status);
+const runExtras = () =>
+  runStep('site-extras', '下载和名称索引', [path.join(ROOT, 'scripts/site-extras.ts')], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP }, passStdout: true }).then((extras) => {
+    if (extras.status !== 0) fail(extras.status);
+  });
+if (parallel) await Promise.all([pages, runExtras()]);
+else {
+  await pages;
+  await runExtras();
+}
 
 // 4. what an earlier build left and this one neither wrote nor kept goes, before the index and checksums see the folder
 t = performance.now();
@@ -161,5 +167,4 @@ console.log(`[清理] 删除上次构建留下、本次没有的文件 ${pruned.
 // 5. Pagefind over the content pages, then SHA256SUMS
 const index = await runStep('site-index', '搜索索引和 SHA256SUMS', [path.join(ROOT, 'scripts/site-extras.ts'), '--index'], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP }, passStdout: true });
 if (index.status !== 0) fail(index.status);
-for (const s of log.steps) if (s.parts && Object.keys(s.counts).length === 0) s.counts = sumCounts(s.parts);
 writeLog(true);
