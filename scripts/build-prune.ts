@@ -9,7 +9,7 @@
  * page is stale (a page, download or asset of the previous build that this one no longer
  * has) and is deleted here — before Pagefind and SHA256SUMS, which are always written new.
  */
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Astro's record of the last build's keyed pages (its `experimental.incrementalBuild`). */
@@ -19,10 +19,11 @@ const ASTRO_MANIFEST = 'incremental-build.json';
 export function startMark(cacheDir: string): number {
   mkdirSync(cacheDir, { recursive: true });
   const file = path.join(cacheDir, 'gpdzc-build-start');
-  closeSync(openSync(file, 'w'));
-  const now = new Date();
-  utimesSync(file, now, now);
-  return Math.min(statSync(file).mtimeMs, now.getTime());
+  // A new file, written: its time is the one the files written after it get (the file
+  // system's clock is coarser than Date.now(), so that could not be compared with them).
+  rmSync(file, { force: true });
+  writeFileSync(file, `${process.pid}\n`);
+  return statSync(file).mtimeMs;
 }
 
 /** The site files (relative, '/') Astro's latest build recorded for its keyed pages: the ones it may have left in place. */
