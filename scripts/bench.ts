@@ -16,7 +16,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ingestDataDirCached } from '../src/lib/ingest/ingest-cache.ts';
 import { createSample, type SampleScale } from '../tools/sample/generate.ts';
-import { treeRss, type BuildLog } from './build-log.ts';
+import { treeRss, type BuildLog, type StepRecord } from './build-log.ts';
 import { measureSearch, type SearchWeight } from './search-weight.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -100,9 +100,14 @@ interface Row {
   weights: Array<{ what: string; url: string; total: number; js: number }>;
   monthly: { month: string; ms: number; peak: number; rendered: number; reused: number; identical: boolean } | null;
   /** where the time and memory of the full build and of the monthly rebuild went */
-  steps: Array<{ build: string; steps: ReturnType<typeof buildSteps> }>;
+  steps: Array<{ build: string; steps: ReturnType<typeof buildSteps>; routes: NonNullable<StepRecord['routes']> }>;
   /** the search, run three times in fresh browser contexts; bytes from the first, time the median */
   search: (SearchWeight & { runsMs: number[] }) | null;
+}
+
+/** astro build's pages by route (first segment of the path), from the step log. */
+function astroRoutes(log: BuildLog): NonNullable<StepRecord['routes']> {
+  return log.steps.find((s) => s.id === 'astro-build')?.routes ?? {};
 }
 
 /** Pages rendered and reused, as the build's step log counts them. */
@@ -146,6 +151,7 @@ for (const scale of scales) {
   const buildSite = async (data: string, out: string, cache: string) => {
     const stepsFile = path.join(WORK, scale, `build-steps-${++builds}.json`);
     const r = await timed(process.execPath, [path.join(ROOT, 'scripts/build.ts')], { ...process.env, DATA_DIR: data, STORIES_DIR: storiesDir, BULLETINS_DIR: bulletinsDir, ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: cache, ASTRO_TELEMETRY_DISABLED: '1', BUILD_STEPS_FILE: stepsFile });
+    writeFileSync(stepsFile.replace(/\.json$/, '.log'), r.output);
     if (r.code !== 0) throw new Error(`build failed for ${scale}:\n${r.output.slice(-3000)}`);
     for (const line of r.output.split('\n')) if (/^\[(数据|页面|模型|下载|索引|清理)\]/.test(line)) console.log(`  ${line}`);
     return { ...r, log: JSON.parse(readFileSync(stepsFile, 'utf8')) as BuildLog };
@@ -179,7 +185,7 @@ for (const scale of scales) {
     distBytes: files.reduce((t, f) => t + statSync(f).size, 0),
     weights,
     monthly: null,
-    steps: [{ build: '完整构建', steps: buildSteps(build.log) }],
+    steps: [{ build: '完整构建', steps: buildSteps(build.log), routes: astroRoutes(build.log) }],
     search: null,
   };
 
@@ -210,7 +216,7 @@ for (const scale of scales) {
   const monthly = await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
   const sums = (dir: string) => readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8');
   row.monthly = { month: month8, ms: monthly.ms, peak: monthly.peak, ...pageCounts(monthly.log), identical: sums(path.join(before, 'dist')) === sums(outDir) };
-  row.steps.push({ build: `月度更新（加入 ${month8}）`, steps: buildSteps(monthly.log) });
+  row.steps.push({ build: `月度更新（加入 ${month8}）`, steps: buildSteps(monthly.log), routes: astroRoutes(monthly.log) });
   rmSync(before, { recursive: true, force: true });
 
   const query = check.villages[Math.floor(check.villages.length / 2)]!.name;
@@ -248,6 +254,10 @@ const table = [
   '| 规模 | 构建 | 步骤（构建的步骤记录，scripts/build-log.ts；└ 为该进程报告的部分） | 用时 | 峰值内存（步骤：进程树；部分：该进程） | 计数 |',
   '| --- | --- | --- | ---: | ---: | --- |',
   ...rows.flatMap((r) => r.steps.flatMap((b) => b.steps.map((x) => `| ${r.scale} | ${b.build} | ${x.step} | ${x.seconds.toFixed(1)} s | ${x.peakRssMB === null ? '—' : `${x.peakRssMB} MB`} | ${Object.entries(x.counts).map(([k, v]) => `${k} ${v.toLocaleString('zh-CN')}`).join('，')} |`))),
+  '',
+  '| 规模 | 构建 | astro build 的页面（路径第一段） | 渲染 | 沿用 | 渲染用时之和（4 个页面同时进行，彼此重叠） | 每页 |',
+  '| --- | --- | --- | ---: | ---: | ---: | ---: |',
+  ...rows.flatMap((r) => r.steps.flatMap((b) => Object.entries(b.routes).sort(([, x], [, y]) => y.ms - x.ms).map(([route, x]) => `| ${r.scale} | ${b.build} | \`/${route === '/' ? '' : route}\` | ${x.rendered.toLocaleString('zh-CN')} | ${x.reused.toLocaleString('zh-CN')} | ${(x.ms / 1000).toFixed(1)} s | ${x.rendered ? `${(x.ms / x.rendered).toFixed(2)} ms` : '—'} |`))),
   '',
 ].join('\n');
 console.log(`\n${table}`);

@@ -19,7 +19,7 @@ import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path';
 import { SNAPSHOT_ENV } from '../src/lib/ingest/ingest-cache.ts';
 import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
-import { defaultBuildLogFile, readParts, round, treeRss, type BuildLog, type StepRecord } from './build-log.ts';
+import { AstroPageLog, defaultBuildLogFile, readParts, round, treeRss, type BuildLog, type StepRecord } from './build-log.ts';
 import { pruneStale, startMark } from './build-prune.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -133,20 +133,17 @@ const PARALLEL_BELOW = 64 * 1024 * 1024;
 const parallel = snapshot !== undefined && statSync(snapshot).size < PARALLEL_BELOW;
 t = performance.now();
 const mark = startMark(CACHE_DIR);
-const counts = { rendered: 0, reused: 0 };
+const pageLog = new AstroPageLog();
 const pages = runStep('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...process.argv.slice(2)], {
   // GPDZC_KEEP_OUT_DIR: astro.config.mjs then leaves the site folder as it is (pruned below).
   env: { ...env, ASTRO_TELEMETRY_DISABLED: '1', GPDZC_KEEP_OUT_DIR: '1', NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP },
   passStdout: true,
-  onLine: (line) => {
-    // A page is logged as "├─ /path/index.html (+3ms)"; an incremental reuse as "… (cached)" or "(restored)".
-    if (/\((cached|restored)\)/.test(line)) counts.reused++;
-    else if (/\(\+[\d.]+m?s\)/.test(line)) counts.rendered++;
-  },
+  onLine: (line) => pageLog.line(line),
 }).then((astro) => {
   if (astro.status !== 0) fail(astro.status);
-  astro.record.counts = { pagesRendered: counts.rendered, pagesReused: counts.reused };
-  console.log(`[页面] astro build 用时 ${seconds(t)}：渲染 ${counts.rendered.toLocaleString('zh-CN')} 个，数据和代码未变、沿用上次 ${counts.reused.toLocaleString('zh-CN')} 个`);
+  astro.record.counts = { pagesRendered: pageLog.rendered, pagesReused: pageLog.reused };
+  astro.record.routes = pageLog.routes;
+  console.log(`[页面] astro build 用时 ${seconds(t)}：渲染 ${pageLog.rendered.toLocaleString('zh-CN')} 个，数据和代码未变、沿用上次 ${pageLog.reused.toLocaleString('zh-CN')} 个`);
 });
 const runExtras = () =>
   runStep('site-extras', '下载和名称索引', [path.join(ROOT, 'scripts/site-extras.ts')], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP }, passStdout: true }).then((extras) => {
