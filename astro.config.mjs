@@ -15,10 +15,10 @@ export default defineConfig({
   outDir,
   cacheDir,
   trailingSlash: 'always',
-  // Four pages in flight: one page's writes overlap the next one's rendering (a build spent a
-  // quarter of its time waiting on the disk, one page at a time). The output does not depend
-  // on the order (the sitemap sorts its URLs). ASTRO_CONCURRENCY to measure other values.
-  build: { format: 'directory', concurrency: Number(process.env.ASTRO_CONCURRENCY || 4) },
+  // Pages in flight at once (scripts/build.ts sets 4 at the programme's scale: one page's
+  // writes overlap the next one's rendering; at national scale four at once ran out of heap,
+  // so it stays 1 there). The output does not depend on the order (the sitemap sorts its URLs).
+  build: { format: 'directory', concurrency: Number(process.env.ASTRO_CONCURRENCY || 1) },
   // scripts/build.ts keeps the previous build's folder (unchanged pages stay where they are)
   // and deletes what this build did not write or keep itself (scripts/build-prune.ts).
   vite: { build: { emptyOutDir: process.env.GPDZC_KEEP_OUT_DIR !== '1' } },
