@@ -16,7 +16,7 @@ import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
 import { metricLabel } from '../src/lib/ingest/columns.ts';
 import { metricValueText } from '../src/lib/render/presentation.ts';
 import { textReport } from '../src/lib/ingest/report.ts';
-import type { Change } from '../src/lib/filing/revisions.ts';
+import type { Change } from '../src/lib/ingest/revisions.ts';
 
 const USAGE = `用法：
   npm run data:import -- --month 2020-09 [--date 2020-10-05] [--note "福贡县更正8月资金数"] 文件1.csv 文件2.csv …

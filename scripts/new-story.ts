@@ -8,8 +8,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir, ingestDataDir } from '../src/lib/ingest/ingest-fs.ts';
-import { MEASURES } from '../src/lib/ingest/columns.ts';
+import { MEASURES, PAIR } from '../src/lib/metric-catalogue.ts';
 import { measureIdOf } from '../src/lib/content/stories.ts';
+import { storyUrl } from '../src/lib/routes.ts';
 
 const USAGE = `用法：npm run new:story -- --village 村代码 --title "案例标题" [--unit 单位代码] [--measure 产业扶贫] [--date 2020-09-15]`;
 let values: Record<string, string | undefined>;
@@ -58,8 +59,8 @@ source: ${yamlString(`${village.county}扶贫办`)}
 
 <PullQuote cite="村民 某某">这里写引语。</PullQuote>
 
-也可以引用网站上的数据（会自动显示该月的数字）：<LiveFigure village="${village.code}" metric="fundsDone" month="${data.months.at(-1) ?? '2020-12'}" />
+也可以引用网站上的数据（会自动显示该月的数字）：<LiveFigure village="${village.code}" metric="${PAIR.funds.done}" month="${data.months.at(-1) ?? '2020-12'}" />
 `;
 const file = path.join(dir, `${slug}.mdx`);
 writeFileSync(file, text);
-console.log(`已创建 ${path.relative(process.cwd(), file)}\n下一步：把摘要、作者和正文里的占位文字（请填写…、这里写正文…）改成真实内容，运行 npm run dev 预览（http://localhost:4321/stories/${slug}/）；占位文字没改完时，页面顶部会列出还要改的地方。`);
+console.log(`已创建 ${path.relative(process.cwd(), file)}\n下一步：把摘要、作者和正文里的占位文字（请填写…、这里写正文…）改成真实内容，运行 npm run dev 预览（http://localhost:4321${storyUrl(slug)}）；占位文字没改完时，页面顶部会列出还要改的地方。`);

@@ -14,7 +14,8 @@ import { buildSiteModel } from '../src/lib/model/read-model.ts';
 import { writeNameIndex } from '../src/lib/publish/name-index-write.ts';
 import { withPublishedSources } from '../src/lib/filing/sources.ts';
 import { publishedSources } from '../src/lib/filing/sources-fs.ts';
-import { indexContentPages, writeChecksums } from '../src/lib/publish/site-index.ts';
+import { indexContentPages } from '../src/lib/publish/pagefind.ts';
+import { writeChecksums } from '../src/lib/publish/checksums.ts';
 import { reportStep } from './build-log.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

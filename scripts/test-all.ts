@@ -1,5 +1,5 @@
 /**
- * npm test: every test, in order — type check (astro check, strict), then vitest (unit,
+ * npm test: every test, in order — type check (astro check, strict), lint, then vitest (unit,
  * build and browser). Sets up what a fresh machine lacks (Debian's chromium).
  */
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,8 @@ function step(title: string, cmd: string, args: string[], extraEnv: Record<strin
 step('准备 Chromium', 'bash', [path.join(ROOT, 'scripts/ensure-chromium.sh')]);
 // Type check; its content sync also validates the shipped data and stories.
 step('类型检查（astro check）', bin('astro'), ['check']);
+// ESLint, knip (unused exports and files) and what browser code reaches (scripts/lint.ts).
+step('代码检查（npm run lint）', process.execPath, [path.join(ROOT, 'scripts/lint.ts')]);
 mkdirSync(path.join(ROOT, 'tmp'), { recursive: true });
 const report = path.join(ROOT, 'tmp/vitest-report.json');
 const vitest = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit', env });

@@ -14,7 +14,7 @@ import { glob, type Loader, type LoaderContext } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { defaultDataDir } from './lib/ingest/ingest-fs.ts';
 import { ingestSummaryCached, type IngestSummary } from './lib/ingest/ingest-cache.ts';
-import { REPORTED_METRIC_IDS } from './lib/ingest/columns.ts';
+import { REPORTED_METRIC_IDS } from './lib/metric-catalogue.ts';
 import { checkEditorFile, checkEditorFolder } from './lib/content/editor-content.ts';
 import { bulletinSchema, storyReport, storySchema } from './lib/content/stories.ts';
 

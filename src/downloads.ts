@@ -6,9 +6,13 @@
  * page (sizes) and datapackage.json (bytes, hashes) read what was written.
  */
 import path from 'node:path';
-import { csvPieces, dataPackage, writePieces, downloadFiles, generatedFrom, jsonPieces, pairingsTable, progressSources, progressTable, unitsTable, villagesTable, type DownloadFileSpec, type Table } from './lib/publish/opendata.ts';
+import { dataPackage } from './lib/publish/opendata/datapackage.ts';
+import { downloadFiles, type DownloadFileSpec } from './lib/publish/opendata/downloads.ts';
+import { csvPieces, writePieces, generatedFrom, jsonPieces } from './lib/publish/opendata/serialise.ts';
+import { pairingsTable, progressSources, progressTable, unitsTable, villagesTable, type Table } from './lib/publish/opendata/tables.ts';
 import { PUBLISH_PERSONAL_NAMES, getDatasetInfo, getSiteModel } from './site-data.ts';
 import { formatMonth } from './lib/render/format.ts';
+import { exportFileCount } from './lib/filing/sources.ts';
 
 export interface DownloadFile extends DownloadFileSpec {
   /** size in bytes (UTF-8, BOM included) */
@@ -41,12 +45,11 @@ export function getDownloadFiles(): Promise<Map<string, DownloadFile>> {
       current = { key, table: t };
       return t;
     };
-    const exportFiles = (month: string | null) => dataset.files.filter((x) => x.kind === 'export' && (month === null || x.month === month)).length;
     const out = new Map<string, DownloadFile>();
     for (const f of downloadFiles(model.months)) {
       const table = tableOf(f);
       const title = f.table === 'progress' ? `${table.def.title}（${f.month ? formatMonth(f.month) : '全部月份'}）` : table.def.title;
-      const from = generatedFrom(f.table, f.month, f.table === 'progress' ? exportFiles(f.month) : undefined);
+      const from = generatedFrom(f.table, f.month, f.table === 'progress' ? exportFileCount(dataset.files, f.month) : undefined);
       const pieces = f.flavour === 'json' ? jsonPieces(table, { synthetic: dataset.synthetic, generatedFrom: from, title }) : csvPieces(table, { bom: f.flavour === 'excel' });
       out.set(f.path, { ...f, ...writePieces(path.join(OUT_DIR, 'downloads', f.path), pieces), rows: table.rows.length });
     }

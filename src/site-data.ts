@@ -8,10 +8,9 @@ import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { buildPublishedBulletin } from './lib/model/bulletin.ts';
 import { ingestDataDirCached } from './lib/ingest/ingest-cache.ts';
 import { defaultDataDir } from './lib/ingest/ingest-fs.ts';
-import { buildSiteModel, type ModelInput, type SiteModel, type UnitView } from './lib/model/read-model.ts';
-import { UNIT_TYPES } from './lib/ingest/columns.ts';
+import { buildSiteModel, type ModelInput, type SiteModel } from './lib/model/read-model.ts';
 import { groupBy, pairingsKeyData, stableDigest } from './lib/publish/page-keys.ts';
-import { recordsAsOf, type RevisionWithChanges } from './lib/filing/revisions.ts';
+import { recordsAsOf, type RevisionWithChanges } from './lib/ingest/revisions.ts';
 import { withPublishedSources } from './lib/filing/sources.ts';
 import { publishedSources, type PublishedSources as SourceFiles } from './lib/filing/sources-fs.ts';
 import type { IngestResult } from './lib/ingest/ingest.ts';
@@ -94,24 +93,12 @@ export async function getFailedDocuments() {
 }
 
 /** Bulletin texts that passed the check. */
-export async function getBulletinTexts() {
+async function getBulletinTexts() {
   return (await getCollection('bulletins')).flatMap((e) => ('checkFailed' in e.data ? [] : [{ ...e, data: e.data }]));
 }
 
 export const STORIES_PER_PAGE = 10;
 
-export const UNITS_PER_PAGE = 1000;
-let unitDirectory: Promise<UnitView[]> | null = null;
-
-/** All units in directory order: by type (as UNIT_TYPES lists them), then name, then code. */
-export function getUnitDirectory(): Promise<UnitView[]> {
-  unitDirectory ??= getSiteModel().then((model) => {
-    const collator = new Intl.Collator('zh-CN');
-    const typeOrder = new Map<string, number>(UNIT_TYPES.map((t, i) => [t, i]));
-    return [...model.units.values()].sort((a, b) => (typeOrder.get(a.unit.type)! - typeOrder.get(b.unit.type)!) || collator.compare(a.unit.name, b.unit.name) || (a.unit.code < b.unit.code ? -1 : 1));
-  });
-  return unitDirectory;
-}
 
 /** Revisions of published months, oldest first. */
 export async function getCorrections(): Promise<RevisionWithChanges[]> {

@@ -3,6 +3,7 @@
  * tags) and the contacts of the 监督与反馈 block on every page. One place, so a deployment
  * changes them here (or through the environment variables named below) and nowhere else.
  */
+import { PAGES, entityPrefix } from './routes.ts';
 
 export interface FeedbackContact {
   /** what the channel is, e.g. 全国扶贫监督举报电话 */
@@ -52,14 +53,14 @@ export const SITE: SiteConfig = {
 
 /** The menu's sections: link and the paths that belong to it (for aria-current). */
 export const SECTIONS: ReadonlyArray<{ href: string; label: string; prefixes: readonly string[] }> = [
-  { href: '/', label: '首页', prefixes: [] },
-  { href: '/provinces/', label: '各省进展', prefixes: ['/provinces/', '/villages/'] },
-  { href: '/counties/', label: '全部县', prefixes: ['/counties/', '/compare/'] },
-  { href: '/units/', label: '帮扶单位', prefixes: ['/units/'] },
-  { href: '/stories/', label: '典型案例', prefixes: ['/stories/'] },
-  { href: '/bulletins/', label: '月度通报', prefixes: ['/bulletins/'] },
-  { href: '/data/', label: '数据下载', prefixes: ['/data/', '/corrections/', '/sources/'] },
-  { href: '/about/', label: '关于项目', prefixes: ['/about/'] },
+  { href: PAGES.home, label: '首页', prefixes: [] },
+  { href: PAGES.provinces, label: '各省进展', prefixes: [PAGES.provinces, entityPrefix('villages')] },
+  { href: PAGES.counties, label: '全部县', prefixes: [PAGES.counties, PAGES.compare] },
+  { href: PAGES.units, label: '帮扶单位', prefixes: [PAGES.units] },
+  { href: PAGES.stories, label: '典型案例', prefixes: [PAGES.stories] },
+  { href: PAGES.bulletins, label: '月度通报', prefixes: [PAGES.bulletins] },
+  { href: PAGES.data, label: '数据下载', prefixes: [PAGES.data, PAGES.corrections, PAGES.sources] },
+  { href: PAGES.about, label: '关于项目', prefixes: [PAGES.about] },
 ];
 
 /** The menu section a path belongs to ('/' only for the home page itself). */

@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checksums } from '../../src/lib/publish/site-index.ts';
+import { checksums } from '../../src/lib/publish/checksums.ts';
 import { FIXTURE, FIXTURE_BULLETINS, FIXTURE_STORIES } from './global-setup.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { CHECKSUM_FILE, checksums } from '../../src/lib/publish/site-index.ts';
+import { CHECKSUM_FILE, checksums } from '../../src/lib/publish/checksums.ts';
 import { FIXTURE, FIXTURE_BULLETINS, FIXTURE_STORIES } from './global-setup.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -8,10 +8,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PLAN_COUNTS, change, figure, ratioFigure } from '../../src/lib/model/aggregate.ts';
 import { buildBulletin, buildPublishedBulletin } from '../../src/lib/model/bulletin.ts';
-import { diffRecords, recordsAsOf, type RevisionWithChanges } from '../../src/lib/filing/revisions.ts';
-import { METRIC_COLUMNS, REPORTED_METRIC_IDS, type RatioMetricId, type ReportedMetricId } from '../../src/lib/ingest/columns.ts';
+import { diffRecords, recordsAsOf, type RevisionWithChanges } from '../../src/lib/ingest/revisions.ts';
+import { METRIC_COLUMNS, PAIR, REPORTED_METRIC_IDS, type RatioMetricId, type ReportedMetricId } from '../../src/lib/metric-catalogue.ts';
 import { formatFigure, formatRatio } from '../../src/lib/render/format.ts';
-import { ratio } from '../../src/lib/model/ratio.ts';
+import { ratio } from '../../src/lib/ratio.ts';
 import { buildSiteModel, type ModelInput, type SiteModel } from '../../src/lib/model/read-model.ts';
 import { measureSummaries } from '../../src/lib/model/overview.ts';
 import { distribution, sortAreas } from '../../src/lib/model/rankings.ts';
@@ -168,7 +168,7 @@ describe('every figure equals the slow reference (fast-check)', () => {
             }
           }
           // trend charts: a partial or empty month is a gap (no false dip); whole sums are drawn
-          const trend = planDoneTrend(area, model.months, 'jobsPlan', 'jobsDone', '就业', '人');
+          const trend = planDoneTrend(area, model.months, PAIR.jobs);
           model.months.forEach((m, i) => {
             const ref = refFigure(pairings, input.progress, m, 'jobsDone');
             expect(trend.series[1]!.values[i], `${what} ${m}`).toBe(ref.value === null || ref.partial ? null : ref.value);

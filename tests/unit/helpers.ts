@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { METRIC_COLUMNS } from '../../src/lib/ingest/columns.ts';
+import { METRIC_COLUMNS } from '../../src/lib/metric-catalogue.ts';
 import { ingest, type IngestResult } from '../../src/lib/ingest/ingest.ts';
 import { columnLetter } from '../../src/lib/ingest/issues.ts';
 

@@ -41,7 +41,7 @@ export function largeData(n: number, bad: (i: number) => Record<number, string> 
 }
 
 /** Write it as a DATA_DIR: registry/ and exports/2020-07/云南省.csv. */
-export function writeLargeData(dir: string, data: LargeData): void {
+function writeLargeData(dir: string, data: LargeData): void {
   mkdirSync(path.join(dir, 'registry'), { recursive: true });
   mkdirSync(path.join(dir, 'exports', '2020-07'), { recursive: true });
   writeFileSync(path.join(dir, 'registry', 'villages.csv'), data.villages);

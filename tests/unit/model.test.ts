@@ -1,10 +1,10 @@
 /** Aggregates add up across levels (county → province → national) and ratios mean what they say. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPORTED_METRIC_IDS } from '../../src/lib/ingest/columns.ts';
+import { REPORTED_METRIC_IDS } from '../../src/lib/metric-catalogue.ts';
 import { formatRatio } from '../../src/lib/render/format.ts';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
-import { ratio } from '../../src/lib/model/ratio.ts';
+import { ratio } from '../../src/lib/ratio.ts';
 import { buildSiteModel } from '../../src/lib/model/read-model.ts';
 import { recordMeasureRows, table3Cell } from '../../src/lib/render/presentation.ts';
 import { completionBand, distribution, sortAreas } from '../../src/lib/model/rankings.ts';

@@ -7,37 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { PAIRING_COLUMNS } from '../../src/lib/ingest/columns.ts';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildSiteModel } from '../../src/lib/model/read-model.ts';
-import {
-  CITATION,
-  LICENCE,
-  TABLE_IDS,
-  USCC_PATTERN,
-  dataPackage,
-  downloadFiles,
-  licenceStatement,
-  pairingsTable,
-  progressSources,
-  progressTable,
-  ratioText,
-  csvPieces,
-  csvText,
-  generatedFrom,
-  jsonText,
-  rowLines,
-  jsonPieces,
-  tableDef,
-  tableDefs,
-  toCsv,
-  toJson,
-  unitsTable,
-  villagesTable,
-  type DataPackage,
-  type ProgressSource,
-  type Table,
-  type TableId,
-} from '../../src/lib/publish/opendata.ts';
+import { dataPackage, type DataPackage } from '../../src/lib/publish/opendata/datapackage.ts';
+import { downloadFiles } from '../../src/lib/publish/opendata/downloads.ts';
+import { USCC_SCHEMA_PATTERN, type TableId } from '../../src/lib/publish/opendata/fields.ts';
+import { CITATION, LICENCE, licenceStatement } from '../../src/lib/publish/opendata/licence.ts';
+import { csvPieces, csvText, generatedFrom, jsonText, rowLines, jsonPieces, toCsv, toJson } from '../../src/lib/publish/opendata/serialise.ts';
+import { TABLE_IDS, pairingsTable, progressSources, progressTable, tableDef, tableDefs, unitsTable, villagesTable, type ProgressSource, type Table } from '../../src/lib/publish/opendata/tables.ts';
+import { ratioDecimal } from '../../src/lib/ratio.ts';
 import type { MetricValues } from '../../src/lib/ingest/records.ts';
-import { ENTITY_KINDS, entityFiles, entityRows, type RowLineCache } from '../../src/lib/publish/entity-downloads.ts';
+import { entityFiles, entityRows, type RowLineCache } from '../../src/lib/publish/entity-downloads.ts';
+import { ENTITY_KINDS } from '../../src/lib/routes.ts';
 import { isValidUscc } from '../../src/lib/ingest/uscc.ts';
 import { SMALL, ingestExports, utf8 } from './helpers.ts';
 
@@ -167,17 +146,17 @@ describe('values', () => {
   });
 
   it('ratios are recomputed exactly and rounded half up to 2 decimals', () => {
-    expect(ratioText(1_205_000, 900_000)).toBe('74.69');
-    expect(ratioText(3, 2)).toBe('66.67');
-    expect(ratioText(3, 1)).toBe('33.33');
-    expect(ratioText(800, 1)).toBe('0.13');
-    expect(ratioText(8, 1)).toBe('12.50');
-    expect(ratioText(4, 5)).toBe('125.00');
-    expect(ratioText(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)).toBe('100.00');
-    expect(ratioText(0, 0)).toBeNull();
-    expect(ratioText(0, 5)).toBeNull();
-    expect(ratioText(null, 5)).toBeNull();
-    expect(ratioText(5, null)).toBeNull();
+    expect(ratioDecimal(1_205_000, 900_000)).toBe('74.69');
+    expect(ratioDecimal(3, 2)).toBe('66.67');
+    expect(ratioDecimal(3, 1)).toBe('33.33');
+    expect(ratioDecimal(800, 1)).toBe('0.13');
+    expect(ratioDecimal(8, 1)).toBe('12.50');
+    expect(ratioDecimal(4, 5)).toBe('125.00');
+    expect(ratioDecimal(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)).toBe('100.00');
+    expect(ratioDecimal(0, 0)).toBeNull();
+    expect(ratioDecimal(0, 5)).toBeNull();
+    expect(ratioDecimal(null, 5)).toBeNull();
+    expect(ratioDecimal(5, null)).toBeNull();
   });
 });
 
@@ -287,7 +266,7 @@ describe('one source for the files, the dictionary and datapackage.json', () => 
   });
 
   it('the unit-code pattern agrees with the check of uscc.ts on every registered unit', () => {
-    const re = new RegExp(USCC_PATTERN);
+    const re = new RegExp(USCC_SCHEMA_PATTERN);
     for (const u of data.units) expect(isValidUscc(u.code) && re.test(u.code)).toBe(true);
     expect(re.test('91533300MA6K0001XI')).toBe(false);
   });

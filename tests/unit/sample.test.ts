@@ -7,14 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
-import {
-  LOCATION_COLUMNS,
-  METRIC_COLUMNS,
-  REPORTED_METRIC_IDS,
-  headerStem,
-  normalizeHeader,
-  type ReportedMetricId,
-} from '../../src/lib/ingest/columns.ts';
+import { LOCATION_COLUMNS, headerStem, normalizeHeader } from '../../src/lib/ingest/columns.ts';
+import { METRIC_COLUMNS, REPORTED_METRIC_IDS, type ReportedMetricId } from '../../src/lib/metric-catalogue.ts';
 import { generateSample, generateSampleSummary, type SampleFile, type SampleScale } from '../../tools/sample/generate.ts';
 import { LISTED_COUNTIES } from '../../tools/sample/geography.ts';
 import { isValidUscc, makeUscc, orgCodeCheckChar, usccCheckChar } from '../../src/lib/ingest/uscc.ts';

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLAN_COUNTS, figure, ratioFigure } from '../../src/lib/model/aggregate.ts';
 import { buildBulletin, buildPublishedBulletin } from '../../src/lib/model/bulletin.ts';
-import { monthPublishedOn, recordsAsOf } from '../../src/lib/filing/revisions.ts';
+import { monthPublishedOn, recordsAsOf } from '../../src/lib/ingest/revisions.ts';
 import { trendChart } from '../../src/lib/render/charts.ts';
-import { REPORTED_METRIC_IDS } from '../../src/lib/ingest/columns.ts';
+import { PAIR, REPORTED_METRIC_IDS } from '../../src/lib/metric-catalogue.ts';
 import { formatAmount, formatFigure, formatRatioFigure } from '../../src/lib/render/format.ts';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildSiteModel } from '../../src/lib/model/read-model.ts';
@@ -28,10 +28,10 @@ describe('高田村 (520627001200), 2020年8月: one of its two units left 已�
     expect(f.partial).toBe(true);
     expect(f.blank).toBe(1);
     expect(formatFigure(f, '人')).toMatch(/^\d[\d,]*\u00a0人（部分合计：1\u00a0个结对未填报，未计入）$/);
-    expect(partialMonths(v, model.months, ['jobsDone']).map((p) => p.month)).toContain('2020-08');
+    expect(partialMonths(v, model.months, [PAIR.jobs]).map((p) => p.month)).toContain('2020-08');
   });
   it('its chart has no dip: 2020年8月 is a gap, and the data table says 部分合计', () => {
-    const spec = trendChart(planDoneTrend(v, model.months, 'jobsPlan', 'jobsDone', '就业扶贫', '人'));
+    const spec = trendChart(planDoneTrend(v, model.months, PAIR.jobs));
     const i = model.months.indexOf('2020-08');
     expect(spec.trend!.series[1]!.values[i]).toBeNull();
     expect(spec.table.rows[i]![2]).toMatch(/部分合计/);
@@ -82,13 +82,13 @@ describe('home, bulletin, province and county pages agree on every shared figure
       expect(home.find((l) => l.label === '已完成产业计划的结对')!.raw).toBe(industry.completed);
       for (const pc of PLAN_COUNTS) {
         const sum = [...model.provinces.values()].reduce((s, p) => s + p.byMonth.get(month)!.completed[pc.id].completed, 0);
-        expect(bulletin.completed.find((c) => c.label === pc.label)!.completed).toBe(sum);
+        expect(bulletin.completed.find((c) => c.label === pc.planName)!.completed).toBe(sum);
       }
       // the bulletin's province rows are the province pages' figures
       for (const row of bulletin.provinces) {
         const p = model.provinces.get(row.code)!.byMonth.get(month)!;
-        expect(row.fundsDone).toBe(formatFigure(figure(p, 'fundsDone'), '万元', { bare: true }));
-        expect(row.fundsRatio).toBe(formatRatioFigure(ratioFigure(p, 'fundsRatio'), { short: true }));
+        expect(row.cells[0]).toBe(formatFigure(figure(p, 'fundsDone'), '万元', { bare: true }));
+        expect(row.cells[1]).toBe(formatRatioFigure(ratioFigure(p, 'fundsRatio'), { short: true }));
         expect(row.reported).toBe(p.records);
       }
       // a county's 附件3 合计 is its page's figure

@@ -1,6 +1,6 @@
 /** Published sources: stable names by area, hashes of the bytes as received, and a copy reduced to the contract when a file holds other columns. */
 import { describe, expect, it } from 'vitest';
-import { sha256 } from '../../src/lib/filing/revisions.ts';
+import { sha256 } from '../../src/lib/ingest/revisions.ts';
 import { planSources, reduceColumns, sourceRef, withPublishedSources } from '../../src/lib/filing/sources.ts';
 import { FLAT_HEADER, flatRow, ingestExports, utf8bom } from './helpers.ts';
 

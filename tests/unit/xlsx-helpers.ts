@@ -12,7 +12,7 @@ export interface ZipPart {
   declaredSize?: number;
 }
 
-export function zip(parts: ZipPart[]): Uint8Array {
+function zip(parts: ZipPart[]): Uint8Array {
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;

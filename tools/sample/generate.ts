@@ -10,18 +10,8 @@
  * integers, so no value ever carries a float artefact and every 合计 is exact.
  */
 import iconv from 'iconv-lite';
-import {
-  COUNTY_TABLE_HEADERS,
-  DEFAULT_AGREEMENT_VALID_UNTIL,
-  LOCATION_COLUMNS,
-  MEASURES,
-  METRIC_COLUMNS,
-  PAIRING_COLUMNS,
-  REPORTED_METRIC_IDS,
-  UNIT_COLUMNS,
-  VILLAGE_COLUMNS,
-  type ReportedMetricId,
-} from '../../src/lib/ingest/columns.ts';
+import { DEFAULT_AGREEMENT_VALID_UNTIL, LOCATION_COLUMNS, PAIRING_COLUMNS, UNIT_COLUMNS, VILLAGE_COLUMNS } from '../../src/lib/ingest/columns.ts';
+import { MEASURES, METRIC_COLUMNS, REPORTED_METRIC_IDS, type ReportedMetricId } from '../../src/lib/metric-catalogue.ts';
 import {
   EASTERN_HOME_CITIES,
   LISTED_COUNTIES,
@@ -1128,7 +1118,7 @@ function countyTableCsv(c: CountyRec, series: Int32Array, slot: Map<PairingRec, 
   const group = ['序号', '帮扶村', '结对帮扶单位'];
   METRIC_COLUMNS.forEach((col, i) => group.push(i === 0 || METRIC_COLUMNS[i - 1]!.measure !== col.measure ? MEASURES.find((x) => x.id === col.measure)!.group : ''));
   lines.push(pad(group));
-  lines.push(pad(['', '', '', ...METRIC_COLUMNS.map((col) => COUNTY_TABLE_HEADERS[col.id] ?? col.header)]));
+  lines.push(pad(['', '', '', ...METRIC_COLUMNS.map((col) => col.printHeader ?? col.header)]));
 
   const sums = new Array<number>(NR).fill(0);
   let pendingFullWidth = fullWidthPlant;

@@ -208,7 +208,7 @@ export interface CountyRef {
   listed: boolean;
 }
 
-export function flattenCounties(geography: ReadonlyArray<SampleProvince>, listed: boolean): CountyRef[] {
+function flattenCounties(geography: ReadonlyArray<SampleProvince>, listed: boolean): CountyRef[] {
   const out: CountyRef[] = [];
   for (const p of geography) {
     for (const f of p.prefectures) {
@@ -224,9 +224,9 @@ export function flattenCounties(geography: ReadonlyArray<SampleProvince>, listed
 export const LISTED_COUNTIES: ReadonlyArray<CountyRef> = flattenCounties(LISTED_GEOGRAPHY, true);
 
 /** National scale: synthetic counties live in one synthetic prefecture per province. */
-export const SYNTHETIC_PREFECTURE_NAME = '示例地区';
+const SYNTHETIC_PREFECTURE_NAME = '示例地区';
 
-export function syntheticPrefectureCode(provinceCode: string): string {
+function syntheticPrefectureCode(provinceCode: string): string {
   return `${provinceCode}90`;
 }
 

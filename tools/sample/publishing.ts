@@ -5,7 +5,7 @@
  * original copy archived under revisions/ — so the site's corrections are exercised.
  */
 import Papa from 'papaparse';
-import { sha256, type Manifest } from '../../src/lib/filing/revisions.ts';
+import { sha256, type Manifest } from '../../src/lib/ingest/revisions.ts';
 import type { SampleFile } from './generate.ts';
 
 const BOM = [0xef, 0xbb, 0xbf];

@@ -10,11 +10,12 @@
  * explains the tool and links the tables for readers without JavaScript.
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { chartLines, compareTable, KIND_NAMES, MAX_COMPARED, pageUrl, parseSelection, refFromHref, refKey, selectionSearch, seriesUrl, type EntityRef, type Selection } from '../../lib/model/compare.ts';
+import { chartLines, compareTable, KIND_NAMES, MAX_COMPARED, parseSelection, refFromHref, refKey, selectionSearch, type EntityRef, type Selection } from '../../lib/model/compare.ts';
+import { entityFileUrl, entityUrl } from '../../lib/routes.ts';
 import type { EntitySeries } from '../../lib/model/entity-series.ts';
 import { MEASURE_PAIRS } from '../../lib/model/measure-pairs.ts';
 import { indexReader, NAME_INDEX_DIR, readRecord, searchNames, type IndexReader } from '../../lib/search/name-index.ts';
-import type { MeasureId } from '../../lib/ingest/columns.ts';
+import type { MeasureId } from '../../lib/metric-catalogue.ts';
 import type { ChartHandle } from './chart.ts';
 import { colourOf } from './colours.ts';
 
@@ -45,7 +46,7 @@ function loadSeries(ref: EntityRef): Promise<Loaded> {
   const key = refKey(ref);
   let p = seriesCache.get(key);
   if (!p) {
-    p = fetch(seriesUrl(ref)).then(
+    p = fetch(entityFileUrl(ref.kind, ref.code, 'series')).then(
       (r): Promise<Loaded> | Loaded => (r.ok ? (r.json() as Promise<EntitySeries>) : { error: r.status === 404 ? `找不到${KIND_NAMES[ref.kind]} ${ref.code}` : `读取失败（${r.status}）` }),
       () => ({ error: '网络错误，读取失败' }),
     );
@@ -283,7 +284,7 @@ export default function CompareApp({ provinces }: Props) {
           <ul className="compare-chosen" aria-label="已选对象">
             {selection.entities.map((r) => (
               <li key={refKey(r)} data-key={refKey(r)}>
-                <a href={pageUrl(r)}>{KIND_NAMES[r.kind]}：{nameOf(r)}</a>{' '}
+                <a href={entityUrl(r.kind, r.code)}>{KIND_NAMES[r.kind]}：{nameOf(r)}</a>{' '}
                 <button type="button" onClick={() => remove(r, nameOf(r))} aria-label={`移除 ${nameOf(r)}`}>
                   ×
                 </button>

@@ -7,13 +7,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { checkBulletinText, checkStory, editorFiles, type StoryIssue, type StoryRegistry } from './stories.ts';
 
-export interface EditorFolders {
-  stories: string;
-  bulletins: string;
-}
-
 /** A path as editors see it: relative to the working folder, with forward slashes. */
-export function shownPath(absolute: string): string {
+function shownPath(absolute: string): string {
   return path.relative(process.cwd(), absolute).split(path.sep).join('/');
 }
 

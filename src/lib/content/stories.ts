@@ -14,10 +14,10 @@ import { parseFrontmatter } from '@astrojs/internal-helpers/frontmatter';
 import { mdxToMdast } from 'satteri';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { MEASURES, type MeasureId } from '../ingest/columns.ts';
-import { isCalendarDate } from '../patterns.ts';
+import { MEASURES, type MeasureId } from '../metric-catalogue.ts';
+import { USCC_PATTERN, isCalendarDate } from '../patterns.ts';
 import { checkStoryTree, imageProblem, MAX_BODY_CHARS, MDX_FEATURES, plainTree, type SafetyCode, type TreeNode } from './story-mdx.ts';
-import { zodIssueText } from './zod-messages.ts';
+import { zodIssueText } from '../zod-messages.ts';
 
 export interface StoryIssue {
   file: string;
@@ -47,7 +47,7 @@ export type StoryIssueCode =
 const MAX_FILE_BYTES = 200_000;
 
 /** Text `npm run new:story` leaves for the editor to replace (its hints and its example heading included). */
-export const PLACEHOLDER_TEXT = /请填写|请改写|这里写正文|这里写引语|某某|可以用 Markdown：|可以引用村民的话：|也可以引用网站上的数据|^## 小标题$/m;
+const PLACEHOLDER_TEXT = /请填写|请改写|这里写正文|这里写引语|某某|可以用 Markdown：|可以引用村民的话：|也可以引用网站上的数据|^## 小标题$/m;
 
 const MEASURE_NAMES = new Map<string, MeasureId>(MEASURES.flatMap((m) => [[m.id, m.id] as [string, MeasureId], [m.name, m.id] as [string, MeasureId]]));
 
@@ -87,7 +87,7 @@ export function storySchema<I extends z.ZodType = z.ZodString>(image?: () => I) 
         .array(z.string().regex(/^\d{12}$/, '村代码应为 12 位数字'), { error: '必填，列出案例涉及的村代码，如 [\'520627001200\']' })
         .min(1, '至少写一个村代码')
         .max(20, '最多写 20 个村'),
-      units: z.array(z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, '单位代码应为 18 位统一社会信用代码'), { error: '应为单位代码列表' }).max(20, '最多写 20 个单位').default([]),
+      units: z.array(z.string().regex(USCC_PATTERN, '单位代码应为 18 位统一社会信用代码'), { error: '应为单位代码列表' }).max(20, '最多写 20 个单位').default([]),
       measures: z
         .array(z.string(), { error: '必填，列出案例涉及的举措，如 [产业扶贫]' })
         .min(1, '至少写一项举措')
@@ -181,7 +181,7 @@ export function compilerTree(body: string): TreeNode {
  * `labels`), then `extra` checks on the parsed front matter, then the safe-MDX body rules.
  * `file` is the path shown to editors; `absolutePath` locates the images folder.
  */
-export function checkMdxDocument<S extends z.ZodType>(
+function checkMdxDocument<S extends z.ZodType>(
   file: string,
   absolutePath: string,
   source: string,

@@ -17,7 +17,7 @@
 import { closeSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LIVE_FIGURE_METRIC_IDS } from '../ingest/columns.ts';
+import { LIVE_FIGURE_METRIC_IDS } from '../metric-catalogue.ts';
 import { MONTH_PATTERN } from '../patterns.ts';
 
 /**
@@ -91,7 +91,7 @@ interface ComponentSpec {
 }
 
 /** The components editors may use without importing them. */
-export const STORY_COMPONENTS: Readonly<Record<string, ComponentSpec>> = {
+const STORY_COMPONENTS: Readonly<Record<string, ComponentSpec>> = {
   Figure: { attributes: { src: 'image', alt: 'text', caption: 'text' }, required: ['src', 'alt'], children: false },
   PullQuote: { attributes: { cite: 'text' }, required: [], children: true },
   LiveFigure: { attributes: { village: 'village', metric: 'metric', month: 'month' }, required: ['village', 'metric', 'month'], children: false },
@@ -113,10 +113,10 @@ const IMAGE_TYPES: ReadonlyArray<{ ext: ReadonlyArray<string>; magic: (b: Buffer
   { ext: ['.avif'], magic: (b) => b.subarray(4, 12).toString('latin1') === 'ftypavif' },
 ];
 /** Extensions the image pipeline accepts, in either case (IMG_2041.JPG). */
-export const IMAGE_EXTENSIONS = IMAGE_TYPES.flatMap((t) => t.ext);
+const IMAGE_EXTENSIONS = IMAGE_TYPES.flatMap((t) => t.ext);
 
 /** Folder of a document's images: `images/` beside it. */
-export const IMAGES_FOLDER = 'images';
+const IMAGES_FOLDER = 'images';
 
 /**
  * Why `src` (as written in the document at `docFile`) is not an image the document may use,
@@ -323,7 +323,7 @@ export function plainTree(node: Readonly<Record<string, unknown>>, depth = 0): T
 }
 
 /** Turns safety issues into one Chinese report naming the file and lines. */
-export function safetyReport(file: string, issues: ReadonlyArray<SafetyIssue>): string {
+function safetyReport(file: string, issues: ReadonlyArray<SafetyIssue>): string {
   return `${file} 不能编译（${issues.length} 个问题）：\n${issues.map((i) => `  ${file}${i.line ? ` 第 ${i.line} 行` : ''}：${i.message}  [${i.code}]`).join('\n')}`;
 }
 
@@ -333,7 +333,7 @@ export function safetyReport(file: string, issues: ReadonlyArray<SafetyIssue>): 
  * fails the allowlist. Registry facts are not known here; src/lib/content/stories.ts checks them
  * before, with this same walk.
  */
-export const storyGuardPlugin = {
+const storyGuardPlugin = {
   name: 'gpdzc-story-guard',
   // Positions, so the guard's report names lines too.
   options: { position: true },

@@ -24,7 +24,7 @@ import path from 'node:path';
 
 export const LOCK_FILE = '.import.lock';
 export const JOURNAL_FILE = '.import-journal.json';
-export const STAGING_DIR = '.import-staging';
+const STAGING_DIR = '.import-staging';
 
 export interface FileChange {
   /** path under DATA_DIR (posix separators) */
@@ -151,11 +151,6 @@ export function acquireLock(dataDir: string): LockResult {
     rmSync(aside, { force: true });
   }
   return { ok: false, message: '无法取得导入锁：请稍后再试' };
-}
-
-/** Whether an import was cut short after its commit point (readers report it). */
-export function interruptedImport(dataDir: string): boolean {
-  return existsSync(path.join(dataDir, JOURNAL_FILE));
 }
 
 /**

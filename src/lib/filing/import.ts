@@ -17,13 +17,13 @@ import path from 'node:path';
 import { acquireLock, commitChanges, recoverInterrupted, type FileChange } from './atomic-write.ts';
 import { collectInput, MANIFEST_FILE, TABLE_FILE } from '../ingest/ingest-fs.ts';
 import { ingest, type IngestInput, type IngestResult } from '../ingest/ingest.ts';
-import { EMPTY_MANIFEST, sha256, type Change, type Manifest, type Revision } from './revisions.ts';
+import { EMPTY_MANIFEST, sha256, type Change, type Manifest, type Revision } from '../ingest/revisions.ts';
 import { parseDate } from '../ingest/cell-values.ts';
+import { ISO_DATE_PATTERN } from '../patterns.ts';
 
-export interface ImportOptions {
+/** What both an import and a withdrawal are told. */
+interface FilingOptions {
   dataDir: string;
-  month: string;
-  files: string[];
   /** publish/revision date, YYYY-MM-DD (default: today) */
   date?: string;
   note?: string;
@@ -31,16 +31,23 @@ export interface ImportOptions {
   log?: (line: string) => void;
 }
 
+/** Why an import or a withdrawal wrote nothing. */
+type FilingRefusal = { ok: false; reason: 'usage' | 'busy' | 'tampered' | 'broken'; message: string } | { ok: false; reason: 'invalid'; result: IngestResult };
+
+export interface ImportOptions extends FilingOptions {
+  month: string;
+  files: string[];
+}
+
 export type ImportOutcome =
-  | { ok: false; reason: 'usage' | 'busy' | 'tampered' | 'broken'; message: string }
-  | { ok: false; reason: 'invalid'; result: IngestResult }
+  | FilingRefusal
   | { ok: true; result: IngestResult; filed: Array<{ source: string; target: string; replaced: boolean }>; registered: string[]; revision: (Revision & { changes: Change[] }) | null; recovered: boolean };
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** `--date`: YYYY-MM-DD and a day that exists (2020-02-30 does not). */
 function dateProblem(date: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return `--date “${date}”应写作 2020-09-05`;
+  if (!ISO_DATE_PATTERN.test(date)) return `--date “${date}”应写作 2020-09-05`;
   const parsed = parseDate(date);
   if (!parsed.ok || parsed.value !== date) return `--date “${date}”不是存在的日期`;
   return null;
@@ -168,18 +175,13 @@ function importLocked(options: ImportOptions, date: string, recovered: boolean, 
   return { ok: true, result, filed, registered, revision: withChanges, recovered };
 }
 
-export interface WithdrawOptions {
-  dataDir: string;
+export interface WithdrawOptions extends FilingOptions {
   /** paths under DATA_DIR (exports/YYYY-MM/…) to take out, or revision ids to undo */
   targets: string[];
-  date?: string;
-  note?: string;
-  log?: (line: string) => void;
 }
 
 export type WithdrawOutcome =
-  | { ok: false; reason: 'usage' | 'busy' | 'tampered' | 'broken'; message: string }
-  | { ok: false; reason: 'invalid'; result: IngestResult }
+  | FilingRefusal
   | { ok: true; result: IngestResult; revision: Revision & { changes: Change[] }; removed: string[]; restored: string[] };
 
 /**
@@ -270,7 +272,7 @@ function uniqueRevisionId(manifest: Manifest, date: string, dataDir: string, mon
 }
 
 /** Stable, readable JSON: sorted file keys, revisions in order. */
-export function manifestBytes(manifest: Manifest): Uint8Array {
+function manifestBytes(manifest: Manifest): Uint8Array {
   const published = Object.fromEntries(Object.entries(manifest.published).sort(([a], [b]) => a.localeCompare(b, 'en')));
   return new TextEncoder().encode(JSON.stringify({ published, revisions: manifest.revisions }, null, 2) + '\n');
 }

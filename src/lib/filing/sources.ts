@@ -16,8 +16,9 @@ import { decodeTable } from '../ingest/decode.ts';
 import { parseCsv } from '../ingest/csv.ts';
 import { formatDate, formatMonth } from '../render/format.ts';
 import type { IngestResult } from '../ingest/ingest.ts';
-import { sha256 } from './revisions.ts';
+import { sha256 } from '../ingest/revisions.ts';
 import type { ProgressRecord } from '../ingest/records.ts';
+import { sourceFileUrl } from '../routes.ts';
 
 export interface PublishedSource {
   /** path under DATA_DIR (exports/… or revisions/…) */
@@ -137,7 +138,7 @@ export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'i
     let name = `${stem}${e.replacedBy ? `.${e.replacedBy}` : ''}`;
     for (let k = 2; taken.has(`${e.month}/${name}${outExt}`); k++) name = `${stem}-${k}${e.replacedBy ? `.${e.replacedBy}` : ''}`;
     taken.add(`${e.month}/${name}${outExt}`);
-    const url = out ? `/sources/${e.month}/${name}${outExt}` : null;
+    const url = out ? sourceFileUrl(e.month, `${name}${outExt}`) : null;
     if (url && out) contents.set(url, out);
     list.push({
       file: e.file,
@@ -164,6 +165,17 @@ export function withPublishedSources<R extends Pick<ProgressRecord, 'source'>>(r
     const s = index.byFile.get(r.source.file);
     return s?.url ? { ...r, source: { ...r.source, file: s.url } } : r;
   });
+}
+
+/** The published sources by month, newest month first, each month's files in the index's order. */
+export function sourcesByMonth(index: SourceIndex): Array<{ month: string; files: PublishedSource[] }> {
+  const months = [...new Set(index.list.map((s) => s.month))].sort().reverse();
+  return months.map((month) => ({ month, files: index.list.filter((s) => s.month === month) }));
+}
+
+/** How many received exports a month's figures come from (all months: null). */
+export function exportFileCount(files: ReadonlyArray<{ kind: string; month: string | null }>, month: string | null): number {
+  return files.filter((f) => f.kind === 'export' && (month === null || f.month === month)).length;
 }
 
 /** 「融水苗族自治县 2020年12月报表 第 4 行」 and its link, for a record's source (file = path or URL). */

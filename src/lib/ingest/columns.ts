@@ -1,90 +1,11 @@
 /**
- * The columns of the programme's tables: the nineteen metric columns of 附件3
- * (项目进展统计表), the location/identity columns of the exports, and the registry
- * columns. Header text here is the canonical form; readers match headers after
+ * The columns of the programme's tables other than the metrics (those are the metric
+ * catalogue's, src/lib/metric-catalogue.ts): the location/identity columns of the exports,
+ * the county table's group row, and the registry columns. Header text here is the canonical form; readers match headers after
  * normalising them (see `normalizeHeader`).
  */
 import { memo } from './cell-values.ts';
-
-export type MetricKind = 'money' | 'count' | 'flag' | 'ratio';
-export type MeasureId = 'industry' | 'consumption' | 'employment' | 'training' | 'stationing';
-
-export interface MetricColumn {
-  /** identifier used in records, JSON and code */
-  id: string;
-  /** canonical header as printed in 附件3 */
-  header: string;
-  kind: MetricKind;
-  measure: MeasureId;
-  /** for ratio columns: the plan and done columns the ratio is derived from */
-  ratioOf?: { plan: ReportedMetricId; done: ReportedMetricId };
-}
-
-export const MEASURES: ReadonlyArray<{ id: MeasureId; name: string; group: string }> = [
-  { id: 'industry', name: '产业扶贫', group: '加大资金投入，促进产业扶贫' },
-  { id: 'consumption', name: '消费扶贫', group: '消费扶贫' },
-  { id: 'employment', name: '就业扶贫', group: '就业扶贫' },
-  { id: 'training', name: '技能培训', group: '技能培训' },
-  { id: 'stationing', name: '派驻力量', group: '派驻力量' },
-];
-
-/** The fourteen metrics a county reports; the five ratio columns of 附件3 are derived from them. */
-export const REPORTED_METRIC_IDS = [
-  'fundsPlan',
-  'fundsDone',
-  'materialsPlan',
-  'materialsDone',
-  'hasIndustryPlan',
-  'industryPlanDone',
-  'salesPlan',
-  'salesDone',
-  'jobsPlan',
-  'jobsDone',
-  'trainingPlan',
-  'trainingDone',
-  'stationed',
-  'stationedCount',
-] as const;
-export type ReportedMetricId = (typeof REPORTED_METRIC_IDS)[number];
-
-/** Figures a story may quote live from the data (<LiveFigure metric="…">): the reported amounts and counts, not the 1/0 flags. */
-export const LIVE_FIGURE_METRIC_IDS = REPORTED_METRIC_IDS.filter((id): id is Exclude<ReportedMetricId, 'hasIndustryPlan' | 'industryPlanDone' | 'stationed'> => id !== 'hasIndustryPlan' && id !== 'industryPlanDone' && id !== 'stationed');
-
-export const RATIO_METRIC_IDS = ['fundsRatio', 'materialsRatio', 'salesRatio', 'jobsRatio', 'trainingRatio'] as const;
-export type RatioMetricId = (typeof RATIO_METRIC_IDS)[number];
-
-/** The nineteen metric columns of 附件3, in the official order. */
-export const METRIC_COLUMNS: ReadonlyArray<MetricColumn> = [
-  { id: 'fundsPlan', header: '资金计划总投入（万元）', kind: 'money', measure: 'industry' },
-  { id: 'fundsDone', header: '资金已到位总投入（万元）', kind: 'money', measure: 'industry' },
-  { id: 'fundsRatio', header: '资金计划完成比例（%）', kind: 'ratio', measure: 'industry', ratioOf: { plan: 'fundsPlan', done: 'fundsDone' } },
-  { id: 'materialsPlan', header: '物资计划总投入（万元）', kind: 'money', measure: 'industry' },
-  { id: 'materialsDone', header: '物资已到位（万元）', kind: 'money', measure: 'industry' },
-  { id: 'materialsRatio', header: '物资计划完成比例（%）', kind: 'ratio', measure: 'industry', ratioOf: { plan: 'materialsPlan', done: 'materialsDone' } },
-  { id: 'hasIndustryPlan', header: '是否有产业扶贫计划（1/0）', kind: 'flag', measure: 'industry' },
-  { id: 'industryPlanDone', header: '是否已完成计划（1/0）', kind: 'flag', measure: 'industry' },
-  { id: 'salesPlan', header: '计划销售（万元）', kind: 'money', measure: 'consumption' },
-  { id: 'salesDone', header: '已完成销售（万元）', kind: 'money', measure: 'consumption' },
-  { id: 'salesRatio', header: '销售计划完成比例（%）', kind: 'ratio', measure: 'consumption', ratioOf: { plan: 'salesPlan', done: 'salesDone' } },
-  { id: 'jobsPlan', header: '计划就业人数', kind: 'count', measure: 'employment' },
-  { id: 'jobsDone', header: '已解决就业人数', kind: 'count', measure: 'employment' },
-  { id: 'jobsRatio', header: '就业计划完成比例（%）', kind: 'ratio', measure: 'employment', ratioOf: { plan: 'jobsPlan', done: 'jobsDone' } },
-  { id: 'trainingPlan', header: '计划培训人数', kind: 'count', measure: 'training' },
-  { id: 'trainingDone', header: '已完成培训人数', kind: 'count', measure: 'training' },
-  { id: 'trainingRatio', header: '培训计划完成比例（%）', kind: 'ratio', measure: 'training', ratioOf: { plan: 'trainingPlan', done: 'trainingDone' } },
-  { id: 'stationed', header: '是否派驻村（1/0）', kind: 'flag', measure: 'stationing' },
-  { id: 'stationedCount', header: '已驻村人数', kind: 'count', measure: 'stationing' },
-];
-
-/** How the county table (附件3 as saved from Excel) prints its metric headers: with line breaks. */
-export const COUNTY_TABLE_HEADERS: Readonly<Record<string, string>> = {
-  fundsPlan: '资金计划\n总投入\n（万元）',
-  fundsDone: '资金已到位\n总投入\n（万元）',
-  materialsPlan: '物资计划总投入\n（万元）',
-  salesPlan: '计划销售\n（万元）',
-  stationed: '是否\n派驻村\n（1/0）',
-  stationedCount: '已驻村\n人数',
-};
+import { MEASURES, METRIC_COLUMNS } from '../metric-catalogue.ts';
 
 /** Identity/location columns of the exports; the first name is canonical, the rest are accepted aliases. */
 export const LOCATION_COLUMNS = {
@@ -191,7 +112,7 @@ export const PAIRING_COLUMNS: ReadonlyArray<RegistryColumn> = [
 /** 附件1: agreements are valid until the end of 2020 unless the registry says otherwise. */
 export const DEFAULT_AGREEMENT_VALID_UNTIL = '2020-12-31';
 
-/** The Chinese header of a metric, without its unit: `fundsDone` → `资金已到位总投入`. */
+/** The Chinese header of a metric, without its unit (资金已到位总投入（万元） → 资金已到位总投入). */
 export function metricLabel(id: string): string {
   const col = METRIC_COLUMNS.find((m) => m.id === id);
   return col ? headerStem(normalizeHeader(col.header)) : id;

@@ -12,18 +12,18 @@ import { deserialize, serialize } from 'node:v8';
 import { collectInput, defaultDataDir } from './ingest-fs.ts';
 import { ingest, type IngestInput, type IngestResult } from './ingest.ts';
 import { textReport } from './report.ts';
-import { monthPublishedOn } from '../filing/revisions.ts';
+import { monthPublishedOn } from './revisions.ts';
 
 /** Bump when IngestResult's shape or the ingest rules change, so old snapshots are not reused. */
 const SNAPSHOT_VERSION = 2;
 
 /** Where snapshots live: next to Astro's own cache (ASTRO_CACHE_DIR, default node_modules/.astro). */
-export function defaultIngestCacheDir(): string {
+function defaultIngestCacheDir(): string {
   return path.resolve(process.env.ASTRO_CACHE_DIR || 'node_modules/.astro', 'gpdzc-ingest');
 }
 
 /** sha256 over every byte the ingest reads, and where it came from. */
-export function inputDigest(input: IngestInput): string {
+function inputDigest(input: IngestInput): string {
   const h = createHash('sha256');
   h.update(`v${SNAPSHOT_VERSION}\0`);
   h.update(JSON.stringify({ manifest: input.manifest ?? null, complete: input.complete ?? false, dataset: input.dataset ?? null, listingIssues: input.listingIssues ?? [] }));
@@ -139,7 +139,7 @@ export interface IngestSummary {
   unitCodes: string[];
 }
 
-export function summarise(result: IngestResult): IngestSummary {
+function summarise(result: IngestResult): IngestSummary {
   return {
     ok: result.ok,
     report: result.ok ? null : textReport(result, { maxIssues: 200 }),

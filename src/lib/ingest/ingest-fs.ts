@@ -8,7 +8,7 @@ import path from 'node:path';
 import { JOURNAL_FILE } from '../filing/atomic-write.ts';
 import { ingest, type IngestInput, type IngestResult, type SourceFile } from './ingest.ts';
 import { IssueSink, type Issue } from './issues.ts';
-import { manifestSchema, type Manifest } from '../filing/revisions.ts';
+import { manifestSchema, type Manifest } from './revisions.ts';
 import { datasetInfoSchema, type DatasetInfo } from './records.ts';
 
 /** The files read as exports: text tables, and Excel workbooks (.xls only to say how to convert it). */
@@ -64,13 +64,13 @@ function lockFile(file: string, issues: Issue[], dataDir: string): void {
 }
 
 /** The month a file belongs to: the YYYY-MM folder it sits in. */
-export function monthOf(file: string): string | null {
+function monthOf(file: string): string | null {
   const parts = toPosix(file).split('/');
   for (let i = parts.length - 2; i >= 0; i--) if (MONTH_DIR.test(parts[i]!)) return parts[i]!;
   return null;
 }
 
-export function readDatasetInfo(dataDir: string): DatasetInfo {
+function readDatasetInfo(dataDir: string): DatasetInfo {
   const file = path.join(dataDir, 'dataset.json');
   if (!existsSync(file)) return { synthetic: false };
   try {
@@ -197,7 +197,7 @@ export function collectInput(dataDir: string, paths: string[] = []): { input: In
 
 export const MANIFEST_FILE = 'manifest.json';
 
-export function readManifest(dataDir: string, issues: Issue[]): Manifest | null {
+function readManifest(dataDir: string, issues: Issue[]): Manifest | null {
   const file = path.join(dataDir, MANIFEST_FILE);
   if (!existsSync(file)) return null;
   try {

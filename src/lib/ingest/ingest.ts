@@ -4,13 +4,13 @@
  * The CLI (`npm run data:check`) and the site build both call `ingest`.
  */
 import { pushAll } from '../arrays.ts';
-import { METRIC_COLUMNS, type ReportedMetricId } from './columns.ts';
-import { readExport, type ExportRecord } from './progress-reader.ts';
+import { CUMULATIVE_METRIC_IDS, METRIC_COLUMNS, type ReportedMetricId } from '../metric-catalogue.ts';
+import { readExport, type ExportRecord } from './progress-reader/index.ts';
 import { IssueSink, sortIssues, type Issue } from './issues.ts';
 import { buildRegistryIndex } from './registry-index.ts';
 import { readPairings, readUnits, readVillages } from './registry.ts';
 import type { DatasetInfo, Decrease, Pairing, ProgressRecord, Unit, Village } from './records.ts';
-import { diffRecords, revisionVersions, sha256, type Manifest, type RevisionWithChanges } from '../filing/revisions.ts';
+import { diffRecords, revisionVersions, sha256, type Manifest, type RevisionWithChanges } from './revisions.ts';
 import { newSummary, type FileSummary, type RowCounts } from './read-table.ts';
 import { yuanToWanString } from './cell-values.ts';
 
@@ -59,8 +59,6 @@ export interface IngestResult {
   revisions: RevisionWithChanges[];
 }
 
-/** Done columns are cumulative: a lower value than the previous report is a correction. */
-const CUMULATIVE: ReadonlyArray<ReportedMetricId> = ['fundsDone', 'materialsDone', 'industryPlanDone', 'salesDone', 'jobsDone', 'trainingDone'];
 
 export function ingest(input: IngestInput): IngestResult {
   const issues: Issue[] = [...(input.listingIssues ?? [])];
@@ -228,7 +226,7 @@ function crossCheck(records: ExportRecord[], summaries: Map<string, FileSummary>
     list.sort((a, b) => a.month!.localeCompare(b.month!));
     const last = new Map<ReportedMetricId, { month: string; value: number | boolean }>();
     for (const r of list) {
-      for (const metric of CUMULATIVE) {
+      for (const metric of CUMULATIVE_METRIC_IDS) {
         const value = r.values[metric];
         if (value === null) continue;
         const prev = last.get(metric);

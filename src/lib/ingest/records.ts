@@ -3,15 +3,17 @@
  * integer 元 (see cell-values.ts), counts are integers, flags booleans; null = 未填报.
  */
 import { z } from 'zod';
-import { REPORTED_METRIC_IDS, UNIT_TYPES, type ReportedMetricId } from './columns.ts';
+import { UNIT_TYPES } from './columns.ts';
+import { REPORTED_METRIC_IDS, metric, type FlagMetricId, type ReportedMetricId } from '../metric-catalogue.ts';
 import { isValidUscc } from './uscc.ts';
+import { ISO_DATE_PATTERN, MONTH_PATTERN } from '../patterns.ts';
 
-export const villageCodeSchema = z.string().regex(/^\d{12}$/, '村代码应为 12 位数字（统计用区划代码）');
-export const unitCodeSchema = z.string().refine(isValidUscc, '不是有效的统一社会信用代码');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应写作 2020-05-12');
+const villageCodeSchema = z.string().regex(/^\d{12}$/, '村代码应为 12 位数字（统计用区划代码）');
+const unitCodeSchema = z.string().refine(isValidUscc, '不是有效的统一社会信用代码');
+const isoDate = z.string().regex(ISO_DATE_PATTERN, '日期应写作 2020-05-12');
 const yuan = z.number().int().nonnegative();
 const count = z.number().int().nonnegative();
-const monthId = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+const monthId = z.string().regex(MONTH_PATTERN);
 /** where a record was read: the file, its worksheet when it is an Excel workbook, the row as Excel shows it */
 const source = z.object({ file: z.string(), sheet: z.string().optional(), row: z.number().int().positive() });
 
@@ -39,7 +41,7 @@ export const unitSchema = z.object({
 export type Unit = z.infer<typeof unitSchema>;
 
 /** 附件2 plan, per measure. Null where the registry leaves it blank. */
-export const planSchema = z.object({
+const planSchema = z.object({
   funds: yuan.nullable(),
   materials: yuan.nullable(),
   fundsUsePlan: z.string().nullable(),
@@ -59,7 +61,6 @@ export const planSchema = z.object({
   stationedPlanned: count.nullable(),
   stationedFrom: isoDate.nullable(),
 });
-export type Plan = z.infer<typeof planSchema>;
 
 export const pairingSchema = z.object({
   id: z.string(),
@@ -79,23 +80,11 @@ export type Pairing = z.infer<typeof pairingSchema>;
 const metricCount = z.number().int().nonnegative().nullable();
 const metricFlag = z.boolean().nullable();
 
-/** The fourteen reported metrics of one progress row (money in 元, flags as booleans, null = 未填报). */
-export const metricValuesSchema = z.object({
-  fundsPlan: metricCount,
-  fundsDone: metricCount,
-  materialsPlan: metricCount,
-  materialsDone: metricCount,
-  hasIndustryPlan: metricFlag,
-  industryPlanDone: metricFlag,
-  salesPlan: metricCount,
-  salesDone: metricCount,
-  jobsPlan: metricCount,
-  jobsDone: metricCount,
-  trainingPlan: metricCount,
-  trainingDone: metricCount,
-  stationed: metricFlag,
-  stationedCount: metricCount,
-}) satisfies z.ZodType<Record<ReportedMetricId, number | boolean | null>>;
+/** The fourteen reported metrics of one progress row (money in 元, flags as booleans, null = 未填报), in 附件3's order. */
+type MetricValuesShape = { [K in ReportedMetricId]: K extends FlagMetricId ? typeof metricFlag : typeof metricCount };
+export const metricValuesSchema = z.object(
+  Object.fromEntries(REPORTED_METRIC_IDS.map((id) => [id, metric(id).kind === 'flag' ? metricFlag : metricCount])) as MetricValuesShape,
+);
 export type MetricValues = z.infer<typeof metricValuesSchema>;
 
 export const decreaseSchema = z.object({

@@ -3,15 +3,9 @@
  * 附件2 plan). Headers in Chinese, any order; extra columns are warned and ignored.
  */
 import type { z } from 'zod';
-import {
-  DEFAULT_AGREEMENT_VALID_UNTIL,
-  PAIRING_COLUMNS,
-  UNIT_COLUMNS,
-  UNIT_TYPES,
-  VILLAGE_COLUMNS,
-  type RegistryColumn,
-} from './columns.ts';
+import { DEFAULT_AGREEMENT_VALID_UNTIL, PAIRING_COLUMNS, UNIT_COLUMNS, UNIT_TYPES, VILLAGE_COLUMNS, type RegistryColumn } from './columns.ts';
 import { IssueSink } from './issues.ts';
+import { zodIssueText } from '../zod-messages.ts';
 import { pairingId, pairingSchema, unitSchema, villageSchema, type Pairing, type Unit, type Village } from './records.ts';
 import { cellAt, displayHeader, isBlankRow, loadRows, matchHeader, newSummary, skip, type FileSummary } from './read-table.ts';
 import { INVISIBLE_CHARS, invisibleCharsIn } from './names.ts';
@@ -150,10 +144,14 @@ function parseRegistryCell(col: RegistryColumn, cell: string): RegistryCellResul
 }
 
 /** Zod's verdict on an assembled record, as issues on its row (a safety net after the cell checks). */
-function zodIssues(result: z.ZodSafeParseResult<unknown>, sink: IssueSink, rowNumber: number, what: string): boolean {
+/** Each field by the header staff see: `code` → 村代码. */
+const COLUMN_LABELS: Readonly<Record<string, string>> = Object.fromEntries([...VILLAGE_COLUMNS, ...UNIT_COLUMNS, ...PAIRING_COLUMNS].map((c) => [c.id, c.header]));
+
+/** A record the schema refuses (a reader's bug, not staff's): each issue in Chinese, the one way (zod-messages.ts). */
+function zodIssues(result: z.ZodSafeParseResult<unknown>, input: unknown, sink: IssueSink, rowNumber: number, what: string): boolean {
   if (result.success) return true;
   for (const issue of result.error.issues) {
-    sink.error('MISSING_VALUE', `${what}：字段 ${issue.path.join('.')} 不符合要求（${issue.message}）`, rowNumber, null);
+    sink.error('MISSING_VALUE', `${what}：${zodIssueText(issue, input, COLUMN_LABELS).message}`, rowNumber, null);
   }
   return false;
 }
@@ -187,7 +185,7 @@ export function readVillages(file: string, bytes: Uint8Array): RegistryTableResu
       township: raw.township as string,
       source: { file, row: rowNumber },
     };
-    if (!zodIssues(villageSchema.safeParse(village), sink, rowNumber, '村')) return false;
+    if (!zodIssues(villageSchema.safeParse(village), village, sink, rowNumber, '村')) return false;
     seen.set(code, rowNumber);
     if (!known) countyCodes.set(countyKey, { code: countyCode, row: rowNumber });
     records.push(village);
@@ -214,7 +212,7 @@ export function readUnits(file: string, bytes: Uint8Array): RegistryTableResult<
       prefecture: (raw.prefecture as string | null) ?? null,
       source: { file, row: rowNumber },
     };
-    if (!zodIssues(unitSchema.safeParse(unit), sink, rowNumber, '单位')) return false;
+    if (!zodIssues(unitSchema.safeParse(unit), unit, sink, rowNumber, '单位')) return false;
     seen.set(code, rowNumber);
     records.push(unit);
     return true;
@@ -282,7 +280,7 @@ export function readPairings(
       stationedStaff: t('stationedStaff'),
       source: { file, row: rowNumber },
     };
-    if (!zodIssues(pairingSchema.safeParse(pairing), sink, rowNumber, '结对')) return false;
+    if (!zodIssues(pairingSchema.safeParse(pairing), pairing, sink, rowNumber, '结对')) return false;
     checkPlanSplits(pairing, rowNumber, sink, col);
     seen.set(id, rowNumber);
     records.push(pairing);

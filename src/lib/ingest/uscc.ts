@@ -2,6 +2,7 @@
  * 统一社会信用代码 (GB 32100-2015): 18 characters from a 31-character set; the last is
  * a check character over the first 17 (weights 3^i mod 31).
  */
+import { USCC_PATTERN } from '../patterns.ts';
 export const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
@@ -18,13 +19,13 @@ export function usccCheckChar(first17: string): string | null {
 }
 
 export function isValidUscc(code: string): boolean {
-  return /^[0-9A-HJ-NPQRTUWXY]{18}$/.test(code) && usccCheckChar(code.slice(0, 17)) === code[17];
+  return USCC_PATTERN.test(code) && usccCheckChar(code.slice(0, 17)) === code[17];
 }
 
 /** Why a code is not valid, in Chinese, or null when it is. */
 export function usccProblem(code: string): string | null {
   if (code.length !== 18) return `应为 18 位，实为 ${code.length} 位`;
-  if (!/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(code)) return '含有不允许的字符（不使用 I、O、Z、S、V 和小写字母）';
+  if (!USCC_PATTERN.test(code)) return '含有不允许的字符（不使用 I、O、Z、S、V 和小写字母）';
   const expected = usccCheckChar(code.slice(0, 17));
   if (expected !== code[17]) return `校验码错误（按前 17 位应为 ${expected}）`;
   return null;

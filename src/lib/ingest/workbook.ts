@@ -293,7 +293,7 @@ function parseRef(ref: string): [number, number] | null {
 }
 
 /** Excel shows at most 15 significant digits: 0.1+0.2 is shown, and meant, as 0.3. */
-export function showNumber(n: number): string {
+function showNumber(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   return String(Number(n.toPrecision(15)));
 }

@@ -13,8 +13,8 @@
  * - plan 0 is 无计划 (ratio 无计划, never 0 %); done above plan is 超额 (real ratio shown).
  * Sums are exact integers (元, 人, 个).
  */
-import { METRIC_COLUMNS, REPORTED_METRIC_IDS, type RatioMetricId, type ReportedMetricId } from '../ingest/columns.ts';
-import { ratio, type Ratio } from './ratio.ts';
+import { METRIC_COLUMNS, PLAN_PAIRS, REPORTED_METRIC_IDS, type RatioMetricId, type ReportedMetricId } from '../metric-catalogue.ts';
+import { ratio, type Ratio } from '../ratio.ts';
 import type { MetricValues } from '../ingest/records.ts';
 
 export interface MetricTotal {
@@ -26,16 +26,11 @@ export interface MetricTotal {
   missing: number;
 }
 
-/** Plans whose completion is counted: the four plan/done pairs and the 产业扶贫计划 flag. */
-export const PLAN_COUNTS = [
-  { id: 'funds', plan: 'fundsPlan', done: 'fundsDone', label: '资金投入计划' },
-  { id: 'materials', plan: 'materialsPlan', done: 'materialsDone', label: '物资投入计划' },
-  { id: 'sales', plan: 'salesPlan', done: 'salesDone', label: '销售计划' },
-  { id: 'jobs', plan: 'jobsPlan', done: 'jobsDone', label: '就业计划' },
-  { id: 'training', plan: 'trainingPlan', done: 'trainingDone', label: '培训计划' },
-  { id: 'industry', plan: 'hasIndustryPlan', done: 'industryPlanDone', label: '产业扶贫计划' },
-] as const satisfies ReadonlyArray<{ id: string; plan: ReportedMetricId; done: ReportedMetricId; label: string }>;
-export type PlanCountId = (typeof PLAN_COUNTS)[number]['id'];
+type CountedPair = Exclude<(typeof PLAN_PAIRS)[number], { planName: null }>;
+/** Plans whose completion is counted: the numeric plan/done pairs and the 产业扶贫计划 flag (the catalogue's pairs with a plan name). */
+export const PLAN_COUNTS = PLAN_PAIRS.filter((p): p is CountedPair => p.planName !== null);
+export type PlanCountId = CountedPair['id'];
+export type PlanCountPair = CountedPair;
 
 export interface PlanCount {
   /** records with a plan (plan > 0; for 产业扶贫计划: 有) */

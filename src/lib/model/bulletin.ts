@@ -4,11 +4,12 @@
  * that did not report, notable progress, the month's new stories and the corrections
  * made since the previous bulletin. Plain data; the page renders it.
  */
-import type { RatioMetricId, ReportedMetricId } from '../ingest/columns.ts';
+import { PAIR, PLAN_PAIRS, RATIO_METRIC_IDS, isRatioMetricId, metric, sumUnit, type MetricId, type RatioMetricId, type ReportedMetricId } from '../metric-catalogue.ts';
 import { PLAN_COUNTS, change, figure, ratioFigure, type Totals } from './aggregate.ts';
 import { formatAmount, formatFigure, formatMonth, formatRatioFigure, partialNote } from '../render/format.ts';
 import type { SiteModel } from './read-model.ts';
-import type { RevisionWithChanges } from '../filing/revisions.ts';
+import type { RevisionWithChanges } from '../ingest/revisions.ts';
+import { spreadPick } from './spread.ts';
 
 export interface BulletinFigure {
   key: ReportedMetricId;
@@ -35,7 +36,9 @@ export interface Bulletin {
   registered: number;
   figures: BulletinFigure[];
   ratios: Array<{ key: RatioMetricId; label: string; value: string }>;
-  provinces: Array<{ code: string; name: string; reported: number; registered: number; fundsDone: string; fundsRatio: string; salesRatio: string; jobsRatio: string; trainingRatio: string }>;
+  /** the province table's figure columns (PROVINCE_COLUMNS), one cell each per province */
+  provinceColumns: ReadonlyArray<{ key: MetricId; label: string }>;
+  provinces: Array<{ code: string; name: string; reported: number; registered: number; cells: string[] }>;
   /** unknown: pairings with the plan that left done blank, so are counted neither way */
   completed: Array<{ label: string; completed: number; withPlan: number; unknown: number }>;
   notReported: Array<{ code: string; name: string; province: string }>;
@@ -61,17 +64,15 @@ export interface BulletinAmendment {
   lines: Array<{ label: string; before: string; after: string }>;
 }
 
-const FIGURES: Array<[ReportedMetricId, string, 'money' | 'count']> = [
-  ['fundsDone', '资金已到位', 'money'],
-  ['materialsDone', '物资已到位', 'money'],
-  ['salesDone', '已完成销售', 'money'],
-  ['jobsDone', '已解决就业', 'count'],
-  ['trainingDone', '已完成培训', 'count'],
-  ['stationedCount', '已驻村人数', 'count'],
-];
+/** The bulletin's figures: every pair's done figure that is an amount or a count (the 1/0 flags are counted as completed plans). */
+const FIGURES = PLAN_PAIRS.map((p) => metric(p.done)).filter((m) => m.kind !== 'flag');
+/** The province table: funds arrived, then the ratios of the pairs a phone has room for. */
+const PROVINCE_COLUMNS = [
+  { key: PAIR.funds.done, label: `${metric(PAIR.funds.done).shortLabel}（万元）` },
+  ...[PAIR.funds, PAIR.sales, PAIR.jobs, PAIR.training].map((p) => ({ key: p.ratio, label: metric(p.ratio).shortLabel })),
+] as const;
 
-const unitOf = (kind: 'money' | 'count') => (kind === 'money' ? '万元' : '人');
-const signed = (kind: 'money' | 'count', n: number) => (n >= 0 ? `+${formatAmount(n, unitOf(kind))}` : `−${formatAmount(-n, unitOf(kind))}`);
+const signed = (unit: '万元' | '人', n: number) => (n >= 0 ? `+${formatAmount(n, unit)}` : `−${formatAmount(-n, unit)}`);
 
 /** The bulletin's publish date: when its month was published; corrections since the previous one belong to it. */
 export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (month: string) => string | null, revisions: ReadonlyArray<RevisionWithChanges>): Bulletin {
@@ -83,28 +84,24 @@ export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (m
   const publishedOn = publishedOnOf(month);
   const previousPublishedOn = previousMonth ? publishedOnOf(previousMonth) : null;
 
-  const figures = FIGURES.map(([key, label, kind]) => {
+  const figures = FIGURES.map(({ id, shortLabel: label }) => {
+    const key = id as ReportedMetricId;
+    const unit = sumUnit(key) as '万元' | '人';
     const f = figure(t, key);
     const d = p ? change(f, figure(p, key)) : null;
     return {
       key,
       label,
-      value: formatFigure(f, unitOf(kind), { short: true }),
+      value: formatFigure(f, unit, { short: true }),
       raw: f.value,
       partial: f.partial,
       partialNote: f.partial ? partialNote(f) : null,
-      delta: d && d.value !== null ? `${signed(kind, d.value)}${d.partial ? '（部分合计之差）' : ''}` : null,
+      delta: d && d.value !== null ? `${signed(unit, d.value)}${d.partial ? '（部分合计之差）' : ''}` : null,
       deltaRaw: d ? d.value : null,
     };
   });
   const ratioText = (tt: Totals, key: RatioMetricId) => formatRatioFigure(ratioFigure(tt, key));
-  const ratios: Bulletin['ratios'] = [
-    { key: 'fundsRatio', label: '资金到位比例', value: ratioText(t, 'fundsRatio') },
-    { key: 'materialsRatio', label: '物资到位比例', value: ratioText(t, 'materialsRatio') },
-    { key: 'salesRatio', label: '销售完成比例', value: ratioText(t, 'salesRatio') },
-    { key: 'jobsRatio', label: '就业完成比例', value: ratioText(t, 'jobsRatio') },
-    { key: 'trainingRatio', label: '培训完成比例', value: ratioText(t, 'trainingRatio') },
-  ];
+  const ratios: Bulletin['ratios'] = RATIO_METRIC_IDS.map((key) => ({ key, label: metric(key).shortLabel, value: ratioText(t, key) }));
 
   const provinces = [...model.provinces.values()].map((pv) => {
     const pt = pv.byMonth.get(month)!;
@@ -113,11 +110,7 @@ export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (m
       name: pv.name,
       reported: pt.records,
       registered: pv.pairingCount,
-      fundsDone: formatFigure(figure(pt, 'fundsDone'), '万元', { bare: true }),
-      fundsRatio: formatRatioFigure(ratioFigure(pt, 'fundsRatio'), { short: true }),
-      salesRatio: formatRatioFigure(ratioFigure(pt, 'salesRatio'), { short: true }),
-      jobsRatio: formatRatioFigure(ratioFigure(pt, 'jobsRatio'), { short: true }),
-      trainingRatio: formatRatioFigure(ratioFigure(pt, 'trainingRatio'), { short: true }),
+      cells: PROVINCE_COLUMNS.map(({ key }) => (isRatioMetricId(key) ? formatRatioFigure(ratioFigure(pt, key), { short: true }) : formatFigure(figure(pt, key as ReportedMetricId), '万元', { bare: true }))),
     };
   });
 
@@ -125,7 +118,7 @@ export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (m
     const r = pv.byMonth.get(month);
     return r ? [{ pv, r }] : [];
   });
-  const completed = PLAN_COUNTS.map((pc) => ({ label: pc.label, completed: t.completed[pc.id].completed, withPlan: t.completed[pc.id].withPlan, unknown: t.completed[pc.id].unknown }));
+  const completed = PLAN_COUNTS.map((pc) => ({ label: pc.planName, completed: t.completed[pc.id].completed, withPlan: t.completed[pc.id].withPlan, unknown: t.completed[pc.id].unknown }));
 
   const notReported = [...model.counties.values()]
     .filter((c) => c.pairingCount > 0 && c.byMonth.get(month)!.records === 0)
@@ -135,7 +128,7 @@ export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (m
     ? [...model.villages.values()]
         .flatMap((v) => {
           // only whole sums compare: a village with a blank or a missing row in either month is left out
-          const d = change(figure(v.byMonth.get(month), 'fundsDone'), figure(v.byMonth.get(previousMonth), 'fundsDone'));
+          const d = change(figure(v.byMonth.get(month), PAIR.funds.done), figure(v.byMonth.get(previousMonth), PAIR.funds.done));
           const gain = d.value;
           return gain !== null && !d.partial && gain > 0 ? [{ villageCode: v.village.code, villageName: v.village.name, county: `${v.village.province}${v.village.county}`, gain: formatAmount(gain, '万元'), gainRaw: gain }] : [];
         })
@@ -147,7 +140,11 @@ export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (m
     ? records
         .filter(({ pv, r }) => {
           const before = pv.byMonth.get(previousMonth);
-          const reached = (x: typeof r | undefined) => !!x && x.values.fundsPlan !== null && x.values.fundsPlan > 0 && x.values.fundsDone !== null && x.values.fundsDone >= x.values.fundsPlan;
+          const { plan, done } = PAIR.funds;
+          const reached = (x: typeof r | undefined) => {
+            const [p, d] = [x?.values[plan] ?? null, x?.values[done] ?? null];
+            return p !== null && p > 0 && d !== null && d >= p;
+          };
           return reached(r) && before !== undefined && !reached(before);
         })
         .map(({ pv }) => ({ villageCode: pv.village.code, villageName: pv.village.name, unitCode: pv.unit.code, unitName: pv.unit.name }))
@@ -160,7 +157,7 @@ export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (m
   });
   const decreases = records.reduce((n, { r }) => n + r.decreases.length, 0);
 
-  return { month, previousMonth, nextMonth, publishedOn, reported: t.records, registered: model.national.pairingCount, figures, ratios, provinces, completed, notReported, notable, reachedPlan, corrections, decreases, amendments: [] };
+  return { month, previousMonth, nextMonth, publishedOn, reported: t.records, registered: model.national.pairingCount, figures, ratios, provinceColumns: PROVINCE_COLUMNS, provinces, completed, notReported, notable, reachedPlan, corrections, decreases, amendments: [] };
 }
 
 export function bulletinTitle(month: string): string {
@@ -182,8 +179,8 @@ function comparableWithNotes(b: Bulletin): Array<{ label: string; text: string }
     ]),
     ...b.ratios.map((r) => ({ label: r.label, text: r.value })),
     ...b.provinces.flatMap((p) => [
-      { label: `${p.name}资金已到位（万元）`, text: p.fundsDone },
-      { label: `${p.name}资金到位比例`, text: p.fundsRatio },
+      // funds arrived and their ratio: what a reader checks a province by
+      ...PROVINCE_COLUMNS.slice(0, 2).map((c, i) => ({ label: `${p.name}${c.label}`, text: p.cells[i]! })),
     ]),
     ...b.completed.map((c) => ({ label: `已完成${c.label}的结对`, text: `${c.completed} / ${c.withPlan}` })),
   ];
@@ -219,4 +216,10 @@ export function buildPublishedBulletin(
     before = after;
   }
   return { ...original, amendments };
+}
+
+/** The villages the bulletin names among the pairings that reached their funds plan: each once, counties in turn; `more` when some are left out. */
+export function reachedPlanNamed(b: Pick<Bulletin, 'reachedPlan'>, max = 10): { villages: Bulletin['reachedPlan']; more: boolean } {
+  const villages = spreadPick(b.reachedPlan, max, (r) => r.villageCode, (r) => r.villageCode.slice(0, 6));
+  return { villages, more: new Set(b.reachedPlan.map((r) => r.villageCode)).size > max };
 }

@@ -5,18 +5,18 @@
  * table as CSV. Figures are the series' own totals (entity-series.ts), formatted as every
  * page formats them; nothing is summed here.
  */
-import type { MeasureId } from '../ingest/columns.ts';
-import type { EntityKind } from '../publish/entity-downloads.ts';
+import type { MeasureId } from '../metric-catalogue.ts';
+import { entityFromUrl, type EntityKind } from '../routes.ts';
 import type { EntitySeries } from './entity-series.ts';
 import type { Figure } from './aggregate.ts';
 import { formatCount, formatFigure, formatMonth, formatRatio } from '../render/format.ts';
 import { MEASURE_PAIRS, type MeasurePair } from './measure-pairs.ts';
 
 export const MAX_COMPARED = 5;
-export const DEFAULT_MEASURE: MeasureId = 'industry';
+const DEFAULT_MEASURE: MeasureId = 'industry';
 
 /** Kinds as the URL writes them (short, stable). */
-export const KIND_LETTERS: Record<EntityKind, string> = { villages: 'v', units: 'u', counties: 'c', provinces: 'p' };
+const KIND_LETTERS: Record<EntityKind, string> = { villages: 'v', units: 'u', counties: 'c', provinces: 'p' };
 export const KIND_NAMES: Record<EntityKind, string> = { villages: '村', units: '单位', counties: '县', provinces: '省' };
 const CODE = /^[0-9A-Z]{2,18}$/;
 
@@ -31,13 +31,11 @@ export interface Selection {
 }
 
 export const refKey = (r: EntityRef) => `${KIND_LETTERS[r.kind]}:${r.code}`;
-export const seriesUrl = (r: EntityRef) => `/${r.kind}/${r.code}/series.json`;
-export const pageUrl = (r: EntityRef) => `/${r.kind}/${r.code}/`;
 
 /** `/villages/533323101001/` → the entity, or null for any other link. */
 export function refFromHref(href: string): EntityRef | null {
-  const m = /^\/(villages|units|counties|provinces)\/([0-9A-Z]+)\/$/.exec(href);
-  return m && CODE.test(m[2]!) ? { kind: m[1] as EntityKind, code: m[2]! } : null;
+  const ref = entityFromUrl(href);
+  return ref && CODE.test(ref.code) ? ref : null;
 }
 
 /** Read `?e=v:533323101001,c:520525&m=employment`; unknown, repeated or surplus parts are dropped. */

@@ -10,7 +10,8 @@ import type { CountyView, SiteModel } from './read-model.ts';
 import { MEASURE_PAIRS } from './measure-pairs.ts';
 import { pairCells, type PairCells } from './pair-cells.ts';
 import { rankValue } from './rankings.ts';
-import type { MeasureId } from '../ingest/columns.ts';
+import type { MeasureId } from '../metric-catalogue.ts';
+import { countyUrl } from '../routes.ts';
 
 export interface CountyRow {
   code: string;
@@ -30,7 +31,7 @@ export interface CountyRow {
   measures: Record<MeasureId, PairCells>;
 }
 
-export function countyRow(c: CountyView, months: readonly string[]): CountyRow {
+function countyRow(c: CountyView, months: readonly string[]): CountyRow {
   const reported = reportedMonths(c.byMonth, months);
   const latestMonth = reported.at(-1) ?? null;
   const t = latestMonth ? c.byMonth.get(latestMonth) : undefined;
@@ -40,7 +41,7 @@ export function countyRow(c: CountyView, months: readonly string[]): CountyRow {
     province: c.province,
     provinceCode: c.provinceCode,
     prefecture: c.prefecture,
-    href: `/counties/${c.code}/`,
+    href: countyUrl(c.code),
     villages: c.villages.length,
     pairings: c.pairingCount,
     monthsReported: reported.length,

@@ -10,13 +10,11 @@
  * province's is megabytes (at national scale, tens of megabytes), and the browser would have
  * to total the rows itself — a second copy of aggregate.ts's rule for 未填报.
  */
-import type { MeasureId } from '../ingest/columns.ts';
+import type { MeasureId } from '../metric-catalogue.ts';
 import { MEASURE_PAIRS } from './measure-pairs.ts';
-import type { Ratio } from './ratio.ts';
+import type { Ratio } from '../ratio.ts';
 import type { AreaTotals, SiteModel } from './read-model.ts';
-import type { EntityKind } from '../publish/entity-downloads.ts';
-
-export const SERIES_FILE = 'series.json';
+import type { EntityKind } from '../routes.ts';
 
 export interface MeasureSeries {
   /** per month: sum of the plan (元 for money, else a count), null when nobody reported it */
@@ -46,7 +44,7 @@ export interface EntitySeries {
   measures: Record<MeasureId, MeasureSeries>;
 }
 
-export function entitySeries(area: AreaTotals, months: readonly string[], id: { kind: EntityKind; code: string; name: string; place: string }, synthetic: boolean): EntitySeries {
+function entitySeries(area: AreaTotals, months: readonly string[], id: { kind: EntityKind; code: string; name: string; place: string }, synthetic: boolean): EntitySeries {
   const measures = Object.fromEntries(
     MEASURE_PAIRS.map((m) => {
       const at = (month: string) => area.byMonth.get(month);

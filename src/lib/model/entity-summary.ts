@@ -4,10 +4,11 @@
  * from the read model; EntitySummary.astro only renders it.
  */
 import { figure, ratioFigure, reportedMonths, type Totals } from './aggregate.ts';
-import type { MeasureId, ReportedMetricId } from '../ingest/columns.ts';
+import { PAIR, type MeasureId, type ReportedMetricId } from '../metric-catalogue.ts';
 import { formatAmount, formatCount, formatFigure, formatMonth, formatRatioFigure, partialNote, type FigureUnit } from '../render/format.ts';
 import { MEASURE_PAIRS } from './measure-pairs.ts';
-import type { Ratio } from './ratio.ts';
+import type { Ratio } from '../ratio.ts';
+import { ISO_DATE_PATTERN } from '../patterns.ts';
 
 export interface SummaryMeasure {
   id: MeasureId;
@@ -26,12 +27,16 @@ export interface EntitySummaryData {
   /** pairings reported that month / registered */
   reported: number;
   registered: number;
-  /** 万元 without the unit; null when nobody reported it */
-  fundsPlan: string | null;
-  fundsDone: string | null;
-  fundsRatio: string;
-  /** who is not in the funds sums (「1 个结对未填报」), '' when they are whole */
-  fundsPartial: string;
+  /** the funds pair (资金计划 and 已到位): 万元 without the unit, null when nobody reported it */
+  funds: {
+    planKey: ReportedMetricId;
+    doneKey: ReportedMetricId;
+    plan: string | null;
+    done: string | null;
+    ratio: string;
+    /** who is not in the funds sums (「1 个结对未填报」), '' when they are whole */
+    partial: string;
+  };
   measures: SummaryMeasure[];
 }
 
@@ -55,38 +60,42 @@ export function entitySummary(byMonth: ReadonlyMap<string, Totals>, months: read
   const month = reportedMonths(byMonth, months).at(-1) ?? null;
   const t = month ? byMonth.get(month) : undefined;
   if (!month || !t) {
-    return { month: null, monthText: '尚未上报', reported: 0, registered, fundsPlan: null, fundsDone: null, fundsRatio: '', fundsPartial: '', measures: [] };
+    return { month: null, monthText: '尚未上报', reported: 0, registered, funds: { planKey: PAIR.funds.plan, doneKey: PAIR.funds.done, plan: null, done: null, ratio: '', partial: '' }, measures: [] };
   }
   const measures = MEASURE_PAIRS.map((p): SummaryMeasure => {
     const name = p.name.replace(/（.*）$/, '');
     if (!p.ratio) {
-      const stationed = figure(t, p.plan);
+      const planned = figure(t, p.plan);
       const people = figure(t, p.done);
       const text =
-        stationed.value === null ? formatFigure(stationed, '') : stationed.value > 0 ? `${formatCount(stationed.value)} 个结对派驻，已驻村 ${people.value === null ? formatFigure(people, '人') : formatFigure(people, '人', { short: true })}` : '未派驻';
-      return { id: p.id, name, text, ratio: '', state: stationed.value === null ? 'missing' : stationed.value > 0 ? 'done' : 'none' };
+        planned.value === null ? formatFigure(planned, '') : planned.value > 0 ? `${formatCount(planned.value)} 个结对派驻，已驻村 ${people.value === null ? formatFigure(people, '人') : formatFigure(people, '人', { short: true })}` : '未派驻';
+      return { id: p.id, name, text, ratio: '', state: planned.value === null ? 'missing' : planned.value > 0 ? 'done' : 'none' };
     }
     const r = ratioFigure(t, p.ratio);
     return { id: p.id, name, text: `${short(t, p.done, p.unit)} / ${short(t, p.plan, p.unit)} ${p.unit}`, ratio: formatRatioFigure(r, { short: true }), state: stateOf(r.ratio) };
   });
-  const plan = figure(t, 'fundsPlan');
-  const done = figure(t, 'fundsDone');
+  const plan = figure(t, PAIR.funds.plan);
+  const done = figure(t, PAIR.funds.done);
   const partial = plan.partial || done.partial ? partialNote({ blank: Math.max(plan.blank, done.blank), absent: t.absent }) : '';
   return {
     month,
     monthText: formatMonth(month),
     reported: t.records,
     registered,
-    fundsPlan: plan.value === null ? null : formatAmount(plan.value, '万元', { bare: true }),
-    fundsDone: done.value === null ? null : formatAmount(done.value, '万元', { bare: true }),
-    fundsRatio: formatRatioFigure(ratioFigure(t, 'fundsRatio'), { short: true }),
-    fundsPartial: partial,
+    funds: {
+      planKey: PAIR.funds.plan,
+      doneKey: PAIR.funds.done,
+      plan: plan.value === null ? null : formatAmount(plan.value, '万元', { bare: true }),
+      done: done.value === null ? null : formatAmount(done.value, '万元', { bare: true }),
+      ratio: formatRatioFigure(ratioFigure(t, PAIR.funds.ratio), { short: true }),
+      partial,
+    },
     measures,
   };
 }
 
 /** The most recent of the publish and revision dates (ISO), or null when the data was never filed with data:import. */
 export function dataUpdatedOn(publishedOn: Readonly<Record<string, string | null>>, revisionDates: readonly string[]): string | null {
-  const dates = [...Object.values(publishedOn), ...revisionDates].filter((d): d is string => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d));
+  const dates = [...Object.values(publishedOn), ...revisionDates].filter((d): d is string => typeof d === 'string' && ISO_DATE_PATTERN.test(d));
   return dates.sort().at(-1) ?? null;
 }

@@ -3,8 +3,8 @@
  * against done, with ratios and how many pairings are not in the sums. Figures come from
  * aggregate.ts (figure, ratioFigure, completed counts); plain data, pages only render it.
  */
-import { MEASURES, type MeasureId, type RatioMetricId, type ReportedMetricId } from '../ingest/columns.ts';
-import { figure, ratioFigure, type Totals } from './aggregate.ts';
+import { MEASURES, METRICS, metric, sumUnit, type MeasureId, type RatioMetricId, type ReportedMetricId } from '../metric-catalogue.ts';
+import { PLAN_COUNTS, figure, ratioFigure, type PlanCountPair, type Totals } from './aggregate.ts';
 import { formatFigure, formatMoneyHeadline, formatRatioFigure, type FigureUnit } from '../render/format.ts';
 
 export interface SummaryLine {
@@ -30,7 +30,7 @@ export interface MeasureSummary {
 }
 
 export function measureSummaries(t: Totals): MeasureSummary[] {
-  const m = t.metrics;
+  const sums = t.metrics;
   const amount = (key: ReportedMetricId, label: string, unit: FigureUnit): SummaryLine => {
     const f = figure(t, key);
     // money from 1 亿元 on is written in 亿元, the exact 万元 value kept for the title
@@ -42,42 +42,20 @@ export function measureSummaries(t: Totals): MeasureSummary[] {
     const f = ratioFigure(t, key);
     return { key, label, value: formatRatioFigure(f, { short: true }), raw: null, partial: f.partial, exact: null };
   };
-  const done = (label: string): SummaryLine => {
-    const c = t.completed.industry;
+  // A 1/0 plan whose completion is counted (产业扶贫计划): its done line is how many completed.
+  const completedLine = (pair: PlanCountPair, label: string): SummaryLine => {
+    const c = t.completed[pair.id];
     const partial = c.unknown + c.planMissing + t.absent > 0;
-    return { key: 'industryPlanDone', label, value: formatFigure({ value: c.completed, blank: c.unknown + c.planMissing, absent: t.absent, partial }, '个', { short: true }), raw: c.completed, partial, exact: null };
+    return { key: pair.done, label, value: formatFigure({ value: c.completed, blank: c.unknown + c.planMissing, absent: t.absent, partial }, '个', { short: true }), raw: c.completed, partial, exact: null };
   };
-  const missing = (...keys: ReportedMetricId[]) => Math.max(...keys.map((k) => m[k].missing));
-  const byId: Record<MeasureId, Omit<MeasureSummary, 'id' | 'name' | 'absent'>> = {
-    industry: {
-      lines: [
-        amount('fundsPlan', '资金计划总投入', '万元'),
-        amount('fundsDone', '资金已到位', '万元'),
-        ratioLine('fundsRatio', '资金完成比例'),
-        amount('materialsPlan', '物资计划总投入', '万元'),
-        amount('materialsDone', '物资已到位', '万元'),
-        ratioLine('materialsRatio', '物资完成比例'),
-        amount('hasIndustryPlan', '有产业扶贫计划的结对', '个'),
-        done('已完成产业计划的结对'),
-      ],
-      missing: missing('fundsPlan', 'fundsDone', 'materialsPlan', 'materialsDone', 'hasIndustryPlan', 'industryPlanDone'),
-    },
-    consumption: {
-      lines: [amount('salesPlan', '计划销售', '万元'), amount('salesDone', '已完成销售', '万元'), ratioLine('salesRatio', '销售完成比例')],
-      missing: missing('salesPlan', 'salesDone'),
-    },
-    employment: {
-      lines: [amount('jobsPlan', '计划就业', '人'), amount('jobsDone', '已解决就业', '人'), ratioLine('jobsRatio', '就业完成比例')],
-      missing: missing('jobsPlan', 'jobsDone'),
-    },
-    training: {
-      lines: [amount('trainingPlan', '计划培训', '人'), amount('trainingDone', '已完成培训', '人'), ratioLine('trainingRatio', '培训完成比例')],
-      missing: missing('trainingPlan', 'trainingDone'),
-    },
-    stationing: {
-      lines: [amount('stationed', '派驻村的结对', '个'), amount('stationedCount', '已驻村人数', '人')],
-      missing: missing('stationed', 'stationedCount'),
-    },
+  const line = (m: (typeof METRICS)[number]): SummaryLine => {
+    if (m.kind === 'ratio') return ratioLine(m.id, m.shortLabel);
+    const counted = PLAN_COUNTS.find((p) => p.done === m.id && metric(p.plan).kind === 'flag');
+    return counted ? completedLine(counted, m.shortLabel) : amount(m.id, m.shortLabel, sumUnit(m.id) as FigureUnit);
   };
-  return MEASURES.map((x) => ({ id: x.id, name: x.name, absent: t.absent, ...byId[x.id] }));
+  return MEASURES.map((x) => {
+    const metrics = METRICS.filter((m) => m.measure === x.id);
+    const reported = metrics.flatMap((m) => (m.kind === 'ratio' ? [] : [m.id]));
+    return { id: x.id, name: x.name, absent: t.absent, lines: metrics.map(line), missing: Math.max(...reported.map((k) => sums[k].missing)) };
+  });
 }

@@ -3,10 +3,10 @@
  * by the site's one figure rule (aggregate.ts). Build-time only.
  */
 import { figure, ratioFigure, type Totals } from './aggregate.ts';
-import type { ReportedMetricId } from '../ingest/columns.ts';
+import type { ReportedMetricId } from '../metric-catalogue.ts';
 import { formatAmount, formatFigure, formatRatioFigure, partialNote } from '../render/format.ts';
 import type { MeasurePair } from './measure-pairs.ts';
-import type { Ratio } from './ratio.ts';
+import type { Ratio } from '../ratio.ts';
 
 /**
  * One summed figure for a table cell, by the site's one rule (aggregate.ts `figure`): its
@@ -21,7 +21,7 @@ export interface SumCell {
   partial: string;
 }
 
-export function sumCell(t: Totals | undefined, id: ReportedMetricId, unit: MeasurePair['unit'] | '人'): SumCell {
+function sumCell(t: Totals | undefined, id: ReportedMetricId, unit: MeasurePair['unit'] | '人'): SumCell {
   const f = figure(t, id);
   if (f.value === null) return { raw: null, text: formatFigure(f, unit), partial: '' };
   return { raw: f.value, text: formatAmount(f.value, unit, { bare: true }), partial: f.partial ? `（部分合计：${partialNote(f)}，未计入）` : '' };

@@ -2,16 +2,13 @@
  * Rankings and distributions for the province and home pages: pre-sorted views (so
  * tables sort without JS) and how many villages fall in each completion band.
  */
-import type { RatioMetricId } from '../ingest/columns.ts';
+import { PAIR, metric, type RatioMetricId } from '../metric-catalogue.ts';
 import type { AreaTotals } from './read-model.ts';
-import type { Ratio } from './ratio.ts';
+import type { Ratio } from '../ratio.ts';
 
 export const SORT_KEYS = [
   { key: 'code', label: '按区划代码', ratio: null },
-  { key: 'funds-ratio', label: '按资金到位比例', ratio: 'fundsRatio' },
-  { key: 'sales-ratio', label: '按销售完成比例', ratio: 'salesRatio' },
-  { key: 'jobs-ratio', label: '按就业完成比例', ratio: 'jobsRatio' },
-  { key: 'training-ratio', label: '按培训完成比例', ratio: 'trainingRatio' },
+  ...([PAIR.funds, PAIR.sales, PAIR.jobs, PAIR.training] as const).map((p) => ({ key: `${p.id}-ratio` as const, label: `按${metric(p.ratio).shortLabel}`, ratio: p.ratio })),
 ] as const satisfies ReadonlyArray<{ key: string; label: string; ratio: RatioMetricId | null }>;
 export type SortKey = (typeof SORT_KEYS)[number]['key'];
 

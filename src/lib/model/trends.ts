@@ -4,7 +4,7 @@
  * the figure blank or sent nothing) is also a gap, never a false dip: its table cell says
  * 部分合计 with who is missing (aggregate.ts figure(), format.ts formatFigure()).
  */
-import type { ReportedMetricId } from '../ingest/columns.ts';
+import { MONEY_METRIC_IDS, sumUnit, type PlanPair, type ReportedMetricId } from '../metric-catalogue.ts';
 import { figure } from './aggregate.ts';
 import { formatFigure, formatMonth, partialNote } from '../render/format.ts';
 import type { AreaTotals } from './read-model.ts';
@@ -16,7 +16,7 @@ export interface TrendInput {
   unit: '万元' | '人' | '个' | '%';
 }
 
-const MONEY: ReadonlySet<ReportedMetricId> = new Set(['fundsPlan', 'fundsDone', 'materialsPlan', 'materialsDone', 'salesPlan', 'salesDone']);
+const MONEY: ReadonlySet<ReportedMetricId> = new Set(MONEY_METRIC_IDS);
 
 function series(area: AreaTotals, months: string[], metric: ReportedMetricId, name: string, unit: TrendInput['unit']) {
   const figures = months.map((m) => figure(area.byMonth.get(m), metric));
@@ -29,10 +29,13 @@ function series(area: AreaTotals, months: string[], metric: ReportedMetricId, na
   };
 }
 
-export function planDoneTrend(area: AreaTotals, months: string[], plan: ReportedMetricId, done: ReportedMetricId, what: string, unit: TrendInput['unit']): TrendInput {
+/** A plan/done pair's two lines over the months; `areaName` leads the title (全国资金投入). */
+export function planDoneTrend(area: AreaTotals, months: string[], pair: PlanPair, areaName = ''): TrendInput {
   const range = months.length > 0 ? `${formatMonth(months[0]!)}至${formatMonth(months.at(-1)!)}` : '';
+  const { plan, done } = pair;
+  const unit = sumUnit(plan);
   return {
-    title: `${what}：计划与累计完成（${range}）`,
+    title: `${areaName}${pair.name}：计划与累计完成（${range}）`,
     months,
     series: [
       series(area, months, plan, '计划', unit),
@@ -43,7 +46,8 @@ export function planDoneTrend(area: AreaTotals, months: string[], plan: Reported
 }
 
 /** Months in which an area's sum of any of these metrics is partial, with who is missing (for a note beside the charts). */
-export function partialMonths(area: AreaTotals, months: string[], metrics: ReportedMetricId[]): Array<{ month: string; note: string }> {
+export function partialMonths(area: AreaTotals, months: string[], pairs: ReadonlyArray<PlanPair>): Array<{ month: string; note: string }> {
+  const metrics = pairs.flatMap((p) => [p.plan, p.done]);
   return months.flatMap((m) => {
     const t = area.byMonth.get(m);
     const fs = metrics.map((id) => figure(t, id)).filter((f) => f.partial);

@@ -12,19 +12,21 @@
  * search and are all in the units download.
  */
 import { reportedMonths } from './aggregate.ts';
-import type { MeasureId } from '../ingest/columns.ts';
+import type { MeasureId } from '../metric-catalogue.ts';
 import { UNIT_TYPES } from '../ingest/columns.ts';
-import { formatCount, formatRatio, formatWan } from '../render/format.ts';
-import { MEASURE_PAIRS } from './measure-pairs.ts';
+import { formatRatio, formatWan } from '../render/format.ts';
+import { MEASURE_PAIRS, measurePair } from './measure-pairs.ts';
 import { pairCells, type PairCells, type SumCell } from './pair-cells.ts';
-import { ratio, type Ratio } from './ratio.ts';
+import { ratio, type Ratio } from '../ratio.ts';
 import type { SiteModel, UnitView } from './read-model.ts';
 import { rankValue } from './rankings.ts';
+import { PAGES, unitListUrl } from '../routes.ts';
+import { pageCount } from '../paging.ts';
 
 export const PER_PAGE = 100;
 export const MAX_PAGES = 10;
 
-export const TYPE_SLUGS: Record<(typeof UNIT_TYPES)[number], string> = { 民营企业: 'enterprise', 社会组织: 'social', 国有企业: 'state', 其他: 'other' };
+const TYPE_SLUGS: Record<(typeof UNIT_TYPES)[number], string> = { 民营企业: 'enterprise', 社会组织: 'social', 国有企业: 'state', 其他: 'other' };
 
 export const UNIT_SORTS = [
   { key: 'promised', label: '按承诺投入' },
@@ -57,7 +59,7 @@ export interface UnitRow {
   measures: Record<MeasureId, PairCells>;
 }
 
-export function unitRow(u: UnitView, months: readonly string[]): UnitRow {
+function unitRow(u: UnitView, months: readonly string[]): UnitRow {
   const latestMonth = reportedMonths(u.byMonth, months).at(-1) ?? null;
   const t = latestMonth ? u.byMonth.get(latestMonth) : undefined;
   const measures = Object.fromEntries(MEASURE_PAIRS.map((m) => [m.id, pairCells(t, m)])) as Record<MeasureId, PairCells>;
@@ -86,7 +88,7 @@ export function unitRow(u: UnitView, months: readonly string[]): UnitRow {
 }
 
 /** Whether a unit works under a measure: a plan above 0 in its latest report. */
-export function hasMeasure(row: UnitRow, measure: MeasureId): boolean {
+function hasMeasure(row: UnitRow, measure: MeasureId): boolean {
   return (row.measures[measure].plan.raw ?? 0) > 0;
 }
 
@@ -97,18 +99,18 @@ export interface UnitFilter {
   measure: MeasureId | null;
 }
 
-export function sortValue(row: UnitRow, key: UnitSortKey, measure: MeasureId | null): number {
+function sortValue(row: UnitRow, key: UnitSortKey, measure: MeasureId | null): number {
   if (key === 'promised') return row.promised;
   if (key === 'arrived') return measure ? (row.measures[measure].done.raw ?? -1) : (row.arrived.raw ?? -1);
   return rankValue(measure ? row.measures[measure].ratio : row.arrivedRatio);
 }
 
-export function filterUnits(rows: readonly UnitRow[], f: UnitFilter): UnitRow[] {
+function filterUnits(rows: readonly UnitRow[], f: UnitFilter): UnitRow[] {
   return rows.filter((r) => (!f.province || r.provinces.some((p) => p.code === f.province)) && (!f.type || r.type === f.type) && (!f.measure || hasMeasure(r, f.measure)));
 }
 
 const collator = new Intl.Collator('zh-CN');
-export function sortUnits(rows: readonly UnitRow[], key: UnitSortKey, measure: MeasureId | null): UnitRow[] {
+function sortUnits(rows: readonly UnitRow[], key: UnitSortKey, measure: MeasureId | null): UnitRow[] {
   return [...rows].sort((a, b) => sortValue(b, key, measure) - sortValue(a, key, measure) || collator.compare(a.name, b.name) || (a.code < b.code ? -1 : 1));
 }
 
@@ -126,8 +128,20 @@ const typeSlug = (type: string | null) => (type ? (TYPE_SLUGS[type as keyof type
 
 /** The URL of a list's page. The default list (all, by promised) is /units/. */
 export function unitListHref(f: UnitFilter, sort: UnitSortKey, page = 1): string {
-  const base = !f.province && !f.type && !f.measure && sort === 'promised' ? '/units/' : `/units/list/${f.province ?? 'all'}/${typeSlug(f.type)}/${f.measure ?? 'all'}/${sort}/`;
-  return page === 1 ? base : `${base === '/units/' ? '/units/list/all/all/all/promised/' : base}${page}/`;
+  if (page === 1 && !f.province && !f.type && !f.measure && sort === 'promised') return PAGES.units;
+  return unitListUrl({ province: f.province ?? 'all', type: typeSlug(f.type), measure: f.measure ?? 'all', sort }, page);
+}
+
+/** The pre-built list of a filter and sort. */
+export function findUnitList(lists: readonly UnitList[], f: UnitFilter, sort: UnitSortKey): UnitList | undefined {
+  return lists.find((l) => l.filter.province === f.province && l.filter.type === f.type && l.filter.measure === f.measure && l.sort === sort);
+}
+
+/** A filter in words, as in 「在贵州省帮扶的社会组织」 or 「有就业扶贫计划的」; '' for every unit. */
+export function unitFilterText(f: UnitFilter, provinces: ReadonlyArray<{ code: string; name: string }>): string {
+  const provinceName = f.province ? provinces.find((p) => p.code === f.province)?.name : null;
+  const pair = f.measure ? measurePair(f.measure) : null;
+  return [provinceName ? `在${provinceName}帮扶的` : '', f.type ?? '', pair ? `有${pair.name}计划的` : ''].join('');
 }
 
 /** Every pre-built list (see the bound in the comment at the top). */
@@ -143,7 +157,7 @@ export function unitLists(model: SiteModel): { rows: UnitRow[]; lists: UnitList[
     const subset = filterUnits(rows, filter);
     for (const s of UNIT_SORTS) {
       const sorted = sortUnits(subset, s.key, filter.measure);
-      lists.push({ filter, sort: s.key, rows: sorted.slice(0, MAX_PAGES * PER_PAGE), total: sorted.length, pages: Math.max(1, Math.min(MAX_PAGES, Math.ceil(sorted.length / PER_PAGE))) });
+      lists.push({ filter, sort: s.key, rows: sorted.slice(0, MAX_PAGES * PER_PAGE), total: sorted.length, pages: Math.min(MAX_PAGES, pageCount(sorted.length, PER_PAGE)) });
     }
   }
   return { rows, lists, provinces, types };

@@ -9,14 +9,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PairingView, SiteModel } from '../model/read-model.ts';
-import { csvPieces, csvText, generatedFrom, jsonPieces, jsonText, progressSources, progressTable, rowLines, tableDef, type JsonMeta } from './opendata.ts';
+import { csvPieces, csvText, generatedFrom, jsonPieces, jsonText, rowLines, type JsonMeta } from './opendata/serialise.ts';
+import { progressSources, progressTable, tableDef } from './opendata/tables.ts';
 import type { ProgressRecord } from '../ingest/records.ts';
-import { COUNTY_TABLE_FILE, county3Csv } from '../model/county-month-table.ts';
+import { county3Csv, county3Sources } from './county-month-table.ts';
 import { county3Table } from '../render/presentation.ts';
-import { entitySeriesOf, SERIES_FILE } from '../model/entity-series.ts';
+import { entitySeriesOf } from '../model/entity-series.ts';
+import { countyMonthTableUrl, entityFileUrl, fileInSite, type EntityFile, type EntityKind } from '../routes.ts';
 
-export const ENTITY_KINDS = ['villages', 'units', 'counties', 'provinces'] as const;
-export type EntityKind = (typeof ENTITY_KINDS)[number];
 export const ENTITY_EXTS = ['csv', 'json'] as const;
 export type EntityExt = (typeof ENTITY_EXTS)[number];
 
@@ -94,19 +94,25 @@ export async function writeEntityDownloads(model: SiteModel, site: string, synth
     inFlight.add(p);
     written++;
   };
-  const dirOf = async (kind: EntityKind, code: string) => {
-    const dir = path.join(site, kind, code);
-    await mkdir(dir, { recursive: true });
-    return dir;
+  // Each file at its address under the site folder (routes.ts); each folder made once.
+  const made = new Set<string>();
+  const fileOf = async (url: string) => {
+    const file = path.join(site, ...fileInSite(url));
+    const dir = path.dirname(file);
+    if (!made.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      made.add(dir);
+    }
+    return file;
   };
+  const putEntity = async (kind: EntityKind, code: string, which: EntityFile, data: string | Iterable<string>) => put(await fileOf(entityFileUrl(kind, code, which)), data);
   const write = async (kind: EntityKind, code: string, cache?: RowLineCache) => {
     const files = entityFiles(entityRows(model, kind, code)!, synthetic, cache);
-    const dir = await dirOf(kind, code);
-    for (const ext of ENTITY_EXTS) await put(path.join(dir, `data.${ext}`), files[ext]);
-    await putSeries(kind, code, dir);
+    for (const ext of ENTITY_EXTS) await putEntity(kind, code, ext, files[ext]);
+    await putSeries(kind, code);
   };
   // The month-by-month totals the compare tool draws (entity-series.ts).
-  const putSeries = (kind: EntityKind, code: string, dir: string) => put(path.join(dir, SERIES_FILE), JSON.stringify(entitySeriesOf(model, kind, code, synthetic)));
+  const putSeries = (kind: EntityKind, code: string) => putEntity(kind, code, 'series', JSON.stringify(entitySeriesOf(model, kind, code, synthetic)));
   const seen = { villages: 0, counties: 0 };
   for (const province of model.provinces.values()) {
     for (const county of province.counties) {
@@ -120,19 +126,15 @@ export async function writeEntityDownloads(model: SiteModel, site: string, synth
         const totals = county.byMonth.get(month);
         if (!totals || totals.records === 0) continue;
         const table = county3Table(month, county.pairings, totals);
-        const sources = [...new Set(table.rows.flatMap((r) => (r.source ? [r.source.file] : [])))];
-        const dir = path.join(await dirOf('counties', county.code), month);
-        await mkdir(dir, { recursive: true });
-        await put(path.join(dir, COUNTY_TABLE_FILE), county3Csv({ province: county.province, prefecture: county.prefecture, county: county.name }, table, sources, synthetic));
+        await put(await fileOf(countyMonthTableUrl(county.code, month)), county3Csv({ province: county.province, prefecture: county.prefecture, county: county.name }, table, county3Sources(table), synthetic));
       }
       seen.counties++;
     }
     const rows = entityRows(model, 'provinces', province.code)!;
     const table = progressTable(progressSources(rows.pairings));
-    const dir = await dirOf('provinces', province.code);
-    await put(path.join(dir, 'data.csv'), csvPieces(table, { bom: true }));
-    await put(path.join(dir, 'data.json'), jsonPieces(table, entityJsonMeta(rows, synthetic)));
-    await putSeries('provinces', province.code, dir);
+    await putEntity('provinces', province.code, 'csv', csvPieces(table, { bom: true }));
+    await putEntity('provinces', province.code, 'json', jsonPieces(table, entityJsonMeta(rows, synthetic)));
+    await putSeries('provinces', province.code);
   }
   for (const code of model.units.keys()) await write('units', code);
   await Promise.all(inFlight);

@@ -7,6 +7,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CountyView, SiteModel, UnitView, VillageView } from '../model/read-model.ts';
 import { bigrams, encodeIds, exactKey, NAME_INDEX_DIR, shardOf, type BigramShard, type KeyShard, type NameIndexMeta, type NameRecord } from '../search/name-index.ts';
+import { countyUrl, unitUrl, villageUrl } from '../routes.ts';
+import { unitCount } from '../model/entity-page.ts';
 
 /** Records per chunk: a result page of 10 touches a few chunks of about 2 KB gzip each. */
 const CHUNK = 32;
@@ -30,27 +32,26 @@ function partners(names: string[], what: string): string {
   return names.length > PARTNERS_SHOWN ? `${what}：${shown} 等 ${names.length} 个` : `${what}：${shown}`;
 }
 
-export function villageRecord(v: VillageView): NameRecord {
+function villageRecord(v: VillageView): NameRecord {
   const { village } = v;
   const line = [
     `${village.province}${village.prefecture}${village.county}${village.township}${village.name}`,
     `村代码 ${village.code}`,
     partners(uniq(v.pairings.map((p) => p.unit.name)), '结对帮扶单位') || '暂无登记的结对帮扶单位',
   ];
-  return [`/villages/${village.code}/`, `${village.name}（${village.province}${village.county}${village.township}）`, line.join(' · ')];
+  return [villageUrl(village.code), `${village.name}（${village.province}${village.county}${village.township}）`, line.join(' · ')];
 }
 
-export function unitRecord(u: UnitView): NameRecord {
+function unitRecord(u: UnitView): NameRecord {
   const { unit } = u;
   const home = `${unit.province}${unit.prefecture && unit.prefecture !== unit.province ? unit.prefecture : ''}`;
   const line = [unit.type, home, `统一社会信用代码 ${unit.code}`, partners(uniq(u.pairings.map((p) => `${p.village.county}${p.village.name}`)), '结对帮扶村')].filter(Boolean);
-  return [`/units/${unit.code}/`, unit.name, line.join(' · ')];
+  return [unitUrl(unit.code), unit.name, line.join(' · ')];
 }
 
-export function countyRecord(c: CountyView): NameRecord {
-  const units = new Set(c.pairings.map((p) => p.unit.code)).size;
-  const line = [`${c.province}${c.prefecture}${c.name}`, `县代码 ${c.code}`, `挂牌督战村 ${c.villages.length} 个`, `结对帮扶单位 ${units} 个`];
-  return [`/counties/${c.code}/`, `${c.name}（${c.province}${c.prefecture}）`, line.join(' · ')];
+function countyRecord(c: CountyView): NameRecord {
+  const line = [`${c.province}${c.prefecture}${c.name}`, `县代码 ${c.code}`, `挂牌督战村 ${c.villages.length} 个`, `结对帮扶单位 ${unitCount(c.pairings)} 个`];
+  return [countyUrl(c.code), `${c.name}（${c.province}${c.prefecture}）`, line.join(' · ')];
 }
 
 /** The index as files: path under NAME_INDEX_DIR → content. */

@@ -91,7 +91,7 @@ export interface BarChartInput {
 export const CHART_FONT_FAMILY =
   "system-ui, -apple-system, 'PingFang SC', 'Hiragino Sans GB', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif";
 
-export const UNREPORTED = '未填报';
+const UNREPORTED = '未填报';
 
 /** Dark enough for 3:1 against white (WCAG 1.4.11); never the only cue. */
 export const PALETTE = ['#1f5fa8', '#b3471b', '#2e7d32', '#6a3d9a', '#4d4d4d'] as const;
@@ -128,7 +128,7 @@ export function formatChartNumber(value: number | null, unit: ChartUnit): string
 }
 
 /** A number with its unit, as the summary says it: `12.5 万元`, `45.5%`. */
-export function formatChartValue(value: number | null, unit: ChartUnit): string {
+function formatChartValue(value: number | null, unit: ChartUnit): string {
   if (value === null) return UNREPORTED;
   const n = formatters[unit].format(value);
   return unit === '%' ? `${n}%` : `${n} ${unit}`;
@@ -312,6 +312,8 @@ export function barChart(input: BarChartInput): ChartSpec {
           ? { color: '#ffffff', borderColor: color, borderWidth: 2 }
           : { color: '#ffffff', borderColor: color, borderWidth: 2, borderType: [4, 3] as number[] };
     const labels = labelsFor(s);
+    // A bar's value, and 未填报 where a missing bar would start, are written alike.
+    const valueLabel = { show: true, position: horizontal ? ('right' as const) : ('top' as const), distance: 4, color: TEXT_COLOR, fontFamily: CHART_FONT_FAMILY, fontSize: LABEL_FONT_SIZE };
     return {
       type: 'bar',
       name: s.name,
@@ -321,14 +323,7 @@ export function barChart(input: BarChartInput): ChartSpec {
       emphasis: { disabled: true },
       barMaxWidth: 36,
       itemStyle: style,
-      label: {
-        show: true,
-        position: horizontal ? 'right' : 'top',
-        distance: 4,
-        color: TEXT_COLOR,
-        fontFamily: CHART_FONT_FAMILY,
-        fontSize: LABEL_FONT_SIZE,
-      },
+      label: valueLabel,
       data: s.values.map((v, i) => (v === null ? null : { value: v, label: { formatter: labels[i]! } })),
       // A missing bar must not read as 0: write 未填报 where it would start.
       ...(s.values.includes(null)
@@ -339,12 +334,7 @@ export function barChart(input: BarChartInput): ChartSpec {
               symbol: 'circle',
               symbolSize: 0,
               label: {
-                show: true,
-                position: horizontal ? 'right' : 'top',
-                distance: 4,
-                color: TEXT_COLOR,
-                fontFamily: CHART_FONT_FAMILY,
-                fontSize: LABEL_FONT_SIZE,
+                ...valueLabel,
                 formatter: series.length > 1 ? `${s.name}${UNREPORTED}` : UNREPORTED,
                 offset: horizontal ? [0, Math.round((k - (series.length - 1) / 2) * 16)] : [0, -k * 16],
               },

@@ -6,7 +6,7 @@
  * no-break space between a number and its unit.
  */
 import type { Figure } from '../model/aggregate.ts';
-import type { Ratio } from '../model/ratio.ts';
+import type { Ratio } from '../ratio.ts';
 import { yuanToWanString } from '../ingest/cell-values.ts';
 
 const integer = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 0 });
@@ -32,6 +32,11 @@ export function formatRatio(r: Ratio): string {
     case 'value':
       return `${percent.format(r.percent)}%${r.over ? '（超额）' : ''}`;
   }
+}
+
+/** A ratio as a chart's bar: the percentage to one decimal, as written beside it; null (no bar) for 无计划 and 未填报. */
+export function chartPercent(r: Ratio | undefined): number | null {
+  return r && r.kind === 'value' ? Math.round(r.percent * 10) / 10 : null;
 }
 
 /** `2020-07` → `2020年7月` */
@@ -84,7 +89,7 @@ export function formatRatioFigure(f: { ratio: Ratio; partial: boolean; blank: nu
 }
 
 /** From 1 亿元 (10,000 万元) on, a headline figure is written in 亿元. */
-export const YI_THRESHOLD_YUAN = 100_000_000;
+const YI_THRESHOLD_YUAN = 100_000_000;
 
 /**
  * A headline amount: 万元 below 1 亿元, else 亿元 with two decimals; `exact` is the full 万元

@@ -3,10 +3,10 @@
  * table of a county for a month, the 附件2 plan of a pairing. Formatting and ratio
  * semantics live here so every page says 无计划 / 未填报 / 超额 the same way.
  */
-import { METRIC_COLUMNS, type MeasureId, type ReportedMetricId } from '../ingest/columns.ts';
+import { METRIC_COLUMNS, PLAN_PAIRS, metric, sumUnit, type MeasureId, type ReportedMetricId } from '../metric-catalogue.ts';
 import { figure, ratioFigure, type Figure, type Totals } from '../model/aggregate.ts';
 import { formatAmount, formatCount, formatDate, formatFigure, formatRatio, formatRatioFigure, formatWan, type FigureUnit } from './format.ts';
-import { ratio, type Ratio } from '../model/ratio.ts';
+import { ratio, type Ratio } from '../ratio.ts';
 import type { MetricValues, Pairing, ProgressRecord } from '../ingest/records.ts';
 
 export const NOT_REPORTED = '未填报';
@@ -28,47 +28,37 @@ export interface MeasureRow {
   ratioText: string;
 }
 
-const money = (v: number | null) => (v === null ? NOT_REPORTED : formatAmount(v, '万元'));
-const people = (v: number | null) => (v === null ? NOT_REPORTED : formatAmount(v, '人'));
-const yesNo = (v: boolean | null, yes = '有', no = '无') => (v === null ? NOT_REPORTED : v ? yes : no);
-
-function pair(measure: MeasureId, key: ReportedMetricId, label: string, plan: number | null, done: number | null, fmt: (v: number | null) => string): MeasureRow {
-  const r = ratio(plan, done);
-  return { measure, key, label, plan: fmt(plan), done: fmt(done), planRaw: plan, doneRaw: done, ratio: r, ratioText: formatRatio(r) };
-}
 const flagRaw = (v: boolean | null) => (v === null ? null : v ? 1 : 0);
 
-/** The five measures of one progress record, plan against done. */
+/** One pairing's value of a metric as its row says it: 万元 or 人 with the unit, a flag in its words. */
+function valueText(id: ReportedMetricId, v: number | boolean | null): string {
+  if (v === null) return NOT_REPORTED;
+  const m = metric(id);
+  if (typeof v === 'boolean') return m.flagWords![v ? 0 : 1];
+  const text = formatAmount(v, sumUnit(id) as '万元' | '人');
+  return m.valuePrefix ? `${m.valuePrefix} ${text}` : text;
+}
+
+/** The five measures of one progress record, plan against done (the catalogue's pairs, in 附件3's order). */
 export function recordMeasureRows(v: MetricValues): MeasureRow[] {
-  return [
-    pair('industry', 'fundsPlan', '资金投入', v.fundsPlan, v.fundsDone, money),
-    pair('industry', 'materialsPlan', '物资投入', v.materialsPlan, v.materialsDone, money),
-    {
-      measure: 'industry',
-      key: 'hasIndustryPlan',
-      planRaw: flagRaw(v.hasIndustryPlan),
-      doneRaw: flagRaw(v.industryPlanDone),
-      label: '产业扶贫计划',
-      plan: yesNo(v.hasIndustryPlan),
-      done: v.hasIndustryPlan === false ? '—' : yesNo(v.industryPlanDone, '已完成', '未完成'),
+  return PLAN_PAIRS.map((p): MeasureRow => {
+    const [plan, done] = [v[p.plan], v[p.done]];
+    const row = { measure: p.measure, key: p.plan, label: p.name, plan: valueText(p.plan, plan), done: valueText(p.done, done) };
+    if (typeof plan !== 'boolean' && typeof done !== 'boolean' && p.ratio) {
+      const r = ratio(plan, done);
+      return { ...row, planRaw: plan, doneRaw: done, ratio: r, ratioText: formatRatio(r) };
+    }
+    // a 1/0 plan: nothing to complete when it is 0 (产业扶贫计划 无 → done is —)
+    const flagDone = typeof done === 'boolean' || done === null && metric(p.done).kind === 'flag';
+    return {
+      ...row,
+      planRaw: typeof plan === 'boolean' ? flagRaw(plan) : plan,
+      doneRaw: typeof done === 'boolean' ? flagRaw(done) : done,
+      done: flagDone && plan === false ? '—' : row.done,
       ratio: null,
-      ratioText: v.hasIndustryPlan === false ? '无计划' : '',
-    },
-    pair('consumption', 'salesPlan', '消费扶贫（销售）', v.salesPlan, v.salesDone, money),
-    pair('employment', 'jobsPlan', '就业扶贫', v.jobsPlan, v.jobsDone, people),
-    pair('training', 'trainingPlan', '技能培训', v.trainingPlan, v.trainingDone, people),
-    {
-      measure: 'stationing',
-      key: 'stationed',
-      planRaw: flagRaw(v.stationed),
-      doneRaw: v.stationedCount,
-      label: '派驻力量',
-      plan: yesNo(v.stationed, '派驻', '不派驻'),
-      done: v.stationedCount === null ? NOT_REPORTED : `已驻村 ${formatAmount(v.stationedCount, '人')}`,
-      ratio: null,
-      ratioText: '',
-    },
-  ];
+      ratioText: flagDone && plan === false ? '无计划' : '',
+    };
+  });
 }
 
 /** One cell of the 附件3 table: money in 万元 (no unit), counts, flags 1/0, ratios recomputed. */
@@ -174,7 +164,7 @@ export function metricValueText(id: ReportedMetricId, v: number | boolean | null
 }
 
 /** The unit a summed metric is shown in: 万元, 人, or 个 (flags count pairings). */
-export function metricUnit(id: ReportedMetricId): FigureUnit {
+function metricUnit(id: ReportedMetricId): FigureUnit {
   const kind = COLUMNS.get(id)?.kind;
   return kind === 'money' ? '万元' : kind === 'flag' ? '个' : '人';
 }

@@ -59,7 +59,7 @@ export type NameRecord = [string, string, string];
  * One form for index and query alike: the checker's own name normalisation (names.ts:
  * NFKC, separators and invisible characters gone, 村民委员会/村委会 → 村), Latin letters upper case.
  */
-export function normaliseText(text: string): string {
+function normaliseText(text: string): string {
   return normalizeName(text).toUpperCase();
 }
 
@@ -139,7 +139,7 @@ export function decodeIds(text: string): number[] {
 }
 
 /** Sorted union and intersection of sorted id lists. */
-export function union(a: readonly number[], b: readonly number[]): number[] {
+function union(a: readonly number[], b: readonly number[]): number[] {
   const out: number[] = [];
   let i = 0;
   let j = 0;
@@ -154,7 +154,7 @@ export function union(a: readonly number[], b: readonly number[]): number[] {
   return out;
 }
 
-export function intersect(a: readonly number[], b: readonly number[]): number[] {
+function intersect(a: readonly number[], b: readonly number[]): number[] {
   const out: number[] = [];
   let i = 0;
   let j = 0;
@@ -193,7 +193,7 @@ export function planQuery(query: string): QueryPlan {
 }
 
 /** The keys a plan looks up: the whole query, and each code. */
-export function planKeys(plan: QueryPlan): string[] {
+function planKeys(plan: QueryPlan): string[] {
   return [...new Set([plan.key, ...plan.terms.filter((t) => t.code).map((t) => t.term)].filter(Boolean))];
 }
 
@@ -275,7 +275,7 @@ export function indexReader(load: (file: string) => Promise<string>): IndexReade
 }
 
 /** The kinds of record the name index holds, as the search page's 类型 filter names them. */
-export const NAME_KINDS: ReadonlyArray<string> = ['村', '单位', '县'];
+const NAME_KINDS: ReadonlyArray<string> = ['村', '单位', '县'];
 
 /** Whether the search page's filters leave anything for the name index: 举措, 案例 and 通报 are Pagefind's. */
 export function nameIndexAnswers(filters: Record<string, string>): boolean {

@@ -3,6 +3,7 @@ import type { APIContext } from 'astro';
 import { bulletinTitle } from '../../lib/model/bulletin.ts';
 import { formatMonth } from '../../lib/render/format.ts';
 import { getBulletins } from '../../site-data.ts';
+import { bulletinUrl } from '../../lib/routes.ts';
 
 /** Only bulletins with a recorded publish date are items (an RSS item needs a real date). */
 export async function GET(context: APIContext) {
@@ -15,7 +16,7 @@ export async function GET(context: APIContext) {
       title: text?.data.title ?? bulletinTitle(b.month),
       pubDate: new Date(`${b.publishedOn}T00:00:00Z`),
       description: text?.data.summary ?? `${formatMonth(b.month)}进展：已上报 ${b.reported} 个结对；资金已到位 ${b.figures[0]!.value}。`,
-      link: `/bulletins/${b.month}/`,
+      link: bulletinUrl(b.month),
     })),
     customData: '<language>zh-cn</language>',
     trailingSlash: true,

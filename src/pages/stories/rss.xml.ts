@@ -1,7 +1,8 @@
 import rss from '@astrojs/rss';
 import type { APIContext } from 'astro';
-import { MEASURES } from '../../lib/ingest/columns.ts';
+import { measureName } from '../../lib/content/story-links.ts';
 import { getStories } from '../../site-data.ts';
+import { storyUrl } from '../../lib/routes.ts';
 
 export async function GET(context: APIContext) {
   const stories = await getStories();
@@ -13,8 +14,8 @@ export async function GET(context: APIContext) {
       title: s.data.title,
       pubDate: s.data.date,
       description: s.data.summary,
-      link: `/stories/${s.id}/`,
-      categories: s.data.measures.map((m) => MEASURES.find((x) => x.id === m)?.name ?? m),
+      link: storyUrl(s.id),
+      categories: s.data.measures.map(measureName),
     })),
     customData: '<language>zh-cn</language>',
     trailingSlash: true,

@@ -1,6 +1,7 @@
 /** A received export as published (or its copy reduced to the data contract): /sources/<YYYY-MM>/<name>. */
 import type { APIRoute } from 'astro';
 import { getSources } from '../../../site-data.ts';
+import { sourceFileUrl } from '../../../lib/routes.ts';
 
 export async function getStaticPaths() {
   const { contents } = await getSources();
@@ -12,6 +13,6 @@ export async function getStaticPaths() {
 
 export const GET: APIRoute = async ({ params }) => {
   const { contents } = await getSources();
-  const bytes = contents.get(`/sources/${params.month}/${params.name}`)!;
+  const bytes = contents.get(sourceFileUrl(params.month!, params.name!))!;
   return new Response(new Uint8Array(bytes), { headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
 };

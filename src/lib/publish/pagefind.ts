@@ -1,51 +1,15 @@
 /**
  * After the pages are built: the Pagefind search index over the content pages (its extended
- * binary segments Chinese), then SHA256SUMS — the hash of every file of the site, published
- * with it so anyone can verify a copy (`sha256sum -c SHA256SUMS`). Runs as its own step
- * after `astro build` has exited, so the two never hold memory at once.
+ * binary segments Chinese). Runs as its own step after `astro build` has exited, so the two
+ * never hold memory at once; SHA256SUMS (checksums.ts) follows it.
  *
  * Village and unit pages — 218,000 of them at national scale — are not in Pagefind: the
  * name index (name-index.ts), written from the read model, finds them, at a cost per query
  * that does not grow with the site (Pagefind issue 842; its meta file lists every page).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-
-export const CHECKSUM_FILE = 'SHA256SUMS';
-
-/** The site's files, relative with '/', sorted; directories named in `skip` (top level) are not entered. */
-function siteFiles(site: string, skip: ReadonlyArray<string> = []): string[] {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-      const full = path.join(dir, e.name);
-      if (!e.isDirectory()) return [full];
-      return dir === site && skip.includes(e.name) ? [] : walk(full);
-    });
-  return walk(site)
-    .map((f) => path.relative(site, f).split(path.sep).join('/'))
-    .sort();
-}
-
-/**
- * `sha256  path` lines, sorted by path, as sha256sum writes and checks them. Files are read
- * 32 at a time: at national scale the site is 660,000 files, and one at a time the per-file
- * waits alone took five minutes.
- */
-export async function checksums(site: string): Promise<string> {
-  const files = siteFiles(site).filter((f) => f !== CHECKSUM_FILE);
-  const sums = new Array<string>(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      sums[i] = `${createHash('sha256').update(await readFile(path.join(site, files[i]!))).digest('hex')}  ${files[i]}`;
-    }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
-  return `${sums.join('\n')}\n`;
-}
+import { siteFiles } from './site-files.ts';
 
 /**
  * The site's HTML files that opt in to search (data-pagefind-body: stories and bulletins),
@@ -85,13 +49,4 @@ export async function indexContentPages(site: string, log: (line: string) => voi
   await pagefind.close();
   log(`搜索索引（案例和通报的全文）：${pages} 个页面，用时 ${((performance.now() - started) / 1000).toFixed(1)} 秒`);
   return pages;
-}
-
-/** Write SHA256SUMS over the finished site; the number of files it lists. */
-export async function writeChecksums(site: string, log: (line: string) => void): Promise<number> {
-  const summing = performance.now();
-  const sums = await checksums(site);
-  writeFileSync(path.join(site, CHECKSUM_FILE), sums);
-  log(`已写入 ${CHECKSUM_FILE}（全部文件的 SHA-256，供核验），用时 ${((performance.now() - summing) / 1000).toFixed(1)} 秒`);
-  return sums.split('\n').length - 1;
 }

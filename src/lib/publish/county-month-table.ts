@@ -1,17 +1,14 @@
 /**
  * The county-month 附件3 table as a file people can open in Excel: the same rows, 合计 and
  * source as the page (src/pages/counties/[code]/[month].astro), in the template's layout
- * (title line, group row, metric row). Written beside the page as `table.csv` by
+ * (title line, group row, metric row). Written beside the page as `table.csv` (routes.ts) by
  * entity-downloads.ts, and linked from the page together with its previous/next months.
  */
 import Papa from 'papaparse';
-import { MEASURES, METRIC_COLUMNS } from '../ingest/columns.ts';
+import { MEASURES, METRIC_COLUMNS } from '../metric-catalogue.ts';
 import { formatMonth } from '../render/format.ts';
-import { FORMULA_START } from '../publish/opendata.ts';
+import { FORMULA_START } from './opendata/serialise.ts';
 import type { Table3 } from '../render/presentation.ts';
-
-/** The file's name under the county-month page's folder. */
-export const COUNTY_TABLE_FILE = 'table.csv';
 
 /** "1,000.5" → "1000.5", so a spreadsheet reads a number; other text (未填报, 49.8%, 无计划) as shown. */
 const plain = (cell: string) => (/^-?[\d,]+(\.\d+)?$/.test(cell) ? cell.replaceAll(',', '') : cell);
@@ -22,15 +19,22 @@ export interface CountyTableLabel {
   county: string;
 }
 
+/** The 附件3 header's group row: each measure's group name over its metric columns. */
+export function county3Groups(): Array<{ name: string; span: number }> {
+  return MEASURES.map((m) => ({ name: m.group, span: METRIC_COLUMNS.filter((c) => c.measure === m.id).length }));
+}
+
+/** The received files the table's rows come from, each once, in row order. */
+export function county3Sources(table: Table3): string[] {
+  return [...new Set(table.rows.flatMap((r) => (r.source ? [r.source.file] : [])))];
+}
+
 /** CSV (UTF-8 with BOM, CRLF) of one county's 附件3 table for one month. */
 export function county3Csv(label: CountyTableLabel, table: Table3, sources: readonly string[], synthetic: boolean): string {
   const width = 3 + METRIC_COLUMNS.length;
   const pad = (cells: string[]) => [...cells, ...Array<string>(Math.max(0, width - cells.length)).fill('')];
   const groupRow = ['序号', '帮扶村', '结对帮扶单位'];
-  for (const m of MEASURES) {
-    const span = METRIC_COLUMNS.filter((c) => c.measure === m.id).length;
-    groupRow.push(m.group, ...Array<string>(span - 1).fill(''));
-  }
+  for (const g of county3Groups()) groupRow.push(g.name, ...Array<string>(g.span - 1).fill(''));
   const rows: string[][] = [
     pad([`${label.county}社会力量助力挂牌督战村项目结对帮扶项目进展统计表（截至${formatMonth(table.month)}底，累计）`]),
     pad([`${label.province}${label.prefecture}${label.county} · 金额单位：万元${synthetic ? ' · 示例数据（虚构）' : ''}`]),
@@ -45,7 +49,7 @@ export function county3Csv(label: CountyTableLabel, table: Table3, sources: read
 }
 
 /** A CSS string literal safe inside an inline <style>: quotes, backslashes, <, > and line breaks escaped. */
-export function cssString(text: string): string {
+function cssString(text: string): string {
   return `"${text.replace(/[\\"]/g, '\\$&').replace(/[<>\r\n]/g, (c) => `\\${c.charCodeAt(0).toString(16)} `)}"`;
 }
 

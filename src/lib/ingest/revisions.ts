@@ -7,13 +7,14 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { REPORTED_METRIC_IDS, type ReportedMetricId } from '../ingest/columns.ts';
-import type { ExportRecord } from '../ingest/progress-reader.ts';
+import { REPORTED_METRIC_IDS, type ReportedMetricId } from '../metric-catalogue.ts';
+import type { ExportRecord } from './progress-reader/index.ts';
+import { ISO_DATE_PATTERN } from '../patterns.ts';
 
 export const revisionSchema = z.object({
   id: z.string().regex(/^[0-9A-Za-z._-]+$/),
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  date: z.string().regex(ISO_DATE_PATTERN),
   note: z.string().optional(),
   /** a mistaken import undone (`data:import --withdraw`): shown as 撤回, not 更正 */
   withdrawal: z.boolean().optional(),
@@ -31,7 +32,7 @@ export const revisionSchema = z.object({
 export type Revision = z.infer<typeof revisionSchema>;
 
 export const manifestSchema = z.object({
-  published: z.record(z.string(), z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), publishedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) })),
+  published: z.record(z.string(), z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), publishedOn: z.string().regex(ISO_DATE_PATTERN) })),
   revisions: z.array(revisionSchema).default([]),
 });
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -1,0 +1,161 @@
+/** Writing tables as CSV (UTF-8 or Excel-flavoured, formula-safe) and JSON, whole or piece by piece, and hashing what is written. */
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import Papa from 'papaparse';
+import { formatMonth } from '../../render/format.ts';
+import { yuanToWanString } from '../../ingest/cell-values.ts';
+import { dictionaryUrl } from '../../routes.ts';
+import { type TableDef, type TableId, type ValueKind, type Raw } from './fields.ts';
+import { LICENCE, licenceStatement } from './licence.ts';
+import type { Table } from './tables.ts';
+
+// Writing
+
+/** The CSV text of a cell: 万元 exact, 1/0, ratio with 2 decimals, blank = empty. */
+function csvCell(kind: ValueKind, v: Raw): string {
+  if (v === null) return '';
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (kind === 'money') return yuanToWanString(v as number);
+  return String(v);
+}
+
+const rawJSON = (JSON as unknown as { rawJSON?: (text: string) => unknown }).rawJSON;
+
+/** The JSON value of a cell: numbers for money (written with the exact decimal text), 1/0, null for blank. */
+function jsonCell(kind: ValueKind, v: Raw): unknown {
+  if (v === null) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (kind === 'money' || kind === 'ratio') {
+    const text = kind === 'money' ? yuanToWanString(v as number) : String(v);
+    return rawJSON ? rawJSON(text) : Number(text);
+  }
+  return v;
+}
+
+/**
+ * Cells that a spreadsheet would run as a formula are prefixed with `'`. papaparse's own
+ * `escapeFormulae: true` uses /^[=+\-@\t\r].*$/, whose `.` stops at a line break, so a
+ * multi-line cell such as "=1+1\nx" would slip through; this pattern has no such gap.
+ */
+export const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function toCsv(table: Table, options: { bom: boolean }): string {
+  return [...csvPieces(table, options)].join('');
+}
+
+/** Rows per piece when a table is written in pieces (a national month is 150,000 rows). */
+const PIECE_ROWS = 5000;
+
+/**
+ * The CSV text in pieces of PIECE_ROWS rows, so that a table of a million rows never has to
+ * be one string (V8 caps strings at ~512 MB). Joined, the pieces are toCsv's text.
+ */
+export function* csvPieces(table: Table, options: { bom: boolean }): Generator<string> {
+  yield `${options.bom ? '\ufeff' : ''}${unparse(table.def, table.rows.slice(0, PIECE_ROWS), true)}\r\n`;
+  for (let i = PIECE_ROWS; i < table.rows.length; i += PIECE_ROWS) yield `${unparse(table.def, table.rows.slice(i, i + PIECE_ROWS), false)}\r\n`;
+}
+
+function unparse(def: TableDef, rows: Raw[][], header: boolean): string {
+  const kinds = def.fields.map((f) => f.kind);
+  return (
+    Papa.unparse({ fields: def.fields.map((f) => f.title), data: rows.map((r) => r.map((v, i) => csvCell(kinds[i]!, v))) }, { newline: '\r\n', escapeFormulae: FORMULA_START, quotes: false, header })
+      // papaparse ends a header-only table with a line break (a quoted last cell never ends with one)
+      .replace(/\r\n$/, '')
+  );
+}
+
+/**
+ * One row's CSV line and JSON object, without separators: a progress row appears in the
+ * files of its village, its unit, its county and its province, and is written once for all
+ * of them (see entity-downloads.ts). Joined with csvText / jsonText they give toCsv's and
+ * toJson's text.
+ */
+export function rowLines(def: TableDef, row: Raw[]): { csv: string; json: string } {
+  return { csv: unparse(def, [row], false), json: jsonRow(def, row) };
+}
+
+/** toCsv's text from rowLines' CSV lines. */
+export function csvText(def: TableDef, lines: readonly string[], options: { bom: boolean }): string {
+  return `${options.bom ? '\ufeff' : ''}${unparse(def, [], true)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`;
+}
+
+export interface JsonMeta {
+  synthetic: boolean;
+  /** what the rows come from, in Chinese */
+  generatedFrom: string;
+  /** e.g. 项目进展（2020年7月） */
+  title?: string;
+}
+
+/**
+ * `{ table, title, licence, licence_url, synthetic, generated_from, dictionary, fields, rows }`,
+ * one row per line (readable, diffable), keys = field ids.
+ */
+export function toJson(table: Table, meta: JsonMeta): string {
+  return [...jsonPieces(table, meta)].join('');
+}
+
+/** Write text pieces to a file one by one (never joined into one string); its size and sha256. */
+export function writePieces(file: string, pieces: Iterable<string>): { bytes: number; sha256: string } {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const fd = openSync(file, 'w');
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    for (const piece of pieces) {
+      const buf = Buffer.from(piece, 'utf8');
+      writeSync(fd, buf);
+      hash.update(buf);
+      bytes += buf.length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+/** The JSON text in pieces of PIECE_ROWS rows (see csvPieces); joined, they are toJson's text. */
+export function* jsonPieces(table: Table, meta: JsonMeta): Generator<string> {
+  yield jsonOpen(table.def, meta);
+  const row = (r: Raw[]) => jsonRow(table.def, r);
+  for (let i = 0; i < table.rows.length; i += PIECE_ROWS) yield `\n${table.rows.slice(i, i + PIECE_ROWS).map(row).join(',\n')}${i + PIECE_ROWS < table.rows.length ? ',' : ''}`;
+  yield `${table.rows.length ? '\n' : ''}]}\n`;
+}
+
+/** toJson's text from rowLines' JSON lines. */
+export function jsonText(def: TableDef, lines: readonly string[], meta: JsonMeta): string {
+  return `${jsonOpen(def, meta)}${lines.length ? `\n${lines.join(',\n')}\n` : ''}]}\n`;
+}
+
+/** Everything before the first row: the table's metadata, then `"rows":[`. */
+function jsonOpen(def: TableDef, meta: JsonMeta): string {
+  const head = JSON.stringify({
+    table: def.id,
+    title: meta.title ?? def.title,
+    licence: licenceStatement(meta.synthetic),
+    licence_url: LICENCE.path,
+    synthetic: meta.synthetic,
+    generated_from: meta.generatedFrom,
+    dictionary: dictionaryUrl(def.id),
+    fields: def.fields.map((f) => f.id),
+  });
+  return `${head.slice(0, -1)},"rows":[`;
+}
+
+function jsonRow(def: TableDef, r: Raw[]): string {
+  return JSON.stringify(Object.fromEntries(def.fields.map((f, i) => [f.id, jsonCell(f.kind, r[i] ?? null)])));
+}
+
+/** Where the rows come from, for `generated_from`. */
+export function generatedFrom(table: TableId, month?: string | null, fileCount?: number): string {
+  if (table === 'progress') {
+    const when = month ? formatMonth(month) : '全部月份';
+    const files = fileCount !== undefined ? `，共 ${fileCount} 个文件` : '';
+    return `各挂牌督战县报送的《项目进展统计表》（附件3），${when}${files}；每行的原始文件和行号见 sourceFile、sourceRow 字段`;
+  }
+  if (table === 'pairings') return '结对帮扶登记（registry/pairings.csv）：结对帮扶协议（附件1）和结对帮扶计划书（附件2）';
+  return `登记表 registry/${table}.csv`;
+}
+
+// ---------------------------------------------------------------------------------------
