@@ -14,8 +14,6 @@ import { recordsAsOf, type RevisionWithChanges } from './lib/ingest/revisions.ts
 import { withPublishedSources } from './lib/filing/sources.ts';
 import { publishedSources, type PublishedSources as SourceFiles } from './lib/filing/sources-fs.ts';
 
-export type { SourceFiles as PublishedSources };
-
 let model: Promise<SiteModel> | null = null;
 let loaded: Promise<{ sources: SourceFiles; input: ModelInput }> | null = null;
 
