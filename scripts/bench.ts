@@ -16,6 +16,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ingestDataDirCached } from '../src/lib/ingest/ingest-cache.ts';
 import { createSample, type SampleScale } from '../tools/sample/generate.ts';
+import { treeRss, type BuildLog, type StepRecord } from './build-log.ts';
 import { measureSearch, type SearchWeight } from './search-weight.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -32,62 +33,10 @@ const mb = (bytes: number) => (Number.isNaN(bytes) ? '未测' : `${(bytes / 1024
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const s = (ms: number) => (Number.isNaN(ms) ? '未测' : `${(ms / 1000).toFixed(1)} s`);
 
-/** Resident memory of a process and all its descendants, from /proc; also by the process's direct children (each a build step). */
-function treeRss(pid: number): { total: number; byChild: Map<string, number> } {
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ppid = Number(fields[1]);
-      const pages = Number(fields[21]);
-      const p = Number(entry);
-      rss.set(p, pages * 4096);
-      const list = children.get(ppid) ?? [];
-      list.push(p);
-      children.set(ppid, list);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  const subtree = (root: number) => {
-    let total = 0;
-    const stack = [root];
-    while (stack.length) {
-      const p = stack.pop()!;
-      total += rss.get(p) ?? 0;
-      stack.push(...(children.get(p) ?? []));
-    }
-    return total;
-  };
-  const byChild = new Map<string, number>();
-  for (const child of children.get(pid) ?? []) {
-    try {
-      const argv = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      // (an exiting process has no command line left)
-      if (argv.length) byChild.set(stepName(argv), subtree(child));
-    } catch {
-      // ended
-    }
-  }
-  return { total: subtree(pid), byChild };
-}
-
-/** A build step by its command line: the script it runs and its flags. */
-function stepName(argv: string[]): string {
-  const script = argv.findIndex((a) => /\.(ts|mjs|js)$/.test(a));
-  if (script < 0) return path.basename(argv[0] ?? '?');
-  return [path.basename(argv[script]!), ...argv.slice(script + 1).filter((a) => a.startsWith('--') || a === 'build')].join(' ');
-}
-
 interface Timed {
   ms: number;
   /** peak resident memory of the whole process tree */
   peak: number;
-  /** peak of each direct child's process tree (a build's steps), by step */
-  stepPeaks: Map<string, number>;
   code: number | null;
   output: string;
 }
@@ -99,20 +48,20 @@ async function timed(cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv): Pr
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   let peak = 0;
-  const stepPeaks = new Map<string, number>();
   const timer = setInterval(() => {
-    const { total, byChild } = treeRss(child.pid!);
-    peak = Math.max(peak, total);
-    for (const [step, bytes] of byChild) stepPeaks.set(step, Math.max(stepPeaks.get(step) ?? 0, bytes));
+    peak = Math.max(peak, treeRss(child.pid!).total);
   }, 100);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(timer);
-  return { ms: performance.now() - started, peak, stepPeaks, code, output };
+  return { ms: performance.now() - started, peak, code, output };
 }
 
-/** Where a build's time went: its `[步骤] … 用时 N 秒` lines (scripts/build.ts), in order. */
-function buildSteps(log: string): Array<{ step: string; seconds: number }> {
-  return [...log.matchAll(/^\[(.+?)\] (.*?)用时 ([\d.]+) 秒/gm)].map((m) => ({ step: `[${m[1]}] ${m[2]!.replace(/[，：,:\s]+$/, '')}`, seconds: Number(m[3]) }));
+/** Where a build's time and memory went: its step log (scripts/build-log.ts), each process step then its parts. */
+function buildSteps(log: BuildLog): Array<{ step: string; seconds: number; peakRssMB: number | null; counts: Record<string, number> }> {
+  return log.steps.flatMap((s) => [
+    { step: `${s.name}（${s.id}）`, seconds: s.seconds, peakRssMB: s.peakRssMB, counts: s.counts },
+    ...(s.parts ?? []).map((p) => ({ step: `└ ${p.name}（${p.id}）`, seconds: p.seconds, peakRssMB: p.peakRssMB, counts: p.counts })),
+  ]);
 }
 
 function walk(dir: string): string[] {
@@ -151,15 +100,20 @@ interface Row {
   weights: Array<{ what: string; url: string; total: number; js: number }>;
   monthly: { month: string; ms: number; peak: number; rendered: number; reused: number; identical: boolean } | null;
   /** where the time and memory of the full build and of the monthly rebuild went */
-  steps: Array<{ build: string; steps: Array<{ step: string; seconds: number }>; peaks: Map<string, number> }>;
+  steps: Array<{ build: string; steps: ReturnType<typeof buildSteps>; routes: NonNullable<StepRecord['routes']> }>;
   /** the search, run three times in fresh browser contexts; bytes from the first, time the median */
   search: (SearchWeight & { runsMs: number[] }) | null;
 }
 
-/** `[页面] … 渲染 N 个，… 沿用上次 M 个` in scripts/build.ts's output. */
-function pageCounts(log: string): { rendered: number; reused: number } {
-  const m = /渲染 ([\d,]+) 个，数据和代码未变、沿用上次 ([\d,]+) 个/.exec(log);
-  return m ? { rendered: Number(m[1]!.replaceAll(',', '')), reused: Number(m[2]!.replaceAll(',', '')) } : { rendered: NaN, reused: NaN };
+/** astro build's pages by route (first segment of the path), from the step log. */
+function astroRoutes(log: BuildLog): NonNullable<StepRecord['routes']> {
+  return log.steps.find((s) => s.id === 'astro-build')?.routes ?? {};
+}
+
+/** Pages rendered and reused, as the build's step log counts them. */
+function pageCounts(log: BuildLog): { rendered: number; reused: number } {
+  const astro = log.steps.find((s) => s.id === 'astro-build');
+  return { rendered: astro?.counts.pagesRendered ?? NaN, reused: astro?.counts.pagesReused ?? NaN };
 }
 
 const rows: Row[] = [];
@@ -193,11 +147,14 @@ for (const scale of scales) {
   mkdirSync(storiesDir, { recursive: true });
   mkdirSync(bulletinsDir, { recursive: true });
   if (scale === 'real') cpSync(path.join(ROOT, 'content/bulletins'), bulletinsDir, { recursive: true });
+  let builds = 0;
   const buildSite = async (data: string, out: string, cache: string) => {
-    const r = await timed(process.execPath, [path.join(ROOT, 'scripts/build.ts')], { ...process.env, DATA_DIR: data, STORIES_DIR: storiesDir, BULLETINS_DIR: bulletinsDir, ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: cache, ASTRO_TELEMETRY_DISABLED: '1' });
+    const stepsFile = path.join(WORK, scale, `build-steps-${++builds}.json`);
+    const r = await timed(process.execPath, [path.join(ROOT, 'scripts/build.ts')], { ...process.env, DATA_DIR: data, STORIES_DIR: storiesDir, BULLETINS_DIR: bulletinsDir, ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: cache, ASTRO_TELEMETRY_DISABLED: '1', BUILD_STEPS_FILE: stepsFile });
+    writeFileSync(stepsFile.replace(/\.json$/, '.log'), r.output);
     if (r.code !== 0) throw new Error(`build failed for ${scale}:\n${r.output.slice(-3000)}`);
-    for (const line of r.output.split('\n')) if (/^\[(数据|页面|模型|下载|索引)\]/.test(line)) console.log(`  ${line}`);
-    return r;
+    for (const line of r.output.split('\n')) if (/^\[(数据|页面|模型|下载|索引|清理)\]/.test(line)) console.log(`  ${line}`);
+    return { ...r, log: JSON.parse(readFileSync(stepsFile, 'utf8')) as BuildLog };
   };
   console.log(`[${scale}] 完整构建（npm run build，缓存为空）……`);
   const build = await buildSite(dataDir, outDir, path.join(WORK, scale, 'cache'));
@@ -228,7 +185,7 @@ for (const scale of scales) {
     distBytes: files.reduce((t, f) => t + statSync(f).size, 0),
     weights,
     monthly: null,
-    steps: [{ build: '完整构建', steps: buildSteps(build.output), peaks: build.stepPeaks }],
+    steps: [{ build: '完整构建', steps: buildSteps(build.log), routes: astroRoutes(build.log) }],
     search: null,
   };
 
@@ -258,8 +215,8 @@ for (const scale of scales) {
   console.log(`[${scale}] 月度更新：加入 ${month8}，用同一缓存重新构建……`);
   const monthly = await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
   const sums = (dir: string) => readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8');
-  row.monthly = { month: month8, ms: monthly.ms, peak: monthly.peak, ...pageCounts(monthly.output), identical: sums(path.join(before, 'dist')) === sums(outDir) };
-  row.steps.push({ build: `月度更新（加入 ${month8}）`, steps: buildSteps(monthly.output), peaks: monthly.stepPeaks });
+  row.monthly = { month: month8, ms: monthly.ms, peak: monthly.peak, ...pageCounts(monthly.log), identical: sums(path.join(before, 'dist')) === sums(outDir) };
+  row.steps.push({ build: `月度更新（加入 ${month8}）`, steps: buildSteps(monthly.log), routes: astroRoutes(monthly.log) });
   rmSync(before, { recursive: true, force: true });
 
   const query = check.villages[Math.floor(check.villages.length / 2)]!.name;
@@ -269,7 +226,7 @@ for (const scale of scales) {
   row.search = { ...runs[0]!, firstResultMs: [...runsMs].sort((a, b) => a - b)[1]!, runsMs };
   for (const x of row.search.largest) console.log(`  ${kb(x.bytes).padStart(9)}  ${x.url}`);
   rows.push(row);
-  console.log(JSON.stringify({ ...row, steps: row.steps.map((b) => ({ ...b, peaks: Object.fromEntries(b.peaks) })) }, null, 2));
+  console.log(JSON.stringify(row, null, 2));
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -294,20 +251,20 @@ const table = [
   '| --- | --- | ---: | ---: | ---: | --- |',
   ...rows.flatMap((r) => (r.search ? [`| ${r.scale} | 「${r.search.query}」 | ${kb(r.search.bytes)} | ${r.search.requests} | ${r.search.firstResultMs.toFixed(0)} ms（${r.search.runsMs.map((x) => x.toFixed(0)).join(' / ')}） | \`${r.search.href}\` |`] : [])),
   '',
-  '| 规模 | 构建 | 步骤（scripts/build.ts 的输出） | 用时 |',
-  '| --- | --- | --- | ---: |',
-  ...rows.flatMap((r) => r.steps.flatMap((b) => b.steps.map((x) => `| ${r.scale} | ${b.build} | ${x.step} | ${x.seconds.toFixed(1)} s |`))),
+  '| 规模 | 构建 | 步骤（构建的步骤记录，scripts/build-log.ts；└ 为该进程报告的部分） | 用时 | 峰值内存（步骤：进程树；部分：该进程） | 计数 |',
+  '| --- | --- | --- | ---: | ---: | --- |',
+  ...rows.flatMap((r) => r.steps.flatMap((b) => b.steps.map((x) => `| ${r.scale} | ${b.build} | ${x.step} | ${x.seconds.toFixed(1)} s | ${x.peakRssMB === null ? '—' : `${x.peakRssMB} MB`} | ${Object.entries(x.counts).map(([k, v]) => `${k} ${v.toLocaleString('zh-CN')}`).join('，')} |`))),
   '',
-  '| 规模 | 构建 | 进程（构建的一步） | 峰值内存（该进程及其子进程） |',
-  '| --- | --- | --- | ---: |',
-  ...rows.flatMap((r) => r.steps.flatMap((b) => [...b.peaks].map(([step, bytes]) => `| ${r.scale} | ${b.build} | \`${step}\` | ${mb(bytes)} |`))),
+  '| 规模 | 构建 | astro build 的页面（路径第一段） | 渲染 | 沿用 | 渲染用时之和（4 个页面同时进行，彼此重叠） | 每页 |',
+  '| --- | --- | --- | ---: | ---: | ---: | ---: |',
+  ...rows.flatMap((r) => r.steps.flatMap((b) => Object.entries(b.routes).sort(([, x], [, y]) => y.ms - x.ms).map(([route, x]) => `| ${r.scale} | ${b.build} | \`/${route === '/' ? '' : route}\` | ${x.rendered.toLocaleString('zh-CN')} | ${x.reused.toLocaleString('zh-CN')} | ${(x.ms / 1000).toFixed(1)} s | ${x.rendered ? `${(x.ms / x.rendered).toFixed(2)} ms` : '—'} |`))),
   '',
 ].join('\n');
 console.log(`\n${table}`);
 
 if (write) {
   const file = path.join(ROOT, 'BENCHMARKS.md');
-  const head = `# Benchmarks\n\nFigures from \`npm run bench\` (scripts/bench.ts): it generates each dataset with \`npm run sample\`, times \`data:check\` alone (the floor), then a full \`npm run build\` (ingest, \`astro build\`, per-page downloads, search index, SHA256SUMS) in a child process, sampling the resident memory of the whole process tree every 100 ms; then the monthly rebuild (the site built without the last month, the month added, rebuilt with the same cache; checked to equal the full build); then one search query in headless Chromium with the browser cache off. Page weight is the page's HTML plus every stylesheet, script and image it references, each gzip-compressed. Newest run first; the machine is named with each run. Machines here are shared and noisy: compare runs on the same machine.\n\nBudgets (GUIDE §7, issues 3 and 8): real scale, full build ≤ 30 s and ≤ 2 GB, a village page ≤ 35 KB gzip with 0 KB JS; national scale, full build ≤ 20 min and ≤ 6 GB, adding a month ≤ 5 min, a search query ≤ 150 KB and ≤ 300 ms to the first result.\n\n`;
+  const head = `# Benchmarks\n\nFigures from \`npm run bench\` (scripts/bench.ts): it generates each dataset with \`npm run sample\`, times \`data:check\` alone (the floor), then a full \`npm run build\` (ingest, \`astro build\`, per-page downloads, search index, SHA256SUMS) in a child process, sampling the resident memory of the whole process tree every 100 ms; then the monthly rebuild (the site built without the last month, the month added, rebuilt with the same cache; checked to equal the full build); then one search query in headless Chromium with the browser cache off. Page weight is the page's HTML plus every stylesheet, script and image it references, each gzip-compressed. Newest run first; the machine is named with each run. Machines here are shared and noisy: compare runs on the same machine.\n\nBudgets (GUIDE §7, issues 3, 8 and 19): real scale (the programme's 1,113 villages), full build ≤ 10 s (issue 19; ≤ 30 s and ≤ 2 GB before it), adding a month ≤ 5 s, a village page ≤ 35 KB gzip with 0 KB JS; national scale, full build ≤ 10 min (issue 19; ≤ 20 min before it), adding a month ≤ 5 min, peak memory of the whole process tree ≤ 6 GB, a search query ≤ 150 KB and ≤ 300 ms to the first result. Each build's own step log (\`tmp/build-steps.json\` beside the site, scripts/build-log.ts) gives the step tables: seconds, peak memory and counts per step, and astro build's pages by route.\n\n`;
   const previous = existsSync(file) ? readFileSync(file, 'utf8').split('\n### ').slice(1).map((x) => `### ${x}`) : [];
   writeFileSync(file, head + [table, ...previous].join('\n'));
   console.log(`已写入 ${path.relative(ROOT, file)}`);

@@ -4,15 +4,27 @@
  *    earlier ingest); stop with the full Chinese report if it is invalid;
  * 2. `astro build` in a child process (the pages; it reads the same snapshot);
  * 3. once Astro has exited, scripts/site-extras.ts: every page's own downloads (data.csv /
- *    data.json), the search index and SHA256SUMS, straight from the read model.
+ *    data.json), the name index, then Pagefind and SHA256SUMS, straight from the read model.
  * Each step is a process of its own so that at national scale no two copies of the data are
- * in memory at once. Each step prints its time, so a slow build says where time went.
+ * in memory at once. Each step prints its time, so a slow build says where time went, and
+ * the whole build writes a step log (JSON, scripts/build-log.ts) beside the site.
+ *
+ * The site folder is not emptied first: Astro leaves a page whose data and code are unchanged
+ * where it is (instead of copying it back from its cache), and before the index and
+ * checksums are written every file this build did not write or keep is removed, so the
+ * result is exactly a build into an empty folder.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { SNAPSHOT_ENV } from '../src/lib/ingest/ingest-cache.ts';
 import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
+import { AstroPageLog, defaultBuildLogFile, readParts, round, treeRss, type BuildLog, type StepRecord } from './build-log.ts';
+import { pruneStale, startMark } from './build-prune.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+const OUT_DIR = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
+const CACHE_DIR = path.resolve(ROOT, process.env.ASTRO_CACHE_DIR || 'node_modules/.astro');
 // National scale needs more than V8's default heap (about 4 GB) for the read model.
 const HEAP = '--max-old-space-size=5632';
 /**
@@ -27,43 +39,134 @@ const HEAP = '--max-old-space-size=5632';
  * V8 option, which NODE_OPTIONS does not accept.
  */
 const ASTRO_V8_FLAGS = ['--external-memory-accounted-in-global-limit'];
-const ASTRO_HEAP = '--max-old-space-size=4608';
+// (2026-11-29: with the pages added since, live data at the start of page generation passed
+// 4.5 GB at national scale and the build ran out of heap; the cap is 5.5 GB again, and the
+// bench says what that costs against the 6 GB budget.)
+const ASTRO_HEAP = '--max-old-space-size=5632';
 const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} 秒`;
 
+const started = performance.now();
+const log: BuildLog = { version: 1, ok: false, startedAt: new Date().toISOString(), seconds: 0, peakRssMB: 0, outDir: OUT_DIR, steps: [] };
+const logFile = defaultBuildLogFile(OUT_DIR);
+mkdirSync(path.dirname(logFile), { recursive: true });
+
+/** The build's whole process tree sampled every 100 ms: its peak, and each step process's own. */
+const stepPeaks = new Map<number, number>();
+const sampler = setInterval(() => {
+  const { total, byChild } = treeRss(process.pid);
+  log.peakRssMB = Math.max(log.peakRssMB, Math.round(total / 1024 / 1024));
+  for (const [pid, bytes] of byChild) stepPeaks.set(pid, Math.max(stepPeaks.get(pid) ?? 0, bytes));
+}, 100);
+
+function writeLog(ok: boolean): void {
+  clearInterval(sampler);
+  log.ok = ok;
+  log.seconds = round((performance.now() - started) / 1000);
+  const tmp = `${logFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(log, null, 2)}\n`);
+  renameSync(tmp, logFile);
+}
+
+function fail(code: number): never {
+  writeLog(false);
+  process.exit(code);
+}
+
+interface StepRun {
+  status: number;
+  stdout: string;
+  record: StepRecord;
+}
+
+/**
+ * Run one step as a child process (its parts reported through a file of its own, see
+ * build-log.ts). `passStdout`: its output goes straight through, else it is kept and returned.
+ */
+async function runStep(id: string, name: string, args: string[], opts: { env: NodeJS.ProcessEnv; passStdout: boolean; onLine?: (line: string) => void }): Promise<StepRun> {
+  const t = performance.now();
+  const events = `${logFile}.${process.pid}.${id}.events`;
+  writeFileSync(events, '');
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'], env: { ...opts.env, BUILD_STEP_EVENTS: events } });
+  let stdout = '';
+  let pending = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (opts.passStdout) process.stdout.write(chunk);
+    else stdout += chunk.toString('utf8');
+    if (opts.onLine) {
+      const lines = (pending + chunk.toString('utf8')).split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) opts.onLine(line);
+    }
+  });
+  const status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  const { parts } = readParts(events, 0);
+  rmSync(events, { force: true });
+  const peak = stepPeaks.get(child.pid!);
+  const record: StepRecord = { id, name, seconds: round((performance.now() - t) / 1000), peakRssMB: peak ? Math.round(peak / 1024 / 1024) : null, counts: sumCounts(parts), ...(parts.length ? { parts } : {}) };
+  log.steps.push(record);
+  return { status, stdout, record };
+}
+
+/** A process step's counts: its parts' counts added up by name. */
+function sumCounts(parts: StepRecord[] = []): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of parts) for (const [k, v] of Object.entries(p.counts)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+// 1. the data check (its report is printed only when the data is invalid, then the build stops)
 let t = performance.now();
-const check = spawnSync(process.execPath, [path.join(ROOT, 'scripts/data-check.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+const checkEnv: NodeJS.ProcessEnv = { ...process.env };
+delete checkEnv[SNAPSHOT_ENV];
+const check = await runStep('data-check', '数据校验', [path.join(ROOT, 'scripts/data-check.ts')], { env: checkEnv, passStdout: false });
 if (check.status !== 0) {
   console.error(`数据校验未通过（DATA_DIR=${defaultDataDir()}），网站未构建：\n\n${check.stdout}`);
-  process.exit(1);
+  fail(1);
 }
 process.stdout.write(check.stdout);
+// The later steps read the snapshot the check wrote or found, without reading and hashing DATA_DIR again.
+const snapshot = check.record.parts?.find((p) => p.detail?.snapshot)?.detail?.snapshot;
+const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]: snapshot } : {}) };
 console.log(`[数据] 校验通过，用时 ${seconds(t)}`);
 
+// 2. the pages, and 3. the downloads and the name index from the read model. Each holds the
+// read model; below PARALLEL_BELOW of snapshot (the programme's scale: a few MB, national:
+// 850 MB) both fit in memory together and run side by side, one on each core, and Astro
+// renders four pages at a time. At national scale Astro's heap has no room for either.
+const PARALLEL_BELOW = 64 * 1024 * 1024;
+const parallel = snapshot !== undefined && statSync(snapshot).size < PARALLEL_BELOW;
 t = performance.now();
-// Astro's log passes through; its per-page lines are counted to say how much was reused.
-const astro = spawn(process.execPath, [...ASTRO_V8_FLAGS, path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...process.argv.slice(2)], {
-  cwd: ROOT,
-  stdio: ['inherit', 'pipe', 'inherit'],
-  env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP },
+const mark = startMark(CACHE_DIR);
+const pageLog = new AstroPageLog();
+const pages = runStep('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...process.argv.slice(2)], {
+  // GPDZC_KEEP_OUT_DIR: astro.config.mjs then leaves the site folder as it is (pruned below).
+  // ASTRO_CONCURRENCY: four pages in flight where memory allows (see astro.config.mjs).
+  env: { ...env, ASTRO_TELEMETRY_DISABLED: '1', GPDZC_KEEP_OUT_DIR: '1', ASTRO_CONCURRENCY: process.env.ASTRO_CONCURRENCY ?? (parallel ? '4' : '1'), NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP },
+  passStdout: true,
+  onLine: (line) => pageLog.line(line),
+}).then((astro) => {
+  if (astro.status !== 0) fail(astro.status);
+  astro.record.counts = { pagesRendered: pageLog.rendered, pagesReused: pageLog.reused };
+  astro.record.routes = pageLog.routes;
+  console.log(`[页面] astro build 用时 ${seconds(t)}：渲染 ${pageLog.rendered.toLocaleString('zh-CN')} 个，数据和代码未变、沿用上次 ${pageLog.reused.toLocaleString('zh-CN')} 个`);
 });
-const counts = { rendered: 0, reused: 0 };
-let pending = '';
-astro.stdout.on('data', (chunk: Buffer) => {
-  process.stdout.write(chunk);
-  const lines = (pending + chunk.toString('utf8')).split('\n');
-  pending = lines.pop()!;
-  for (const line of lines) {
-    // A page is logged as "├─ /path/index.html (+3ms)"; an incremental reuse as "… (cached)" or "(restored)".
-    if (/\((cached|restored)\)/.test(line)) counts.reused++;
-    else if (/\(\+[\d.]+m?s\)/.test(line)) counts.rendered++;
-  }
-});
-const status = await new Promise<number>((resolve) => astro.on('close', (code) => resolve(code ?? 1)));
-if (status !== 0) process.exit(status);
-console.log(`[页面] astro build 用时 ${seconds(t)}：渲染 ${counts.rendered.toLocaleString('zh-CN')} 个，数据和代码未变、沿用上次 ${counts.reused.toLocaleString('zh-CN')} 个`);
-
-// 3. downloads and search documents (with room for the read model), then the index (see scripts/site-extras.ts).
-for (const step of [[], ['--index']]) {
-  const extras = spawnSync(process.execPath, [path.join(ROOT, 'scripts/site-extras.ts'), ...step], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP } });
-  if (extras.status !== 0) process.exit(extras.status ?? 1);
+const runExtras = () =>
+  runStep('site-extras', '下载和名称索引', [path.join(ROOT, 'scripts/site-extras.ts')], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP }, passStdout: true }).then((extras) => {
+    if (extras.status !== 0) fail(extras.status);
+  });
+if (parallel) await Promise.all([pages, runExtras()]);
+else {
+  await pages;
+  await runExtras();
 }
+
+// 4. what an earlier build left and this one neither wrote nor kept goes, before the index and checksums see the folder
+t = performance.now();
+const pruned = pruneStale(OUT_DIR, CACHE_DIR, mark);
+log.steps.push({ id: 'prune', name: '清理上次构建留下、本次没有的文件', seconds: round((performance.now() - t) / 1000), peakRssMB: null, counts: pruned });
+console.log(`[清理] 删除上次构建留下、本次没有的文件 ${pruned.deleted.toLocaleString('zh-CN')} 个（沿用未变的页面 ${pruned.kept.toLocaleString('zh-CN')} 个），用时 ${seconds(t)}`);
+
+// 5. Pagefind over the content pages, then SHA256SUMS
+const index = await runStep('site-index', '搜索索引和 SHA256SUMS', [path.join(ROOT, 'scripts/site-extras.ts'), '--index'], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP }, passStdout: true });
+if (index.status !== 0) fail(index.status);
+writeLog(true);

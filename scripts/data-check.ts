@@ -6,6 +6,7 @@
 import { ingestDataDirCached } from '../src/lib/ingest/ingest-cache.ts';
 import { defaultDataDir, ingestDataDir } from '../src/lib/ingest/ingest-fs.ts';
 import { jsonReport, textReportLines } from '../src/lib/ingest/report.ts';
+import { reportStep } from './build-log.ts';
 
 const USAGE = `用法：npm run data:check -- [--json] [路径…]
   校验 DATA_DIR（默认 ./data）中的名录和月度进展表；给出路径时只校验这些文件或目录。
@@ -28,7 +29,15 @@ for (const a of args) {
 
 // The whole of DATA_DIR is checked through the snapshot cache, so the build that follows
 // (or a second check of unchanged data) does not ingest it again.
-const result = paths.length === 0 ? ingestDataDirCached(defaultDataDir()).result : ingestDataDir(defaultDataDir(), paths);
+const started = performance.now();
+const cached = paths.length === 0 ? ingestDataDirCached(defaultDataDir()) : null;
+const result = cached ? cached.result : ingestDataDir(defaultDataDir(), paths);
+reportStep('ingest', cached?.fromSnapshot ? '读取上次校验的快照' : '读取并校验', started, {
+  files: result.files.length,
+  progressRecords: result.progress.length,
+  issues: result.issues.length,
+  fromSnapshot: cached?.fromSnapshot ? 1 : 0,
+}, cached?.snapshot ? { snapshot: cached.snapshot } : undefined);
 if (json) process.stdout.write(JSON.stringify(jsonReport(result), null, 2) + '\n');
 else {
   // Written out in pieces as it is made: a report of a million issues is never one string.

@@ -16,6 +16,7 @@ import { withPublishedSources } from '../src/lib/filing/sources.ts';
 import { publishedSources } from '../src/lib/filing/sources-fs.ts';
 import { indexContentPages } from '../src/lib/publish/pagefind.ts';
 import { writeChecksums } from '../src/lib/publish/checksums.ts';
+import { reportStep } from './build-log.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SITE = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
@@ -23,8 +24,12 @@ const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} �
 
 if (process.argv.includes('--index')) {
   const log = (line: string) => console.log(`[索引] ${line}`);
-  await indexContentPages(SITE, log);
-  await writeChecksums(SITE, log);
+  let t = performance.now();
+  const pages = await indexContentPages(SITE, log);
+  reportStep('pagefind', '搜索索引（案例和通报的全文，Pagefind）', t, { pages });
+  t = performance.now();
+  const files = await writeChecksums(SITE, log);
+  reportStep('checksums', 'SHA256SUMS', t, { files });
 } else {
   let t = performance.now();
   const { result } = ingestDataDirCached(defaultDataDir());
@@ -33,10 +38,13 @@ if (process.argv.includes('--index')) {
   const sources = publishedSources(result, defaultDataDir()).index;
   const model = buildSiteModel({ ...result, progress: withPublishedSources(result.progress, sources) });
   console.log(`[模型] 读取校验结果并汇总，用时 ${seconds(t)}`);
+  reportStep('read-model', '读取校验结果并汇总', t, { villages: model.villages.size, units: model.units.size });
   t = performance.now();
   const files = await writeEntityDownloads(model, SITE, result.dataset.synthetic);
   console.log(`[下载] 各村、单位、县、省的 data.csv / data.json / series.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
+  reportStep('downloads', '各村、单位、县、省的 data.csv / data.json / series.json', t, { filesWritten: files });
   t = performance.now();
   const index = writeNameIndex(model, SITE);
   console.log(`[索引] 村、单位和县的名称索引：${index.records.toLocaleString('zh-CN')} 条，${index.files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
+  reportStep('name-index', '村、单位和县的名称索引', t, { records: index.records, filesWritten: index.files });
 }

@@ -13,30 +13,35 @@ import { groupBy, pairingsKeyData, stableDigest } from './lib/publish/page-keys.
 import { recordsAsOf, type RevisionWithChanges } from './lib/ingest/revisions.ts';
 import { withPublishedSources } from './lib/filing/sources.ts';
 import { publishedSources, type PublishedSources as SourceFiles } from './lib/filing/sources-fs.ts';
-import type { IngestResult } from './lib/ingest/ingest.ts';
-
-export type PublishedSources = SourceFiles & { result: IngestResult };
 
 let model: Promise<SiteModel> | null = null;
-let input: Promise<ModelInput> | null = null;
+let loaded: Promise<{ sources: SourceFiles; input: ModelInput }> | null = null;
 
-let sources: Promise<PublishedSources> | null = null;
-
-/** The received exports as published under /sources/ (names, hashes, contents), planned once. */
-export function getSources(): Promise<PublishedSources> {
-  sources ??= (async () => {
+/**
+ * The ingest (its snapshot), read once per build: the received exports as published under
+ * /sources/ (names, hashes, contents), and the read model's input, whose records point at
+ * their published files. Only the published copy of the records is kept (at national scale
+ * 1.2 M of them; holding the ingest's own beside it cost a few hundred MB of Astro's heap).
+ */
+function load(): Promise<{ sources: SourceFiles; input: ModelInput }> {
+  loaded ??= (async () => {
     const { result } = ingestDataDirCached(defaultDataDir());
     // The content loader has already failed the build with the full report.
     if (!result.ok) throw new Error(`数据校验未通过（DATA_DIR=${defaultDataDir()}）`);
-    return { result, ...publishedSources(result, defaultDataDir()) };
+    const sources = publishedSources(result, defaultDataDir());
+    return { sources, input: { ...result, progress: withPublishedSources(result.progress, sources.index) } };
   })();
-  return sources;
+  return loaded;
+}
+
+/** The received exports as published under /sources/ (names, hashes, contents), planned once. */
+export function getSources(): Promise<SourceFiles> {
+  return load().then((l) => l.sources);
 }
 
 /** The ingest result with every record's source pointing at its published file. */
 function getModelInput(): Promise<ModelInput> {
-  input ??= getSources().then(({ result, index }) => ({ ...result, progress: withPublishedSources(result.progress, index) }));
-  return input;
+  return load().then((l) => l.input);
 }
 
 export function getSiteModel(): Promise<SiteModel> {

@@ -29,6 +29,11 @@ export const GROUP_HEADERS = MEASURES.map((m) => m.group);
  * half-width), no whitespace or line breaks at all, Chinese brackets to ASCII.
  */
 export function normalizeHeader(cell: string): string {
+  // Most cells the identity columns pass through here are codes, serial numbers and plain
+  // Chinese names: NFKC and the replacements leave them as they are. At national scale they
+  // are ~600,000 different strings a month, more than the memo holds, so they skip it.
+  if (PLAIN_ASCII.test(cell)) return cell.toLowerCase();
+  if (PLAIN_HAN.test(cell)) return cell;
   return memo(headerCache, cell, (c) =>
     c
       .normalize('NFKC')
@@ -39,6 +44,10 @@ export function normalizeHeader(cell: string): string {
   );
 }
 const headerCache = new Map<string, string>();
+/** Letters and digits only (NFKC-stable, nothing to remove) */
+const PLAIN_ASCII = /^[0-9A-Za-z]*$/;
+/** CJK unified ideographs only (U+4E00–U+9FFF: NFKC-stable, no case, nothing to remove) */
+const PLAIN_HAN = /^[\u4e00-\u9fff]*$/;
 
 /** A header with its bracketed unit stripped, e.g. `资金计划完成比例(%)` → `资金计划完成比例`. */
 export function headerStem(normalized: string): string {

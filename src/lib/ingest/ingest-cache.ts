@@ -48,10 +48,39 @@ export interface CachedIngest {
   digest: string;
   /** true when the result came from a snapshot rather than a fresh ingest */
   fromSnapshot: boolean;
+  /** the snapshot file holding this result (null: the ingest failed and was not stored) */
+  snapshot: string | null;
+}
+
+/**
+ * Set by scripts/build.ts for the steps after its data check: the snapshot that check wrote
+ * or found for DATA_DIR in this build. The later steps (the content loader, the pages, the
+ * downloads) read it as it is instead of listing, reading and hashing every input file
+ * again — every input byte is read and hashed once per build.
+ */
+export const SNAPSHOT_ENV = 'GPDZC_INGEST_SNAPSHOT';
+
+/** The snapshot handed down by the build for this data folder, if any. */
+function handedSnapshot(dataDir: string, cacheDir: string): { file: string; digest: string } | null {
+  const file = process.env[SNAPSHOT_ENV];
+  if (!file) return null;
+  const prefix = snapshotPrefix(dataDir);
+  const name = path.basename(file);
+  // only the snapshot of this data folder, in this cache, and only while it exists
+  if (path.dirname(path.resolve(file)) !== path.resolve(cacheDir) || !name.startsWith(prefix) || !name.endsWith('.v8') || !existsSync(file)) return null;
+  return { file: path.resolve(file), digest: name.slice(prefix.length, -'.v8'.length) };
 }
 
 /** Ingest DATA_DIR, or read the snapshot of an earlier ingest of exactly the same bytes. */
 export function ingestDataDirCached(dataDir: string = defaultDataDir(), cacheDir: string = defaultIngestCacheDir()): CachedIngest {
+  const handed = handedSnapshot(dataDir, cacheDir);
+  if (handed) {
+    try {
+      return { result: deserialize(readFileSync(handed.file)) as IngestResult, digest: handed.digest, fromSnapshot: true, snapshot: handed.file };
+    } catch {
+      // unreadable: the usual way below
+    }
+  }
   const { input } = collectInput(dataDir);
   return cachedIngest(input, inputDigest(input), dataDir, cacheDir);
 }
@@ -60,7 +89,7 @@ function cachedIngest(input: IngestInput, digest: string, dataDir: string, cache
   const file = snapshotFile(dataDir, cacheDir, digest);
   if (existsSync(file)) {
     try {
-      return { result: deserialize(readFileSync(file)) as IngestResult, digest, fromSnapshot: true };
+      return { result: deserialize(readFileSync(file)) as IngestResult, digest, fromSnapshot: true, snapshot: file };
     } catch {
       // A truncated or foreign snapshot: ingest again and overwrite it.
     }
@@ -74,7 +103,7 @@ function cachedIngest(input: IngestInput, digest: string, dataDir: string, cache
     writeAtomically(file, serialize(result));
     writeAtomically(summaryFile(file), JSON.stringify(summarise(result)));
   }
-  return { result, digest, fromSnapshot: false };
+  return { result, digest, fromSnapshot: false, snapshot: result.ok ? file : null };
 }
 
 const snapshotPrefix = (dataDir: string) => `ingest-${createHash('sha1').update(path.resolve(dataDir)).digest('hex').slice(0, 12)}-`;
@@ -128,6 +157,14 @@ function summarise(result: IngestResult): IngestSummary {
 
 /** The summary of DATA_DIR's ingest: from its JSON next to the snapshot, else from an ingest (which writes both). */
 export function ingestSummaryCached(dataDir: string = defaultDataDir(), cacheDir: string = defaultIngestCacheDir()): IngestSummary {
+  const handed = handedSnapshot(dataDir, cacheDir);
+  if (handed) {
+    try {
+      return JSON.parse(readFileSync(summaryFile(handed.file), 'utf8')) as IngestSummary;
+    } catch {
+      // unreadable: the usual way below
+    }
+  }
   const { input } = collectInput(dataDir);
   const digest = inputDigest(input);
   const file = summaryFile(snapshotFile(dataDir, cacheDir, digest));

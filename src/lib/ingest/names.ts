@@ -25,9 +25,16 @@ const VILLAGE_SUFFIX = /村?(村民委员会|村委会)$/u;
  * half-width), no spaces, separators or invisible characters, 村民委员会/村委会 → 村.
  */
 export function normalizeName(name: string): string {
+  // Plain Chinese names and codes (most of what a national ingest sees, ~220,000 different
+  // names: more than the memo holds) need no NFKC and have nothing to remove.
+  if (PLAIN_HAN_NAME.test(name)) return name.replace(VILLAGE_SUFFIX, '村');
+  if (PLAIN_ASCII_NAME.test(name)) return name;
   return memo(nameCache, name, (n) => n.normalize('NFKC').replace(INVISIBLE_ALL, '').replace(SEPARATORS, '').replace(VILLAGE_SUFFIX, '村'));
 }
 const nameCache = new Map<string, string>();
+/** CJK unified ideographs only (U+4E00–U+9FFF: NFKC-stable, no separators or invisible characters) */
+const PLAIN_HAN_NAME = /^[\u4e00-\u9fff]*$/;
+const PLAIN_ASCII_NAME = /^[0-9A-Za-z]*$/;
 
 /**
  * A 乡镇 for comparison: its name without the kind (扎瓦 for 扎瓦镇), since tables write

@@ -1,0 +1,149 @@
+/**
+ * The build's machine-readable step log. scripts/build.ts runs each step as a process of its
+ * own and writes one JSON file when the build ends (BUILD_STEPS_FILE, default
+ * `<outDir>/../tmp/build-steps.json`, never inside the site): every step's name, seconds,
+ * peak memory and counts. A step process reports its parts (the read model, the downloads,
+ * the name index…) by appending one JSON line each to the file named in BUILD_STEP_EVENTS,
+ * which build.ts reads back when the process has exited. scripts/bench.ts reads the log
+ * instead of the Chinese lines meant for people.
+ */
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface StepRecord {
+  /** stable English id, e.g. `astro-build`, `downloads` */
+  id: string;
+  /** what the build's Chinese log calls it */
+  name: string;
+  seconds: number;
+  /** peak resident memory in MB: of the step's whole process tree for a process step, of its own process (so far) for a part */
+  peakRssMB: number | null;
+  counts: Record<string, number>;
+  /** the parts a process step reported (see reportStep) */
+  parts?: StepRecord[];
+  /** what a part hands on to the steps after it (the data check: the snapshot it wrote or found) */
+  detail?: Record<string, string>;
+  /**
+   * astro build, by the first segment of the page's path (`villages`, `counties`, `index.html`…):
+   * pages rendered and reused, and the sum of the rendered pages' times as Astro logs them
+   * (with several pages in flight these overlap, so they add up to more than the step's time)
+   */
+  routes?: Record<string, { rendered: number; reused: number; ms: number }>;
+}
+
+/**
+ * Astro's per-page log, read as it streams. A page is logged as `├─ /villages/1/index.html`
+ * when it starts and ` (+3ms)` (or ` (+1.20s)`) when written; a reused page as its path
+ * followed at once by ` (cached)` or ` (restored)`. With several pages in flight the start of
+ * one page and the end of another share a line, so a page's time is given to the route of
+ * the last page started (exact in the counts, close in the times).
+ */
+export class AstroPageLog {
+  /** pages (and endpoints) written by rendering; the optimised images Astro logs alike are not counted */
+  rendered = 0;
+  reused = 0;
+  readonly routes: NonNullable<StepRecord['routes']> = {};
+  #last: string | null = null;
+
+  line(raw: string): void {
+    // (colours off; a timestamp can follow a page's path on the same line)
+    const line = raw.replace(/\x1b\[[0-9;]*m/g, '').replace(/\d\d:\d\d:\d\d/g, ' ');
+    // an optimised image (logged after the pages, with a time of its own)
+    if (line.includes('▶')) return;
+    for (const m of line.matchAll(/[├└]─ \/([^/\s]*)\S*( \((?:cached|restored)\))?|\(\+([\d.]+)(m?s)\)/g)) {
+      if (m[3] !== undefined) {
+        if (this.#last) this.route(this.#last).ms = round(this.route(this.#last).ms + Number(m[3]) * (m[4] === 's' ? 1000 : 1));
+        continue;
+      }
+      const route = m[1] || '/';
+      if (m[2]) {
+        this.reused++;
+        this.route(route).reused++;
+      } else {
+        this.rendered++;
+        this.route(route).rendered++;
+        this.#last = route;
+      }
+    }
+  }
+
+  private route(name: string) {
+    return (this.routes[name] ??= { rendered: 0, reused: 0, ms: 0 });
+  }
+}
+
+export interface BuildLog {
+  version: 1;
+  ok: boolean;
+  startedAt: string;
+  seconds: number;
+  /** peak resident memory of the build's whole process tree, MB (sampled every 100 ms) */
+  peakRssMB: number;
+  outDir: string;
+  steps: StepRecord[];
+}
+
+/** Called inside a step process: one part done (its start from performance.now()). */
+export function reportStep(id: string, name: string, started: number, counts: Record<string, number> = {}, detail?: Record<string, string>): void {
+  const file = process.env.BUILD_STEP_EVENTS;
+  if (!file) return;
+  const record: StepRecord = { id, name, seconds: round((performance.now() - started) / 1000), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), counts, ...(detail ? { detail } : {}) };
+  appendFileSync(file, `${JSON.stringify(record)}\n`);
+}
+
+/** The parts reported since `offset` bytes of the events file. */
+export function readParts(file: string, offset: number): { parts: StepRecord[]; offset: number } {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return { parts: [], offset };
+  }
+  const fresh = Buffer.from(text).subarray(offset).toString('utf8');
+  return { parts: fresh.split('\n').filter(Boolean).map((l) => JSON.parse(l) as StepRecord), offset: Buffer.byteLength(text) };
+}
+
+export const round = (x: number) => Math.round(x * 100) / 100;
+
+/** Resident memory of a process and all its descendants, from /proc (0 where /proc is absent). */
+export function treeRss(pid: number): { total: number; byChild: Map<number, number> } {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return { total: 0, byChild: new Map() };
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const p = Number(entry);
+      rss.set(p, Number(fields[21]) * 4096);
+      const ppid = Number(fields[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(p);
+      children.set(ppid, list);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const subtree = (root: number) => {
+    let total = 0;
+    const stack = [root];
+    while (stack.length) {
+      const p = stack.pop()!;
+      total += rss.get(p) ?? 0;
+      stack.push(...(children.get(p) ?? []));
+    }
+    return total;
+  };
+  return { total: subtree(pid), byChild: new Map((children.get(pid) ?? []).map((c) => [c, subtree(c)])) };
+}
+
+/** The default place of the log: beside the site, never in it. */
+export function defaultBuildLogFile(outDir: string): string {
+  return process.env.BUILD_STEPS_FILE ? path.resolve(process.env.BUILD_STEPS_FILE) : path.join(path.dirname(path.resolve(outDir)), 'tmp', 'build-steps.json');
+}

@@ -1,0 +1,64 @@
+/**
+ * scripts/build-prune.ts: a build into the previous build's folder ends as a build into an
+ * empty one — files the build did not write and Astro did not keep in place are deleted.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pruneStale, startMark } from '../../scripts/build-prune.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function put(root: string, rel: string, old: boolean): void {
+  const file = path.join(root, rel);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, rel);
+  if (old) {
+    const then = new Date(Date.now() - 3_600_000);
+    utimesSync(file, then, then);
+  }
+}
+
+describe('pruneStale', () => {
+  it('deletes what the last build left and this one neither wrote nor kept, and the folders left empty', () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-prune-'));
+    dirs.push(work);
+    const site = path.join(work, 'dist');
+    const cache = path.join(work, 'cache');
+    // the previous build's files
+    put(site, 'villages/1/index.html', true); // kept in place by Astro (unchanged page)
+    put(site, 'villages/2/index.html', true); // a village no longer in the data
+    put(site, 'villages/2/data.csv', true);
+    put(site, '_astro/old.css', true); // an asset of the old code
+    put(site, '.git/HEAD', true); // never touched, as Astro never empties .git
+    const mark = startMark(cache);
+    // Astro's record of this build's keyed pages, and what this build wrote
+    writeFileSync(path.join(cache, 'incremental-build.json'), JSON.stringify({ routes: { 'src/pages/villages/[code].astro': { paths: { '/villages/1': { outputFile: 'villages/1/index.html' }, '/villages/3': { outputFile: 'villages/3/index.html' } } } } }));
+    put(site, 'villages/1/data.csv', false);
+    put(site, 'villages/3/index.html', false);
+    put(site, '_astro/new.css', false);
+
+    expect(pruneStale(site, cache, mark)).toEqual({ deleted: 3, kept: 1 });
+    expect(existsSync(path.join(site, 'villages/2'))).toBe(false);
+    expect(readdirSync(path.join(site, 'villages')).sort()).toEqual(['1', '3']);
+    expect(readdirSync(path.join(site, 'villages/1')).sort()).toEqual(['data.csv', 'index.html']);
+    expect(readdirSync(path.join(site, '_astro'))).toEqual(['new.css']);
+    expect(existsSync(path.join(site, '.git/HEAD'))).toBe(true);
+  });
+
+  it('without a record from Astro every old file goes, and a missing folder is no error', () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-prune-'));
+    dirs.push(work);
+    const site = path.join(work, 'dist');
+    put(site, 'a/index.html', true);
+    const mark = startMark(path.join(work, 'cache'));
+    put(site, 'b/index.html', false);
+    expect(pruneStale(site, path.join(work, 'cache'), mark)).toEqual({ deleted: 1, kept: 0 });
+    expect(readdirSync(site)).toEqual(['b']);
+    expect(pruneStale(path.join(work, 'none'), path.join(work, 'cache'), mark)).toEqual({ deleted: 0, kept: 0 });
+  });
+});
