@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { stripVTControlCharacters } from 'node:util';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checksums } from '../../src/lib/publish/checksums.ts';
@@ -20,7 +21,8 @@ function build(dataDir: string, bulletinsDir: string, out: string, cache: string
     encoding: 'utf8',
   });
   expect(r.status, r.stdout + r.stderr).toBe(0);
-  return r.stdout;
+  // CI sets CI=true, and then Astro colours its log: a path and its "(cached)" have colour codes between them
+  return stripVTControlCharacters(r.stdout);
 }
 
 /** `[页面] … 渲染 N 个，… 沿用上次 M 个` → { rendered, reused } */
