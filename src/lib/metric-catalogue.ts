@@ -112,6 +112,9 @@ export type PlanPairId = (typeof PLAN_PAIRS)[number]['id'];
 /** A pair by its id: `PAIR.funds.done` is the funds-arrived metric. */
 export const PAIR = Object.fromEntries(PLAN_PAIRS.map((p) => [p.id, p])) as { readonly [K in PlanPairId]: Extract<(typeof PLAN_PAIRS)[number], { id: K }> };
 
+/** The pairs whose ratio an area table has room for (rankings, the bulletin's province table): 物资 is left to the cards. */
+export const AREA_TABLE_PAIRS = [PAIR.funds, PAIR.sales, PAIR.jobs, PAIR.training] as const;
+
 const byId = new Map<string, MetricDefinition>(METRICS.map((m) => [m.id, m]));
 /** A metric's definition (throws on an unknown id: a typo is a bug, not data). */
 export function metric(id: MetricId): MetricDefinition {

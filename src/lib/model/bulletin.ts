@@ -4,7 +4,7 @@
  * that did not report, notable progress, the month's new stories and the corrections
  * made since the previous bulletin. Plain data; the page renders it.
  */
-import { PAIR, PLAN_PAIRS, RATIO_METRIC_IDS, isRatioMetricId, metric, sumUnit, type MetricId, type RatioMetricId, type ReportedMetricId } from '../metric-catalogue.ts';
+import { AREA_TABLE_PAIRS, PAIR, PLAN_PAIRS, RATIO_METRIC_IDS, isRatioMetricId, metric, sumUnit, type MetricId, type RatioMetricId, type ReportedMetricId } from '../metric-catalogue.ts';
 import { PLAN_COUNTS, change, figure, ratioFigure, type Totals } from './aggregate.ts';
 import { formatAmount, formatFigure, formatMonth, formatRatioFigure, partialNote } from '../render/format.ts';
 import type { SiteModel } from './read-model.ts';
@@ -69,7 +69,7 @@ const FIGURES = PLAN_PAIRS.map((p) => metric(p.done)).filter((m) => m.kind !== '
 /** The province table: funds arrived, then the ratios of the pairs a phone has room for. */
 const PROVINCE_COLUMNS = [
   { key: PAIR.funds.done, label: `${metric(PAIR.funds.done).shortLabel}（万元）` },
-  ...[PAIR.funds, PAIR.sales, PAIR.jobs, PAIR.training].map((p) => ({ key: p.ratio, label: metric(p.ratio).shortLabel })),
+  ...AREA_TABLE_PAIRS.map((p) => ({ key: p.ratio, label: metric(p.ratio).shortLabel })),
 ] as const;
 
 const signed = (unit: '万元' | '人', n: number) => (n >= 0 ? `+${formatAmount(n, unit)}` : `−${formatAmount(-n, unit)}`);

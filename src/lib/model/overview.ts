@@ -29,6 +29,9 @@ export interface MeasureSummary {
   absent: number;
 }
 
+/** Done metrics of a 1/0 plan whose completion is counted (产业扶贫计划): their line is the completed count. */
+const COMPLETION_LINES = new Map(PLAN_COUNTS.filter((p) => metric(p.plan).kind === 'flag').map((p) => [p.done as string, p]));
+
 export function measureSummaries(t: Totals): MeasureSummary[] {
   const sums = t.metrics;
   const amount = (key: ReportedMetricId, label: string, unit: FigureUnit): SummaryLine => {
@@ -50,7 +53,7 @@ export function measureSummaries(t: Totals): MeasureSummary[] {
   };
   const line = (m: (typeof METRICS)[number]): SummaryLine => {
     if (m.kind === 'ratio') return ratioLine(m.id, m.shortLabel);
-    const counted = PLAN_COUNTS.find((p) => p.done === m.id && metric(p.plan).kind === 'flag');
+    const counted = COMPLETION_LINES.get(m.id);
     return counted ? completedLine(counted, m.shortLabel) : amount(m.id, m.shortLabel, sumUnit(m.id) as FigureUnit);
   };
   return MEASURES.map((x) => {

@@ -2,13 +2,13 @@
  * Rankings and distributions for the province and home pages: pre-sorted views (so
  * tables sort without JS) and how many villages fall in each completion band.
  */
-import { PAIR, metric, type RatioMetricId } from '../metric-catalogue.ts';
+import { AREA_TABLE_PAIRS, metric, type RatioMetricId } from '../metric-catalogue.ts';
 import type { AreaTotals } from './read-model.ts';
 import type { Ratio } from '../ratio.ts';
 
 export const SORT_KEYS = [
   { key: 'code', label: '按区划代码', ratio: null },
-  ...([PAIR.funds, PAIR.sales, PAIR.jobs, PAIR.training] as const).map((p) => ({ key: `${p.id}-ratio` as const, label: `按${metric(p.ratio).shortLabel}`, ratio: p.ratio })),
+  ...AREA_TABLE_PAIRS.map((p) => ({ key: `${p.id}-ratio` as const, label: `按${metric(p.ratio).shortLabel}`, ratio: p.ratio })),
 ] as const satisfies ReadonlyArray<{ key: string; label: string; ratio: RatioMetricId | null }>;
 export type SortKey = (typeof SORT_KEYS)[number]['key'];
 
