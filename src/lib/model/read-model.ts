@@ -18,7 +18,7 @@ export interface PairingView {
 
 export interface AreaTotals {
   /** month → totals over the records reported that month */
-  byMonth: Map<string, Totals>;
+  readonly byMonth: ReadonlyMap<string, Totals>;
   /** pairings registered in the area */
   pairingCount: number;
 }
@@ -71,10 +71,40 @@ export interface ModelInput {
 
 const byCode = <T extends { code: string }>(a: T, b: T) => a.code.localeCompare(b.code, 'en');
 
-function areaTotals(months: string[], records: ProgressRecord[], pairingCount: number): AreaTotals {
+function totalsByMonth(months: readonly string[], records: ProgressRecord[], pairingCount: number): Map<string, Totals> {
   const byMonth = new Map<string, Totals>();
   for (const m of months) byMonth.set(m, totals(m, records, pairingCount));
-  return { byMonth, pairingCount };
+  return byMonth;
+}
+
+function areaTotals(months: string[], records: ProgressRecord[], pairingCount: number): AreaTotals {
+  return { byMonth: totalsByMonth(months, records, pairingCount), pairingCount };
+}
+
+const recordsOf = (list: PairingView[]) => list.flatMap((p) => [...p.byMonth.values()]);
+
+/**
+ * A village's or unit's totals are computed when asked and not kept: kept for every one of
+ * them, at national scale (218,000 of them, 8 months), they were 3.1 GB of a 4.2 GB read
+ * model. Each is a few records, so computing them again is cheap; the last few asked are
+ * remembered, since one page (or one entity's downloads) asks several times.
+ */
+const RECENT_ENTITY_TOTALS = 256;
+const recentEntityTotals = new Map<object, Map<string, Totals>>();
+
+function entityTotals(months: string[], pairings: PairingView[]): AreaTotals {
+  const area: AreaTotals = {
+    pairingCount: pairings.length,
+    get byMonth() {
+      let byMonth = recentEntityTotals.get(area);
+      if (byMonth) recentEntityTotals.delete(area);
+      else byMonth = totalsByMonth(months, recordsOf(pairings), pairings.length);
+      recentEntityTotals.set(area, byMonth);
+      if (recentEntityTotals.size > RECENT_ENTITY_TOTALS) recentEntityTotals.delete(recentEntityTotals.keys().next().value!);
+      return byMonth;
+    },
+  };
+  return area;
 }
 
 export function buildSiteModel(input: ModelInput): SiteModel {
@@ -98,7 +128,6 @@ export function buildSiteModel(input: ModelInput): SiteModel {
     pairings.push({ pairing: p, village, unit, byMonth: new Map(records.map((r) => [r.month, r])), latest: records.at(-1) ?? null });
   }
 
-  const recordsOf = (list: PairingView[]) => list.flatMap((p) => [...p.byMonth.values()]);
   const group = <K>(list: PairingView[], key: (p: PairingView) => K) => {
     const m = new Map<K, PairingView[]>();
     for (const p of list) {
@@ -114,14 +143,14 @@ export function buildSiteModel(input: ModelInput): SiteModel {
   const villages = new Map<string, VillageView>();
   for (const v of [...input.villages].sort(byCode)) {
     const list = pairingsByVillage.get(v.code) ?? [];
-    villages.set(v.code, { village: v, pairings: list, ...areaTotals(months, recordsOf(list), list.length) });
+    villages.set(v.code, Object.assign(entityTotals(months, list), { village: v, pairings: list }));
   }
 
   const pairingsByUnit = group(pairings, (p) => p.unit.code);
   const units = new Map<string, UnitView>();
   for (const u of [...input.units].sort(byCode)) {
     const list = pairingsByUnit.get(u.code) ?? [];
-    units.set(u.code, { unit: u, pairings: list, villageCodes: [...new Set(list.map((p) => p.village.code))], ...areaTotals(months, recordsOf(list), list.length) });
+    units.set(u.code, Object.assign(entityTotals(months, list), { unit: u, pairings: list, villageCodes: [...new Set(list.map((p) => p.village.code))] }));
   }
 
   const counties = new Map<string, CountyView>();
