@@ -5,6 +5,10 @@ import { satteri } from '@astrojs/markdown-satteri';
 import preact from '@astrojs/preact';
 import sitemap from '@astrojs/sitemap';
 import { STORY_MDX_PROCESSOR } from './src/lib/content/story-mdx.ts';
+import { watchHeap } from './scripts/build-log.ts';
+
+// Inside scripts/build.ts's astro build step: the step log gets this process's heap (live data, GCs).
+watchHeap();
 
 // Tests build fixture datasets side by side: let them choose where output and caches go.
 const outDir = process.env.ASTRO_OUT_DIR || './dist';

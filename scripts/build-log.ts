@@ -9,6 +9,8 @@
  */
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 
 export interface StepRecord {
   /** stable English id, e.g. `astro-build`, `downloads` */
@@ -89,6 +91,34 @@ export function reportStep(id: string, name: string, started: number, counts: Re
   if (!file) return;
   const record: StepRecord = { id, name, seconds: round((performance.now() - started) / 1000), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), counts, ...(detail ? { detail } : {}) };
   appendFileSync(file, `${JSON.stringify(record)}\n`);
+}
+
+/**
+ * Called inside a step process: when it exits, report its V8 heap as a part (`heap`): how many
+ * full (mark-compact) collections ran and how long all collections took, and the heap still in
+ * use just after a full collection at its largest — about the live data, which the resident
+ * peak (that grows towards the heap cap with garbage) does not tell. At national scale this
+ * says how low a process's heap cap can go.
+ */
+export function watchHeap(): void {
+  if (!process.env.BUILD_STEP_EVENTS) return;
+  const started = performance.now();
+  const heap = { fullGcs: 0, gcMs: 0, liveAfterFullGcMB: 0, heapLimitMB: Math.round(getHeapStatistics().heap_size_limit / 1048576) };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      heap.gcMs += entry.duration;
+      if ((entry.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+        heap.fullGcs++;
+        // (read when the entry is delivered, a moment after the collection: an upper bound)
+        heap.liveAfterFullGcMB = Math.max(heap.liveAfterFullGcMB, Math.round(getHeapStatistics().used_heap_size / 1048576));
+      }
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  process.on('exit', () => {
+    observer.disconnect();
+    reportStep('heap', 'V8 堆：完整 GC 次数、GC 用时、完整 GC 后仍在用的最大值', started, { ...heap, gcMs: Math.round(heap.gcMs) });
+  });
 }
 
 /** The parts reported since `offset` bytes of the events file. */

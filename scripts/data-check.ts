@@ -6,7 +6,9 @@
 import { ingestDataDirCached } from '../src/lib/ingest/ingest-cache.ts';
 import { defaultDataDir, ingestDataDir } from '../src/lib/ingest/ingest-fs.ts';
 import { jsonReport, textReportLines } from '../src/lib/ingest/report.ts';
-import { reportStep } from './build-log.ts';
+import { reportStep, watchHeap } from './build-log.ts';
+
+watchHeap();
 
 const USAGE = `用法：npm run data:check -- [--json] [路径…]
   校验 DATA_DIR（默认 ./data）中的名录和月度进展表；给出路径时只校验这些文件或目录。

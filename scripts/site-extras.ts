@@ -16,7 +16,9 @@ import { withPublishedSources } from '../src/lib/filing/sources.ts';
 import { publishedSources } from '../src/lib/filing/sources-fs.ts';
 import { indexContentPages } from '../src/lib/publish/pagefind.ts';
 import { writeChecksums } from '../src/lib/publish/checksums.ts';
-import { reportStep } from './build-log.ts';
+import { reportStep, watchHeap } from './build-log.ts';
+
+watchHeap();
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SITE = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
