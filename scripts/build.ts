@@ -2,12 +2,13 @@
  * npm run build:
  * 1. `data:check` in a child process: ingest DATA_DIR (or find the snapshot of an identical
  *    earlier ingest); stop with the full Chinese report if it is invalid;
- * 2. `astro build` in a child process (the pages; it reads the same snapshot);
- * 3. once Astro has exited, scripts/site-extras.ts: every page's own downloads (data.csv /
- *    data.json), the name index, then Pagefind and SHA256SUMS, straight from the read model.
- * Each step is a process of its own so that at national scale no two copies of the data are
- * in memory at once. Each step prints its time, so a slow build says where time went, and
- * the whole build writes a step log (JSON, scripts/build-log.ts) beside the site.
+ * 2. `astro build` in a child process (the pages; it reads the same snapshot), and beside it
+ *    scripts/site-extras.ts: every page's own downloads (data.csv / data.json / series.json)
+ *    and the name index, straight from the read model;
+ * 3. once both have exited, Pagefind and SHA256SUMS.
+ * Each step is a process of its own, with a heap cap, so that at national scale the whole
+ * tree stays in its memory budget. Each step prints its time, so a slow build says where time
+ * went, and the whole build writes a step log (JSON, scripts/build-log.ts) beside the site.
  *
  * The site folder is not emptied first: Astro leaves a page whose data and code are unchanged
  * where it is (instead of copying it back from its cache), and before the index and
@@ -15,7 +16,7 @@
  * result is exactly a build into an empty folder.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SNAPSHOT_ENV } from '../src/lib/ingest/ingest-cache.ts';
 import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
@@ -25,24 +26,26 @@ import { pruneStale, startMark } from './build-prune.ts';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT_DIR = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
 const CACHE_DIR = path.resolve(ROOT, process.env.ASTRO_CACHE_DIR || 'node_modules/.astro');
-// National scale needs more than V8's default heap (about 4 GB) for the read model.
-const HEAP = '--max-old-space-size=5632';
+/**
+ * Heap caps. The pages (astro build) and the downloads run side by side, one on each core, and
+ * each holds the read model: at national scale about 1.3 GB of heap (see read-model.ts), and
+ * Astro's live data peaks at about 2 GB while it writes the national open-data files (the step
+ * log's `heap` parts say how much). V8 grows a heap towards its cap with garbage, so the caps,
+ * not the live data, set the resident peak: 3 GB and 2.25 GB keep the whole process tree under
+ * the 6 GB budget. The steps that run alone (Pagefind and SHA256SUMS) keep more room. Raise
+ * the caps (or set NODE_OPTIONS) if the data outgrows them.
+ */
+const ASTRO_HEAP = '--max-old-space-size=3072';
+const EXTRAS_HEAP = '--max-old-space-size=2304';
+const INDEX_HEAP = '--max-old-space-size=5632';
 /**
  * Every page Astro renders passes through a Response: its bytes are V8 "external memory", and
- * by default each 64 MB of it starts a full mark of the heap (at national scale the read
- * model, about 3.4 GB: ~3 s each, one every ~2,500 village pages). Counted in the global heap
- * limit instead, a full GC comes when the heap itself has grown. Left at 5.5 GB, the heap then
- * grows until the national build's peak is 6.7 GB (budget 6 GB), so Astro's heap is capped at
- * 4.5 GB: live data peaks at about 4.0 GB there (raise it, or set NODE_OPTIONS, if the data
- * outgrows that). 32,000 national village pages, before and after this and the trend-chart
- * change: 13 full GCs -> 4, 2.37 -> 1.62 ms a page, peak RSS 4.64 -> 5.05 GB. The flag is a
- * V8 option, which NODE_OPTIONS does not accept.
+ * by default each 64 MB of it starts a full mark of the heap (~1–3 s each at national scale).
+ * Counted in the global heap limit instead, a full GC comes when the heap itself has grown.
+ * 32,000 national village pages, before and after this: 13 full GCs -> 4, 2.37 -> 1.62 ms a
+ * page. The flag is a V8 option, which NODE_OPTIONS does not accept.
  */
 const ASTRO_V8_FLAGS = ['--external-memory-accounted-in-global-limit'];
-// (2026-11-29: with the pages added since, live data at the start of page generation passed
-// 4.5 GB at national scale and the build ran out of heap; the cap is 5.5 GB again, and the
-// bench says what that costs against the 6 GB budget.)
-const ASTRO_HEAP = '--max-old-space-size=5632';
 const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} 秒`;
 
 const started = performance.now();
@@ -129,19 +132,16 @@ const snapshot = check.record.parts?.find((p) => p.detail?.snapshot)?.detail?.sn
 const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]: snapshot } : {}) };
 console.log(`[数据] 校验通过，用时 ${seconds(t)}`);
 
-// 2. the pages, and 3. the downloads and the name index from the read model. Each holds the
-// read model; below PARALLEL_BELOW of snapshot (the programme's scale: a few MB, national:
-// 850 MB) both fit in memory together and run side by side, one on each core, and Astro
-// renders four pages at a time. At national scale Astro's heap has no room for either.
-const PARALLEL_BELOW = 64 * 1024 * 1024;
-const parallel = snapshot !== undefined && statSync(snapshot).size < PARALLEL_BELOW;
+// 2. the pages, and 3. the downloads and the name index from the read model, side by side
+// (heap caps above); Astro renders four pages at a time, so that one page's writes overlap the
+// next one's rendering.
 t = performance.now();
 const mark = startMark(CACHE_DIR);
 const pageLog = new AstroPageLog();
 const pages = runStep('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...process.argv.slice(2)], {
   // GPDZC_KEEP_OUT_DIR: astro.config.mjs then leaves the site folder as it is (pruned below).
-  // ASTRO_CONCURRENCY: four pages in flight where memory allows (see astro.config.mjs).
-  env: { ...env, ASTRO_TELEMETRY_DISABLED: '1', GPDZC_KEEP_OUT_DIR: '1', ASTRO_CONCURRENCY: process.env.ASTRO_CONCURRENCY ?? (parallel ? '4' : '1'), NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP },
+  // ASTRO_CONCURRENCY: pages in flight (see astro.config.mjs).
+  env: { ...env, ASTRO_TELEMETRY_DISABLED: '1', GPDZC_KEEP_OUT_DIR: '1', ASTRO_CONCURRENCY: process.env.ASTRO_CONCURRENCY ?? '4', NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP },
   passStdout: true,
   onLine: (line) => pageLog.line(line),
 }).then((astro) => {
@@ -150,15 +150,10 @@ const pages = runStep('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.joi
   astro.record.routes = pageLog.routes;
   console.log(`[页面] astro build 用时 ${seconds(t)}：渲染 ${pageLog.rendered.toLocaleString('zh-CN')} 个，数据和代码未变、沿用上次 ${pageLog.reused.toLocaleString('zh-CN')} 个`);
 });
-const runExtras = () =>
-  runStep('site-extras', '下载和名称索引', [path.join(ROOT, 'scripts/site-extras.ts')], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP }, passStdout: true }).then((extras) => {
-    if (extras.status !== 0) fail(extras.status);
-  });
-if (parallel) await Promise.all([pages, runExtras()]);
-else {
-  await pages;
-  await runExtras();
-}
+const extras = runStep('site-extras', '下载和名称索引', [path.join(ROOT, 'scripts/site-extras.ts')], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? EXTRAS_HEAP }, passStdout: true }).then((extras) => {
+  if (extras.status !== 0) fail(extras.status);
+});
+await Promise.all([pages, extras]);
 
 // 4. what an earlier build left and this one neither wrote nor kept goes, before the index and checksums see the folder
 t = performance.now();
@@ -167,6 +162,6 @@ log.steps.push({ id: 'prune', name: '清理上次构建留下、本次没有的�
 console.log(`[清理] 删除上次构建留下、本次没有的文件 ${pruned.deleted.toLocaleString('zh-CN')} 个（沿用未变的页面 ${pruned.kept.toLocaleString('zh-CN')} 个），用时 ${seconds(t)}`);
 
 // 5. Pagefind over the content pages, then SHA256SUMS
-const index = await runStep('site-index', '搜索索引和 SHA256SUMS', [path.join(ROOT, 'scripts/site-extras.ts'), '--index'], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? HEAP }, passStdout: true });
+const index = await runStep('site-index', '搜索索引和 SHA256SUMS', [path.join(ROOT, 'scripts/site-extras.ts'), '--index'], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? INDEX_HEAP }, passStdout: true });
 if (index.status !== 0) fail(index.status);
 writeLog(true);
