@@ -107,7 +107,7 @@ export function watchHeap(): void {
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       heap.gcMs += entry.duration;
-      if ((entry.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
         heap.fullGcs++;
         // (read when the entry is delivered, a moment after the collection: an upper bound)
         heap.liveAfterFullGcMB = Math.max(heap.liveAfterFullGcMB, Math.round(getHeapStatistics().used_heap_size / 1048576));
