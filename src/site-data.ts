@@ -181,6 +181,18 @@ export async function entityPageKeys(kind: 'villages' | 'units'): Promise<Map<st
   return keys;
 }
 
+/** cacheKey of /counties/<code>/, by code: the county, its villages, its pairings with all their records, and its own date. */
+export async function countyPageKeys(): Promise<Map<string, string>> {
+  const [model, base, dataset] = await Promise.all([getSiteModel(), keyBase(), getDatasetInfo()]);
+  const keys = new Map<string, string>();
+  for (const c of model.counties.values()) {
+    // the footer's own date (as entityUpdated gives it)
+    const updated = pageUpdatedOn(dataset.publishedOn, model.months, await getCorrectionsFor('countyCode', c.code));
+    keys.set(c.code, stableDigest([base, c.code, c.name, c.province, c.prefecture, c.provinceCode, c.villages.map((v) => v.village), pairingsKeyData(c.pairings), updated]));
+  }
+  return keys;
+}
+
 /** cacheKey of a county's 附件3 table for one month: the county and its records up to that month. */
 export async function countyMonthPageKey(code: string, month: string): Promise<string> {
   const [model, dataset] = await Promise.all([getSiteModel(), getDatasetInfo()]);
