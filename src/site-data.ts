@@ -3,13 +3,13 @@
  * (its snapshot, see ingest-cache.ts) once per build however many pages ask, plus Astro's
  * collections for the dataset entry, stories and bulletin texts.
  */
-import { dataUpdatedOn } from './lib/model/entity-summary.ts';
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { buildPublishedBulletin } from './lib/model/bulletin.ts';
 import { ingestDataDirCached } from './lib/ingest/ingest-cache.ts';
 import { defaultDataDir } from './lib/ingest/ingest-fs.ts';
 import { buildSiteModel, type ModelInput, type SiteModel } from './lib/model/read-model.ts';
 import { groupBy, pairingsKeyData, stableDigest } from './lib/publish/page-keys.ts';
+import { correctionsByEntity, pageUpdatedOn, type PageUpdated } from './lib/model/page-updated.ts';
 import { recordsAsOf, type RevisionWithChanges } from './lib/ingest/revisions.ts';
 import { withPublishedSources } from './lib/filing/sources.ts';
 import { publishedSources, type PublishedSources as SourceFiles } from './lib/filing/sources-fs.ts';
@@ -126,30 +126,37 @@ export function getBulletins(): ReturnType<typeof loadBulletins> {
 
 // --- incremental builds: what each large page family shows, as one digest per page ------
 
-/** The revisions that touch each village and each unit, with only those changes (built once). */
-async function loadCorrectionsBy(field: 'villageCode' | 'unitCode'): Promise<Map<string, RevisionWithChanges[]>> {
-  const out = new Map<string, RevisionWithChanges[]>();
-  for (const r of await getCorrections()) {
-    for (const [code, changes] of groupBy(r.changes, (c) => c[field])) {
-      const list = out.get(code) ?? [];
-      list.push({ ...r, changes });
-      out.set(code, list);
-    }
-  }
-  return out;
-}
-const correctionsBy: Partial<Record<'villageCode' | 'unitCode', ReturnType<typeof loadCorrectionsBy>>> = {};
+type CorrectionsKey = 'villageCode' | 'unitCode' | 'countyCode';
+const correctionsBy: Partial<Record<CorrectionsKey, Promise<Map<string, RevisionWithChanges[]>>>> = {};
 
-/** Revisions touching one village (or unit), oldest first, each with only its changes. */
-export async function getCorrectionsFor(field: 'villageCode' | 'unitCode', code: string): Promise<RevisionWithChanges[]> {
-  correctionsBy[field] ??= loadCorrectionsBy(field);
+/** Revisions touching one village, unit or county, oldest first, each with only its changes (grouped once per build). */
+export async function getCorrectionsFor(field: CorrectionsKey, code: string): Promise<RevisionWithChanges[]> {
+  correctionsBy[field] ??= Promise.all([getCorrections(), getSiteModel()]).then(([revisions, model]) =>
+    correctionsByEntity(revisions, field === 'countyCode' ? (c) => model.villages.get(c.villageCode)?.village.countyCode ?? c.villageCode : (c) => c[field]),
+  );
   return (await correctionsBy[field]).get(code) ?? [];
 }
 
-/** Settings and layout data every page shows. */
+/**
+ * The footer date of a page about one village, unit or county (the rule: `pageUpdatedOn`):
+ * the publication dates of the months it shows and its own corrections, never the site-wide
+ * date, so that a correction of another county neither changes the page nor its key.
+ */
+export async function entityUpdated(field: CorrectionsKey, code: string, shownMonths: readonly string[]): Promise<PageUpdated> {
+  const [dataset, corrections] = await Promise.all([getDatasetInfo(), getCorrectionsFor(field, code)]);
+  return pageUpdatedOn(dataset.publishedOn, shownMonths, corrections);
+}
+
+/** A county's 附件3 page for one month: that month's publication and the corrections of that month that touched the county. */
+export async function countyMonthUpdated(code: string, month: string): Promise<PageUpdated> {
+  const [dataset, corrections] = await Promise.all([getDatasetInfo(), getCorrectionsFor('countyCode', code)]);
+  return pageUpdatedOn(dataset.publishedOn, [month], corrections.filter((r) => r.month === month));
+}
+
+/** Settings and layout data every entity page shows (not the site-wide 「数据更新于」: each page has its own). */
 async function keyBase() {
   const [dataset, model] = await Promise.all([getDatasetInfo(), getSiteModel()]);
-  return { synthetic: dataset.synthetic, names: PUBLISH_PERSONAL_NAMES, months: model.months, latestMonth: model.latestMonth, updatedOn: dataUpdatedOn(dataset.publishedOn, dataset.revisions.map((r) => r.date)) };
+  return { synthetic: dataset.synthetic, names: PUBLISH_PERSONAL_NAMES, months: model.months, latestMonth: model.latestMonth };
 }
 
 /** A story as a list shows it: its front matter and the places of its villages. */
@@ -159,14 +166,29 @@ function storyKeyData(s: StoryEntry, model: SiteModel): unknown {
 
 /** cacheKey of /villages/<code>/ and /units/<code>/, by code. */
 export async function entityPageKeys(kind: 'villages' | 'units'): Promise<Map<string, string>> {
-  const [model, base, stories] = await Promise.all([getSiteModel(), keyBase(), getStories()]);
+  const [model, base, stories, dataset] = await Promise.all([getSiteModel(), keyBase(), getStories(), getDatasetInfo()]);
   const field = kind === 'villages' ? 'villageCode' : 'unitCode';
   const storiesOf = groupBy(stories, (s) => (kind === 'villages' ? s.data.villages : s.data.units));
   const keys = new Map<string, string>();
   for (const [code, view] of model[kind]) {
     const county = 'village' in view ? model.counties.get(view.village.countyCode)?.name : null;
     const own = 'village' in view ? view.village : view.unit;
-    keys.set(code, stableDigest([base, own, county, pairingsKeyData(view.pairings), await getCorrectionsFor(field, code), (storiesOf.get(code) ?? []).map((s) => storyKeyData(s, model))]));
+    const corrections = await getCorrectionsFor(field, code);
+    // the footer's own date (as entityUpdated gives it), from the corrections above and the publication dates of the months
+    const updated = pageUpdatedOn(dataset.publishedOn, model.months, corrections);
+    keys.set(code, stableDigest([base, own, county, pairingsKeyData(view.pairings), corrections, updated, (storiesOf.get(code) ?? []).map((s) => storyKeyData(s, model))]));
+  }
+  return keys;
+}
+
+/** cacheKey of /counties/<code>/, by code: the county, its villages, its pairings with all their records, and its own date. */
+export async function countyPageKeys(): Promise<Map<string, string>> {
+  const [model, base, dataset] = await Promise.all([getSiteModel(), keyBase(), getDatasetInfo()]);
+  const keys = new Map<string, string>();
+  for (const c of model.counties.values()) {
+    // the footer's own date (as entityUpdated gives it)
+    const updated = pageUpdatedOn(dataset.publishedOn, model.months, await getCorrectionsFor('countyCode', c.code));
+    keys.set(c.code, stableDigest([base, c.code, c.name, c.province, c.prefecture, c.provinceCode, c.villages.map((v) => v.village), pairingsKeyData(c.pairings), updated]));
   }
   return keys;
 }
@@ -177,7 +199,7 @@ export async function countyMonthPageKey(code: string, month: string): Promise<s
   const c = model.counties.get(code)!;
   // the page links its previous and next reported months and says when its month was last published or corrected
   const around = countyMonthNeighbours(model, code, month);
-  return stableDigest([dataset.synthetic, PUBLISH_PERSONAL_NAMES, month, c.code, c.name, c.province, c.prefecture, c.provinceCode, pairingsKeyData(c.pairings, month), around, monthUpdatedOn(dataset, month)]);
+  return stableDigest([dataset.synthetic, PUBLISH_PERSONAL_NAMES, month, c.code, c.name, c.province, c.prefecture, c.provinceCode, pairingsKeyData(c.pairings, month), around, await countyMonthUpdated(code, month)]);
 }
 
 /** The county's reported months before and after `month` (for the 附件3 page's links). */
@@ -186,9 +208,4 @@ export function countyMonthNeighbours(model: SiteModel, code: string, month: str
   const reported = model.months.filter((m) => (c.byMonth.get(m)?.records ?? 0) > 0);
   const at = reported.indexOf(month);
   return { previous: at > 0 ? reported[at - 1]! : null, next: at >= 0 && at < reported.length - 1 ? reported[at + 1]! : null };
-}
-
-/** When a month's data was published, or last corrected (null: not filed with data:import). */
-export function monthUpdatedOn(dataset: { publishedOn: Record<string, string | null>; revisions: ReadonlyArray<{ month: string; date: string }> }, month: string): string | null {
-  return dataUpdatedOn({ [month]: dataset.publishedOn[month] ?? null }, dataset.revisions.filter((r) => r.month === month).map((r) => r.date));
 }

@@ -3,34 +3,13 @@
  * with the same cache — the result must be byte-for-byte the full build of the complete
  * data, and the rebuild must actually have reused pages.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { stripVTControlCharacters } from 'node:util';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checksums } from '../../src/lib/publish/checksums.ts';
-import { FIXTURE, FIXTURE_BULLETINS, FIXTURE_STORIES } from './global-setup.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-function build(dataDir: string, bulletinsDir: string, out: string, cache: string) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, STORIES_DIR: FIXTURE_STORIES, BULLETINS_DIR: bulletinsDir, ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: cache, ASTRO_TELEMETRY_DISABLED: '1' },
-    encoding: 'utf8',
-  });
-  expect(r.status, r.stdout + r.stderr).toBe(0);
-  // CI sets CI=true, and then Astro colours its log: a path and its "(cached)" have colour codes between them
-  return stripVTControlCharacters(r.stdout);
-}
-
-/** `[页面] … 渲染 N 个，… 沿用上次 M 个` → { rendered, reused } */
-function pageCounts(log: string): { rendered: number; reused: number } {
-  const m = /渲染 ([\d,]+) 个，数据和代码未变、沿用上次 ([\d,]+) 个/.exec(log);
-  expect(m, log).not.toBeNull();
-  return { rendered: Number(m![1]!.replaceAll(',', '')), reused: Number(m![2]!.replaceAll(',', '')) };
-}
+import { FIXTURE, FIXTURE_BULLETINS } from './global-setup.ts';
+import { build, pageCounts } from './incremental-build.ts';
 
 describe('monthly rebuild', () => {
   it('adding a month to a built site reuses unchanged pages and gives exactly the full build', async () => {

@@ -128,9 +128,9 @@ describe('answer first', () => {
     await expect(summary.locator('[data-key="fundsDone"]').textContent()).resolves.toMatch(/万元/);
     await expect(summary.locator('h2').textContent()).resolves.toMatch(/截至\d{4}年\d{1,2}月底/);
     await expect(summary.locator('[data-measure]').count()).resolves.toBe(5);
-    // the menu says where the reader is; the footer says when the data was updated
+    // the menu says where the reader is; the footer says when this village's own data was last published or corrected
     await expect(page.locator('.site-nav a[aria-current]').textContent()).resolves.toBe('各省进展');
-    await expect(page.locator('.data-updated').textContent()).resolves.toMatch(/数据更新于 \d{4}年\d{1,2}月\d{1,2}日/);
+    await expect(page.locator('.data-updated').textContent()).resolves.toMatch(/^本页数据更新于 \d{4}年\d{1,2}月\d{1,2}日（数据截至 \d{4}年\d{1,2}月底）$/);
     await context.close();
   });
 
