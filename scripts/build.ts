@@ -52,6 +52,8 @@ const started = performance.now();
 const log: BuildLog = { version: 1, ok: false, startedAt: new Date().toISOString(), seconds: 0, peakRssMB: 0, outDir: OUT_DIR, steps: [] };
 const logFile = defaultBuildLogFile(OUT_DIR);
 mkdirSync(path.dirname(logFile), { recursive: true });
+// The downloads step hashes the files it writes and leaves the lines here for SHA256SUMS (scripts/site-extras.ts).
+const writtenSums = `${logFile}.${process.pid}.written-sums`;
 
 /** The build's whole process tree sampled every 100 ms: its peak, and each step process's own. */
 const stepPeaks = new Map<number, number>();
@@ -63,6 +65,7 @@ const sampler = setInterval(() => {
 
 function writeLog(ok: boolean): void {
   clearInterval(sampler);
+  rmSync(writtenSums, { force: true });
   log.ok = ok;
   log.seconds = round((performance.now() - started) / 1000);
   const tmp = `${logFile}.${process.pid}.tmp`;
@@ -129,7 +132,7 @@ if (check.status !== 0) {
 process.stdout.write(check.stdout);
 // The later steps read the snapshot the check wrote or found, without reading and hashing DATA_DIR again.
 const snapshot = check.record.parts?.find((p) => p.detail?.snapshot)?.detail?.snapshot;
-const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]: snapshot } : {}) };
+const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]: snapshot } : {}), GPDZC_WRITTEN_SUMS: writtenSums };
 console.log(`[数据] 校验通过，用时 ${seconds(t)}`);
 
 // 2. the pages, and 3. the downloads and the name index from the read model, side by side

@@ -6,6 +6,7 @@
  *   site-extras.ts --index   Pagefind's index of the content pages, then SHA256SUMS over
  *                            the finished site.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeEntityDownloads } from '../src/lib/publish/entity-downloads.ts';
 import { ingestDataDirCached } from '../src/lib/ingest/ingest-cache.ts';
@@ -21,6 +22,8 @@ import { reportStep, watchHeap } from './build-log.ts';
 watchHeap();
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+/** Where the downloads step leaves the SHA256SUMS lines of the files it wrote, for the index step (set by scripts/build.ts). */
+const WRITTEN_SUMS_ENV = 'GPDZC_WRITTEN_SUMS';
 const SITE = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
 const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} 秒`;
 
@@ -30,8 +33,10 @@ if (process.argv.includes('--index')) {
   const pages = await indexContentPages(SITE, log);
   reportStep('pagefind', '搜索索引（案例和通报的全文，Pagefind）', t, { pages });
   t = performance.now();
-  const files = await writeChecksums(SITE, log);
-  reportStep('checksums', 'SHA256SUMS', t, { files });
+  // the per-page downloads, hashed by the downloads step as it wrote them (scripts/build.ts hands the file on)
+  const known = process.env[WRITTEN_SUMS_ENV] && existsSync(process.env[WRITTEN_SUMS_ENV]) ? readFileSync(process.env[WRITTEN_SUMS_ENV], 'utf8').split('\n').filter(Boolean) : [];
+  const files = await writeChecksums(SITE, log, known);
+  reportStep('checksums', 'SHA256SUMS', t, { files, hashedAsWritten: known.length });
 } else {
   let t = performance.now();
   const { result } = ingestDataDirCached(defaultDataDir());
@@ -42,7 +47,8 @@ if (process.argv.includes('--index')) {
   console.log(`[模型] 读取校验结果并汇总，用时 ${seconds(t)}`);
   reportStep('read-model', '读取校验结果并汇总', t, { villages: model.villages.size, units: model.units.size });
   t = performance.now();
-  const files = await writeEntityDownloads(model, SITE, result.dataset.synthetic);
+  const { written: files, sums } = await writeEntityDownloads(model, SITE, result.dataset.synthetic);
+  if (process.env[WRITTEN_SUMS_ENV]) writeFileSync(process.env[WRITTEN_SUMS_ENV], `${sums.join('\n')}\n`);
   console.log(`[下载] 各村、单位、县、省的 data.csv / data.json / series.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
   reportStep('downloads', '各村、单位、县、省的 data.csv / data.json / series.json', t, { filesWritten: files });
   t = performance.now();

@@ -6,6 +6,7 @@
  * routing and response handling (7 minutes in all); written here, straight from the read
  * model after `astro build`, they cost a fraction of that. Same tables, same bytes.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PairingView, SiteModel } from '../model/read-model.ts';
@@ -15,6 +16,7 @@ import type { ProgressRecord } from '../ingest/records.ts';
 import { county3Csv, county3Sources } from './county-month-table.ts';
 import { county3Table } from '../render/presentation.ts';
 import { entitySeriesOf } from '../model/entity-series.ts';
+import { checksumLine } from './checksums.ts';
 import { countyMonthTableUrl, entityFileUrl, fileInSite, type EntityFile, type EntityKind } from '../routes.ts';
 
 export const ENTITY_EXTS = ['csv', 'json'] as const;
@@ -65,11 +67,25 @@ function entityJsonMeta(rows: EntityRows, synthetic: boolean): JsonMeta {
   return { synthetic, generatedFrom: generatedFrom('progress', null), title: `${rows.title} · ${PROGRESS_DEF.title}（全部月份）` };
 }
 
+export interface WrittenFiles {
+  written: number;
+  /** a SHA256SUMS line (checksums.ts) for every file written */
+  sums: string[];
+}
+
+/** The pieces as they go to the file, each added to the hash on the way. */
+function* hashing(pieces: Iterable<string>, hash: Hash): Iterable<string> {
+  for (const piece of pieces) {
+    hash.update(piece);
+    yield piece;
+  }
+}
+
 /** Files written at once: the disk works on these while the next pages' text is made. */
 const IN_FLIGHT = 32;
 
 /**
- * Write every entity's files under `site`; returns how many files were written.
+ * Write every entity's files under `site`; returns how many files were written, with their hashes.
  *
  * A county at a time: its villages, then the county, from one cache of row lines, so each
  * progress row is turned into text once for both. Provinces (a seventh of all rows each at
@@ -77,15 +93,21 @@ const IN_FLIGHT = 32;
  * units on their own. Writes are asynchronous and overlap the making of the next files: at
  * national scale (437,810 files) writing one file at a time left the second core idle.
  */
-export async function writeEntityDownloads(model: SiteModel, site: string, synthetic: boolean): Promise<number> {
+export async function writeEntityDownloads(model: SiteModel, site: string, synthetic: boolean): Promise<WrittenFiles> {
   let written = 0;
+  const sums: string[] = [];
   const inFlight = new Set<Promise<void>>();
   let failed: Error | null = null;
   const put = async (file: string, data: string | Iterable<string>) => {
     while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
     if (failed) throw failed;
-    const p: Promise<void> = writeFile(file, data).then(
-      () => void inFlight.delete(p),
+    // hashed as written (the bytes are in hand), so SHA256SUMS need not read the file again
+    const hash = createHash('sha256');
+    const p: Promise<void> = writeFile(file, typeof data === 'string' ? (hash.update(data), data) : hashing(data, hash)).then(
+      () => {
+        sums.push(checksumLine(hash.digest('hex'), path.relative(site, file).split(path.sep).join('/')));
+        inFlight.delete(p);
+      },
       (e: Error) => {
         failed ??= new Error(`写入下载文件 ${file} 失败：${e.message}`);
         inFlight.delete(p);
@@ -141,5 +163,5 @@ export async function writeEntityDownloads(model: SiteModel, site: string, synth
   if (failed) throw failed;
   // Every village sits in a county of a province; if the model ever broke that, say so.
   if (seen.villages !== model.villages.size || seen.counties !== model.counties.size) throw new Error(`下载文件：按省、县写出的村 ${seen.villages} 个、县 ${seen.counties} 个，与模型中的 ${model.villages.size}、${model.counties.size} 不符`);
-  return written;
+  return { written, sums };
 }
