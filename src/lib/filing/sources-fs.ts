@@ -6,8 +6,8 @@ import { planSources, type SourceIndex } from './sources.ts';
 
 export interface PublishedSources {
   index: SourceIndex;
-  /** URL → bytes to publish */
-  contents: Map<string, Uint8Array>;
+  /** URL → the bytes to publish, read when asked */
+  contents: Map<string, () => Uint8Array>;
 }
 
 export function publishedSources(result: Pick<IngestResult, 'files' | 'progress' | 'issues' | 'manifest' | 'villages'>, dataDir: string): PublishedSources {

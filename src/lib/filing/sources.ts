@@ -68,11 +68,16 @@ export function reduceColumns(bytes: Uint8Array, drop: ReadonlySet<number>): Uin
   return new Uint8Array(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]));
 }
 
+/** The bytes published for a received file: as received, or without its extra columns (null: no such copy can be made). */
+function publishedBytes(bytes: Uint8Array, drop: ReadonlySet<number> | undefined): Uint8Array | null {
+  return drop && drop.size > 0 ? reduceColumns(bytes, drop) : bytes;
+}
+
 /**
  * Plans the published sources from the ingest result: names, URLs, hashes and reductions.
  * `read(file)` returns the bytes of a file under DATA_DIR.
  */
-export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'issues' | 'manifest' | 'villages'>, read: (file: string) => Uint8Array): { index: SourceIndex; contents: Map<string, Uint8Array> } {
+export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'issues' | 'manifest' | 'villages'>, read: (file: string) => Uint8Array): { index: SourceIndex; contents: Map<string, () => Uint8Array> } {
   // which area a file is: named after a county or province of its rows → that code; else the
   // one county or province all its rows are in; else (below) a short hash of its path
   const codes = new Map<string, Set<string>>();
@@ -121,25 +126,22 @@ export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'i
   entries.sort((a, b) => a.month.localeCompare(b.month) || (a.replacedBy === null ? 0 : 1) - (b.replacedBy === null ? 0 : 1) || a.file.localeCompare(b.file, 'en'));
 
   const list: PublishedSource[] = [];
-  const contents = new Map<string, Uint8Array>();
+  const contents = new Map<string, () => Uint8Array>();
   const taken = new Set<string>();
   for (const e of entries) {
     const bytes = read(e.file);
     const ext = (path.posix.extname(e.file) || '.csv').toLowerCase();
     const drop = extra.get(e.file);
-    let out: Uint8Array | null = bytes;
-    let outExt = ext;
-    if (drop && drop.size > 0) {
-      out = ext === '.xlsx' || ext === '.xls' ? null : reduceColumns(bytes, drop);
-      outExt = '.csv';
-    }
+    const out = drop && drop.size > 0 && (ext === '.xlsx' || ext === '.xls') ? null : publishedBytes(bytes, drop);
+    const outExt = drop && drop.size > 0 ? '.csv' : ext;
     // a stable safe name: the area code, else a short hash of the path; a revision's copy carries its id
     const stem = e.area ?? `f-${sha256(Buffer.from(e.file, 'utf8')).slice(0, 10)}`;
     let name = `${stem}${e.replacedBy ? `.${e.replacedBy}` : ''}`;
     for (let k = 2; taken.has(`${e.month}/${name}${outExt}`); k++) name = `${stem}-${k}${e.replacedBy ? `.${e.replacedBy}` : ''}`;
     taken.add(`${e.month}/${name}${outExt}`);
     const url = out ? sourceFileUrl(e.month, `${name}${outExt}`) : null;
-    if (url && out) contents.set(url, out);
+    // the bytes are read again when the file is published, not held meanwhile (236 MB nationally)
+    if (url && out) contents.set(url, () => publishedBytes(read(e.file), drop)!);
     list.push({
       file: e.file,
       month: e.month,

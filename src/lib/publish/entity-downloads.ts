@@ -67,12 +67,6 @@ function entityJsonMeta(rows: EntityRows, synthetic: boolean): JsonMeta {
   return { synthetic, generatedFrom: generatedFrom('progress', null), title: `${rows.title} · ${PROGRESS_DEF.title}（全部月份）` };
 }
 
-export interface WrittenFiles {
-  written: number;
-  /** a SHA256SUMS line (checksums.ts) for every file written */
-  sums: string[];
-}
-
 /** The pieces as they go to the file, each added to the hash on the way. */
 function* hashing(pieces: Iterable<string>, hash: Hash): Iterable<string> {
   for (const piece of pieces) {
@@ -85,7 +79,8 @@ function* hashing(pieces: Iterable<string>, hash: Hash): Iterable<string> {
 const IN_FLIGHT = 32;
 
 /**
- * Write every entity's files under `site`; returns how many files were written, with their hashes.
+ * Write every entity's files under `site`; returns how many files were written. `onHashed`: each
+ * file's SHA256SUMS line (checksums.ts) once it is written.
  *
  * A county at a time: its villages, then the county, from one cache of row lines, so each
  * progress row is turned into text once for both. Provinces (a seventh of all rows each at
@@ -93,9 +88,8 @@ const IN_FLIGHT = 32;
  * units on their own. Writes are asynchronous and overlap the making of the next files: at
  * national scale (437,810 files) writing one file at a time left the second core idle.
  */
-export async function writeEntityDownloads(model: SiteModel, site: string, synthetic: boolean): Promise<WrittenFiles> {
+export async function writeEntityDownloads(model: SiteModel, site: string, synthetic: boolean, onHashed?: (sha256sumLine: string) => void): Promise<number> {
   let written = 0;
-  const sums: string[] = [];
   const inFlight = new Set<Promise<void>>();
   let failed: Error | null = null;
   const put = async (file: string, data: string | Iterable<string>) => {
@@ -105,7 +99,7 @@ export async function writeEntityDownloads(model: SiteModel, site: string, synth
     const hash = createHash('sha256');
     const p: Promise<void> = writeFile(file, typeof data === 'string' ? (hash.update(data), data) : hashing(data, hash)).then(
       () => {
-        sums.push(checksumLine(hash.digest('hex'), path.relative(site, file).split(path.sep).join('/')));
+        onHashed?.(checksumLine(hash.digest('hex'), path.relative(site, file).split(path.sep).join('/')));
         inFlight.delete(p);
       },
       (e: Error) => {
@@ -163,5 +157,5 @@ export async function writeEntityDownloads(model: SiteModel, site: string, synth
   if (failed) throw failed;
   // Every village sits in a county of a province; if the model ever broke that, say so.
   if (seen.villages !== model.villages.size || seen.counties !== model.counties.size) throw new Error(`下载文件：按省、县写出的村 ${seen.villages} 个、县 ${seen.counties} 个，与模型中的 ${model.villages.size}、${model.counties.size} 不符`);
-  return { written, sums };
+  return written;
 }

@@ -13,6 +13,6 @@ export async function getStaticPaths() {
 
 export const GET: APIRoute = async ({ params }) => {
   const { contents } = await getSources();
-  const bytes = contents.get(sourceFileUrl(params.month!, params.name!))!;
+  const bytes = contents.get(sourceFileUrl(params.month!, params.name!))!();
   return new Response(new Uint8Array(bytes), { headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
 };
