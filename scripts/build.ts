@@ -19,6 +19,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SNAPSHOT_ENV } from '../src/lib/ingest/ingest-cache.ts';
+import { WRITTEN_SUMS_ENV } from '../src/lib/publish/checksums.ts';
 import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
 import { AstroPageLog, defaultBuildLogFile, readParts, round, treeRss, type BuildLog, type StepRecord } from './build-log.ts';
 import { pruneStale, startMark } from './build-prune.ts';
@@ -134,7 +135,7 @@ if (check.status !== 0) {
 process.stdout.write(check.stdout);
 // The later steps read the snapshot the check wrote or found, without reading and hashing DATA_DIR again.
 const snapshot = check.record.parts?.find((p) => p.detail?.snapshot)?.detail?.snapshot;
-const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]: snapshot } : {}), GPDZC_WRITTEN_SUMS: writtenSums };
+const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]: snapshot } : {}), [WRITTEN_SUMS_ENV]: writtenSums };
 console.log(`[数据] 校验通过，用时 ${seconds(t)}`);
 
 // 2. the pages, and 3. the downloads and the name index from the read model, side by side

@@ -16,14 +16,12 @@ import { writeNameIndex } from '../src/lib/publish/name-index-write.ts';
 import { withPublishedSources } from '../src/lib/filing/sources.ts';
 import { publishedSources } from '../src/lib/filing/sources-fs.ts';
 import { indexContentPages } from '../src/lib/publish/pagefind.ts';
-import { writeChecksums } from '../src/lib/publish/checksums.ts';
+import { WRITTEN_SUMS_ENV, writeChecksums } from '../src/lib/publish/checksums.ts';
 import { reportStep, watchHeap } from './build-log.ts';
 
 watchHeap();
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-/** Where the downloads step leaves the SHA256SUMS lines of the files it wrote, for the index step (set by scripts/build.ts). */
-const WRITTEN_SUMS_ENV = 'GPDZC_WRITTEN_SUMS';
 const SITE = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
 const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} 秒`;
 

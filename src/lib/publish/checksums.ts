@@ -9,10 +9,17 @@ import path from 'node:path';
 import { siteFiles } from './site-files.ts';
 
 export const CHECKSUM_FILE = 'SHA256SUMS';
+/** Names the file where the downloads step leaves the lines of the files it wrote, for the SHA256SUMS step (set by scripts/build.ts). */
+export const WRITTEN_SUMS_ENV = 'GPDZC_WRITTEN_SUMS';
 
 /** One line of SHA256SUMS, as sha256sum writes it: the hash, two spaces, the path relative to the site with '/'. */
 export function checksumLine(sha256: string, file: string): string {
   return `${sha256}  ${file}`;
+}
+
+/** The path a SHA256SUMS line is about. */
+export function checksumPath(line: string): string {
+  return line.slice(66);
 }
 
 /**
@@ -25,7 +32,7 @@ export function checksumLine(sha256: string, file: string): string {
 export async function checksums(site: string, known: Iterable<string> = []): Promise<string> {
   const files = siteFiles(site).filter((f) => f !== CHECKSUM_FILE);
   const knownLines = new Map<string, string>();
-  for (const line of known) knownLines.set(line.slice(66), line);
+  for (const line of known) knownLines.set(checksumPath(line), line);
   const sums = new Array<string>(files.length);
   let next = 0;
   const worker = async () => {
