@@ -109,6 +109,24 @@ describe('trendChart', () => {
     expect(spec.table.rows[0]).toEqual(['2020年11月', '未填报', '未填报']);
   });
 
+  it('does not call a series 未填报 when its months are partial sums that are not drawn', () => {
+    const spec = trendChart({
+      title: '资金',
+      months: ['2020-05', '2020-06', '2020-07'],
+      series: [
+        { name: '计划', values: [null, null, null], notes: ['100 万元（部分合计：1 个结对未填报，未计入）', null, '120 万元（部分合计：2 个结对未填报，未计入）'] },
+        { name: '完成', values: [null, null, null], notes: ['5 万元（部分合计）', '6 万元（部分合计）', '7 万元（部分合计）'] },
+      ],
+      unit: '万元',
+    });
+    expect(spec.summary).not.toContain('计划均未填报');
+    expect(spec.summary).not.toContain('完成均未填报');
+    expect(spec.summary).toContain('计划各月均未画出；完成各月均未画出');
+    expect(spec.summary).toContain('计划2020年6月未填报');
+    expect(spec.summary).toContain('计划2020年5月100 万元（部分合计：1 个结对未填报，未计入），2020年7月120 万元（部分合计：2 个结对未填报，未计入），图中未画出');
+    expect(spec.table.rows[1]).toEqual(['2020年6月', '未填报', '6 万元（部分合计）']);
+  });
+
   it('tells series apart by dash and symbol, labels the last values, and has a text legend', () => {
     const svg = renderChartSvg(twoSeries());
     const lines = [...svg.matchAll(/<path d="M[^"]*L[^"]*"([^>]*)\/>/g)].map((m) => m[1]!);

@@ -250,7 +250,8 @@ export function trendChart(input: TrendChartInput): ChartSpec {
     const a = firstIndex(s.values);
     const b = lastIndex(s.values);
     const prefix = series.length > 1 ? `${s.name}` : '';
-    if (a < 0) return `${prefix || '各月'}均${UNREPORTED}`;
+    // No drawn point: 未填报 only if no month has a figure; partial sums are drawn nowhere but named below.
+    if (a < 0) return s.values.some((_, i) => noteAt(s, i) !== null) ? `${prefix}各月均未画出` : `${prefix || '各月'}均${UNREPORTED}`;
     const va = s.values[a]!;
     const vb = s.values[b]!;
     // Months are named only where the series starts or ends away from the range's ends.
