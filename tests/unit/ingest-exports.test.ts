@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeUscc } from '../../src/lib/ingest/uscc.ts';
 import {
   FLAT_HEADER,
+  SMALL,
   countsAddUp,
   countyTable,
   flatColumn,
@@ -205,6 +209,20 @@ describe('matching the registry', () => {
     const r = ingestExports([{ path: 'exports/2020-07/云南省.csv', bytes: utf8(`${header}\n${row}\n`) }]);
     expect(r.issues).toEqual([]);
     expect(r.progress[0]).toMatchObject({ villageCode: '533323101001', unitCode: '91533300MA6K0001XA' });
+  });
+  it('a unit name that two registered units share is the one paired in the county, and asks for the code when neither is', () => {
+    const units = readFileSync(path.join(SMALL, 'registry/units.csv'), 'utf8');
+    const namesake = (name: string) => `${makeUscc('91110000MA0K00999')},${name},民营企业,北京市,北京市\n`;
+    const header = FLAT_HEADER.replace(',单位代码', '');
+    // 示例云岭农业科技有限公司 is paired with 青松村 (福贡县); its namesake is paired with no village
+    const row = flatRow().replace(',91533300MA6K0001XA', '');
+    const inCounty = ingestExports([{ path: 'exports/2020-07/云南省.csv', bytes: utf8(`${header}\n${row}\n`) }], { units: utf8(units + namesake('示例云岭农业科技有限公司')) });
+    expect(inCounty.issues).toEqual([]);
+    expect(inCounty.progress[0]).toMatchObject({ villageCode: '533323101001', unitCode: '91533300MA6K0001XA' });
+    // 示例京华物流有限公司 is not paired in 福贡县: two units of that name in the registry, so the row must give the code
+    const outside = flatRow({ 结对帮扶单位: '示例京华物流有限公司' }).replace(',91533300MA6K0001XA', '');
+    const ambiguous = ingestExports([{ path: 'exports/2020-07/云南省.csv', bytes: utf8(`${header}\n${outside}\n`) }], { units: utf8(units + namesake('示例京华物流有限公司')) });
+    expect(ambiguous.issues).toMatchObject([{ code: 'AMBIGUOUS_UNIT', row: 2, column: flatColumn('结对帮扶单位') }]);
   });
   it('an unknown village name is an error that suggests the nearest registered name', () => {
     const header = FLAT_HEADER.replace(',村代码', '');

@@ -15,6 +15,8 @@ export interface County {
   villagesByName: Map<string, Village[]>;
   /** units paired with any village of the county */
   units: Map<string, Unit>;
+  /** the same units by normalised name (a row names its unit on each of 1.2 M national rows) */
+  unitsByName: Map<string, Unit[]>;
 }
 
 export interface RegistryIndex {
@@ -40,7 +42,7 @@ export function buildRegistryIndex(villages: Village[], units: Unit[], pairings:
   for (const v of villages) {
     let county = index.counties.get(v.countyCode);
     if (!county) {
-      county = { code: v.countyCode, name: v.county, province: v.province, prefecture: v.prefecture, villages: [], villagesByName: new Map(), units: new Map() };
+      county = { code: v.countyCode, name: v.county, province: v.province, prefecture: v.prefecture, villages: [], villagesByName: new Map(), units: new Map(), unitsByName: new Map() };
       index.counties.set(v.countyCode, county);
       push(index.countiesByName, normalizeName(v.county), county);
     }
@@ -53,7 +55,11 @@ export function buildRegistryIndex(villages: Village[], units: Unit[], pairings:
     const village = index.villages.get(p.villageCode);
     if (!unit || !village) continue;
     push(index.unitsByVillage, p.villageCode, unit);
-    index.counties.get(village.countyCode)?.units.set(unit.code, unit);
+    const county = index.counties.get(village.countyCode);
+    if (county && !county.units.has(unit.code)) {
+      county.units.set(unit.code, unit);
+      push(county.unitsByName, normalizeName(unit.name), unit);
+    }
   }
   return index;
 }

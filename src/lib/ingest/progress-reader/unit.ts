@@ -38,15 +38,17 @@ function unitByName(name: string, rowNumber: number, col: Columns, village: Vill
   const key = normalizeName(name);
   // Within the county first: the village's own units, then the county's.
   const county = village ? (registry.counties.get(village.countyCode) ?? null) : fileCounty;
-  const local = [...(village ? (registry.unitsByVillage.get(village.code) ?? []) : []), ...(county ? county.units.values() : [])];
-  const localMatch = [...new Map(local.filter((u) => normalizeName(u.name) === key).map((u) => [u.code, u])).values()];
-  if (localMatch.length === 1) return localMatch[0]!;
+  const localMatch = new Map<string, Unit>();
+  for (const u of village ? (registry.unitsByVillage.get(village.code) ?? []) : []) if (normalizeName(u.name) === key) localMatch.set(u.code, u);
+  for (const u of county?.unitsByName.get(key) ?? []) localMatch.set(u.code, u);
+  if (localMatch.size === 1) return [...localMatch.values()][0]!;
   const global = registry.unitsByName.get(key) ?? [];
   if (global.length === 1) return global[0]!;
   if (global.length > 1) {
     sink.error('AMBIGUOUS_UNIT', `单位名称“${name}”在单位名录中有 ${global.length} 个（${global.map((u) => u.code).join('、')}）：请填写单位代码`, rowNumber, col.unitName ?? null);
     return null;
   }
+  const local = [...(village ? (registry.unitsByVillage.get(village.code) ?? []) : []), ...(county ? county.units.values() : [])];
   const pool = local.length > 0 ? local.map((u) => u.name) : [...registry.units.values()].map((u) => u.name);
   sink.error('UNKNOWN_UNIT', `结对帮扶单位“${name}”不在单位名录中${suggestion(name, pool, '单位代码')}`, rowNumber, col.unitName ?? null);
   return null;
