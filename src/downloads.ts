@@ -7,21 +7,11 @@
  */
 import path from 'node:path';
 import { dataPackage } from './lib/publish/opendata/datapackage.ts';
-import { downloadFiles, type DownloadFileSpec } from './lib/publish/opendata/downloads.ts';
-import { csvPieces, writePieces, generatedFrom, jsonPieces } from './lib/publish/opendata/serialise.ts';
-import { pairingsTable, progressSources, progressTable, unitsTable, villagesTable, type Table } from './lib/publish/opendata/tables.ts';
+import { writeSiteDownloads, type DownloadFile } from './lib/publish/opendata/site-downloads.ts';
 import { PUBLISH_PERSONAL_NAMES, getDatasetInfo, getSiteModel } from './site-data.ts';
-import { formatMonth } from './lib/render/format.ts';
 import { exportFileCount } from './lib/filing/sources.ts';
 
-export interface DownloadFile extends DownloadFileSpec {
-  /** size in bytes (UTF-8, BOM included) */
-  bytes: number;
-  /** sha256 of the file, hex */
-  sha256: string;
-  /** data rows (header not counted) */
-  rows: number;
-}
+export type { DownloadFile };
 
 /** Where Astro writes the site (astro.config.mjs reads the same variable). */
 const OUT_DIR = path.resolve(process.env.ASTRO_OUT_DIR || 'dist');
@@ -32,28 +22,18 @@ let files: Promise<Map<string, DownloadFile>> | null = null;
 export function getDownloadFiles(): Promise<Map<string, DownloadFile>> {
   files ??= (async () => {
     const [model, dataset] = await Promise.all([getSiteModel(), getDatasetInfo()]);
-    // One table at a time: the flavours of a table are consecutive in downloadFiles().
-    let current: { key: string; table: Table } | null = null;
-    const tableOf = (f: DownloadFileSpec): Table => {
-      const key = `${f.table}:${f.month ?? ''}`;
-      if (current?.key === key) return current.table;
-      let t: Table;
-      if (f.table === 'progress') t = progressTable(progressSources(model.pairings, f.month ? [f.month] : undefined));
-      else if (f.table === 'villages') t = villagesTable([...model.villages.values()].map((v) => v.village));
-      else if (f.table === 'units') t = unitsTable([...model.units.values()].map((u) => u.unit));
-      else t = pairingsTable(model.pairings.map((p) => p.pairing), { publishNames: PUBLISH_PERSONAL_NAMES });
-      current = { key, table: t };
-      return t;
-    };
-    const out = new Map<string, DownloadFile>();
-    for (const f of downloadFiles(model.months)) {
-      const table = tableOf(f);
-      const title = f.table === 'progress' ? `${table.def.title}（${f.month ? formatMonth(f.month) : '全部月份'}）` : table.def.title;
-      const from = generatedFrom(f.table, f.month, f.table === 'progress' ? exportFileCount(dataset.files, f.month) : undefined);
-      const pieces = f.flavour === 'json' ? jsonPieces(table, { synthetic: dataset.synthetic, generatedFrom: from, title }) : csvPieces(table, { bom: f.flavour === 'excel' });
-      out.set(f.path, { ...f, ...writePieces(path.join(OUT_DIR, 'downloads', f.path), pieces), rows: table.rows.length });
-    }
-    return out;
+    return writeSiteDownloads(
+      {
+        months: model.months,
+        pairings: model.pairings,
+        villages: [...model.villages.values()].map((v) => v.village),
+        units: [...model.units.values()].map((u) => u.unit),
+        synthetic: dataset.synthetic,
+        publishNames: PUBLISH_PERSONAL_NAMES,
+        exportFiles: (month) => exportFileCount(dataset.files, month),
+      },
+      path.join(OUT_DIR, 'downloads'),
+    );
   })();
   return files;
 }

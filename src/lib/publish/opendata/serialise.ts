@@ -45,15 +45,25 @@ export function toCsv(table: Table, options: { bom: boolean }): string {
 }
 
 /** Rows per piece when a table is written in pieces (a national month is 150,000 rows). */
-const PIECE_ROWS = 5000;
+export const PIECE_ROWS = 5000;
 
 /**
  * The CSV text in pieces of PIECE_ROWS rows, so that a table of a million rows never has to
  * be one string (V8 caps strings at ~512 MB). Joined, the pieces are toCsv's text.
  */
 export function* csvPieces(table: Table, options: { bom: boolean }): Generator<string> {
-  yield `${options.bom ? '\ufeff' : ''}${unparse(table.def, table.rows.slice(0, PIECE_ROWS), true)}\r\n`;
-  for (let i = PIECE_ROWS; i < table.rows.length; i += PIECE_ROWS) yield `${unparse(table.def, table.rows.slice(i, i + PIECE_ROWS), false)}\r\n`;
+  yield `${options.bom ? '\ufeff' : ''}${csvHeader(table.def)}\r\n`;
+  for (let i = 0; i < table.rows.length; i += PIECE_ROWS) yield csvRowsText(table.def, table.rows.slice(i, i + PIECE_ROWS));
+}
+
+/** The CSV header line, without its line break. */
+export function csvHeader(def: TableDef): string {
+  return unparse(def, [], true);
+}
+
+/** Some rows' CSV lines, each ending with its line break (a piece of csvPieces). */
+export function csvRowsText(def: TableDef, rows: Raw[][]): string {
+  return rows.length === 0 ? '' : `${unparse(def, rows, false)}\r\n`;
 }
 
 function unparse(def: TableDef, rows: Raw[][], header: boolean): string {
@@ -77,7 +87,7 @@ export function rowLines(def: TableDef, row: Raw[]): { csv: string; json: string
 
 /** toCsv's text from rowLines' CSV lines. */
 export function csvText(def: TableDef, lines: readonly string[], options: { bom: boolean }): string {
-  return `${options.bom ? '\ufeff' : ''}${unparse(def, [], true)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`;
+  return `${options.bom ? '\ufeff' : ''}${csvHeader(def)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`;
 }
 
 export interface JsonMeta {
@@ -118,18 +128,27 @@ export function writePieces(file: string, pieces: Iterable<string>): { bytes: nu
 /** The JSON text in pieces of PIECE_ROWS rows (see csvPieces); joined, they are toJson's text. */
 export function* jsonPieces(table: Table, meta: JsonMeta): Generator<string> {
   yield jsonOpen(table.def, meta);
-  const row = (r: Raw[]) => jsonRow(table.def, r);
-  for (let i = 0; i < table.rows.length; i += PIECE_ROWS) yield `\n${table.rows.slice(i, i + PIECE_ROWS).map(row).join(',\n')}${i + PIECE_ROWS < table.rows.length ? ',' : ''}`;
-  yield `${table.rows.length ? '\n' : ''}]}\n`;
+  for (let i = 0; i < table.rows.length; i += PIECE_ROWS) yield `${i === 0 ? '\n' : ',\n'}${jsonRowsText(table.def, table.rows.slice(i, i + PIECE_ROWS))}`;
+  yield jsonClose(table.rows.length);
+}
+
+/** Some rows' JSON lines, one object per line, joined by `,\n` (a piece of jsonPieces, after its separator). */
+export function jsonRowsText(def: TableDef, rows: Raw[][]): string {
+  return rows.map((r) => jsonRow(def, r)).join(',\n');
+}
+
+/** What ends the JSON text after its last row (`rows`: how many there were). */
+export function jsonClose(rows: number): string {
+  return `${rows ? '\n' : ''}]}\n`;
 }
 
 /** toJson's text from rowLines' JSON lines. */
 export function jsonText(def: TableDef, lines: readonly string[], meta: JsonMeta): string {
-  return `${jsonOpen(def, meta)}${lines.length ? `\n${lines.join(',\n')}\n` : ''}]}\n`;
+  return `${jsonOpen(def, meta)}${lines.length ? `\n${lines.join(',\n')}` : ''}${jsonClose(lines.length)}`;
 }
 
 /** Everything before the first row: the table's metadata, then `"rows":[`. */
-function jsonOpen(def: TableDef, meta: JsonMeta): string {
+export function jsonOpen(def: TableDef, meta: JsonMeta): string {
   const head = JSON.stringify({
     table: def.id,
     title: meta.title ?? def.title,
