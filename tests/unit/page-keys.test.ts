@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildSiteModel, type SiteModel } from '../../src/lib/model/read-model.ts';
-import { groupBy, pairingsKeyData, stableDigest } from '../../src/lib/publish/page-keys.ts';
+import { groupBy, pairingsKeyData, rowDigest, stableDigest } from '../../src/lib/publish/page-keys.ts';
 import { monthPublishedOn, recordsAsOf } from '../../src/lib/ingest/revisions.ts';
 import type { ProgressRecord } from '../../src/lib/ingest/records.ts';
 import { DATA, readFlatExport } from './shipped-cells.ts';
@@ -117,10 +117,26 @@ describe('a county’s 附件3 page for one month (records up to that month)', (
   });
 
   it('the data for a month holds each pairing’s records of that month and before, and nothing later', () => {
-    const rows = pairingsKeyData(county.pairings, '2020-06') as Array<[unknown, unknown, unknown, ProgressRecord[]]>;
+    const rows = pairingsKeyData(county.pairings, '2020-06') as Array<[string, string, string, string[]]>;
     expect(rows).toHaveLength(county.pairings.length);
-    const months = new Set(rows.flatMap((r) => r[3].map((x) => x.month)));
+    const monthOf = new Map(county.pairings.flatMap((p) => [...p.byMonth.values()].map((r) => [rowDigest(r), r.month] as const)));
+    const months = new Set(rows.flatMap((r) => r[3].map((d) => monthOf.get(d)!)));
     expect([...months].sort()).toEqual(model.months.filter((m) => m <= '2020-06'));
+  });
+});
+
+describe('rowDigest (a registry row or record, digested once per build)', () => {
+  it('the ingest’s rows are plain data: their JSON read back is the same row, so JSON is all of it', () => {
+    const rows: object[] = [...data.progress, ...data.villages, ...data.units, ...data.pairings];
+    expect(rows.length).toBeGreaterThan(10_000);
+    for (const row of rows) expect(JSON.parse(JSON.stringify(row))).toStrictEqual(row);
+  });
+
+  it('is the digest of the row’s JSON, the same for equal rows and different for a changed one', () => {
+    const record = data.progress.find((r) => r.values.jobsDone !== null)!;
+    expect(rowDigest(record)).toBe(rowDigest(structuredClone(record)));
+    expect(rowDigest(record)).not.toBe(rowDigest({ ...record, values: { ...record.values, jobsDone: record.values.jobsDone! + 1 } }));
+    expect(rowDigest({ ...record, source: { ...record.source, row: record.source.row + 1 } })).not.toBe(rowDigest(record));
   });
 });
 

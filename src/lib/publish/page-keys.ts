@@ -13,9 +13,27 @@ export function stableDigest(value: unknown): string {
   return createHash('sha1').update(json ?? 'undefined').digest('hex');
 }
 
-/** What a list of pairings contributes to a page: registry rows and records (up to a month). */
+const rowDigests = new WeakMap<object, string>();
+
+/**
+ * sha1 of a registry row's or a progress record's JSON, worked out once per build: a record
+ * is in the keys of its village, its unit, its county and each later 附件3 month of its
+ * county (national scale: digesting the records again for each was 70 s before the first
+ * page). The rows are the ingest's plain data (its schemas: no Map, Set or Date), so plain
+ * JSON is their whole content (tests/unit/page-keys.test.ts).
+ */
+export function rowDigest(row: object): string {
+  let digest = rowDigests.get(row);
+  if (digest === undefined) {
+    digest = createHash('sha1').update(JSON.stringify(row)).digest('base64');
+    rowDigests.set(row, digest);
+  }
+  return digest;
+}
+
+/** What a list of pairings contributes to a page: registry rows and records (up to a month), as their digests. */
 export function pairingsKeyData(pairings: ReadonlyArray<PairingView>, upToMonth?: string): unknown[] {
-  return pairings.map((p) => [p.pairing, p.village, p.unit, [...p.byMonth.values()].filter((r) => upToMonth === undefined || r.month <= upToMonth)]);
+  return pairings.map((p) => [rowDigest(p.pairing), rowDigest(p.village), rowDigest(p.unit), [...p.byMonth.values()].filter((r) => upToMonth === undefined || r.month <= upToMonth).map(rowDigest)]);
 }
 
 /** Group items by a key once, so per-page lookups stay O(1) on 128,000 pages. */
