@@ -61,6 +61,8 @@ describe('the units directory', () => {
     for (const r of rows) {
       const u = model.units.get(r.code)!;
       expect(r.promised).toBe(u.pairings.reduce((s, p) => s + p.pairing.pledgedFunds, 0));
+      // its latest month is the last month in which the unit's totals count a report
+      expect(r.latestMonth, r.code).toBe(model.months.filter((m) => u.byMonth.get(m)!.records > 0).at(-1) ?? null);
       if (!r.latestMonth) continue;
       const t = u.byMonth.get(r.latestMonth)!;
       expect(r.arrived.partial !== '', r.code).toBe(t.metrics.fundsDone.reported > 0 && t.metrics.fundsDone.missing + t.absent > 0);
