@@ -141,6 +141,32 @@ export function figure(t: Totals | undefined, id: ReportedMetricId): Figure {
   return { value, blank: m.missing, absent: t.absent, partial: value !== null && m.missing + t.absent > 0 };
 }
 
+/**
+ * figure(totals(month, their records, pairings.length), id), worked out for the one metric
+ * from the pairings' records of the month: the bulletin asks it of every village for two
+ * months (at national scale 11 s through the whole totals).
+ */
+export function pairingsFigure(pairings: ReadonlyArray<{ byMonth: ReadonlyMap<string, { values: MetricValues }> }>, month: string, id: ReportedMetricId): Figure {
+  let records = 0;
+  let reported = 0;
+  let blank = 0;
+  let sum = 0;
+  for (const p of pairings) {
+    const r = p.byMonth.get(month);
+    if (!r) continue;
+    records++;
+    const x = r.values[id];
+    if (x === null) blank++;
+    else {
+      reported++;
+      sum += typeof x === 'boolean' ? (x ? 1 : 0) : x;
+    }
+  }
+  const absent = Math.max(pairings.length, records) - records;
+  const value = reported > 0 ? sum : null;
+  return { value, blank, absent, partial: value !== null && blank + absent > 0 };
+}
+
 /** A ratio's figure: the ratio over records that reported both, partial when some did not. */
 export function ratioFigure(t: Totals | undefined, id: RatioMetricId): { ratio: Ratio; blank: number; absent: number; partial: boolean } {
   if (!t) return { ratio: { kind: 'unreported' }, blank: 0, absent: 0, partial: false };

@@ -5,7 +5,7 @@
  * made since the previous bulletin. Plain data; the page renders it.
  */
 import { AREA_TABLE_PAIRS, PAIR, PLAN_PAIRS, RATIO_METRIC_IDS, isRatioMetricId, metric, sumUnit, type MetricId, type RatioMetricId, type ReportedMetricId } from '../metric-catalogue.ts';
-import { PLAN_COUNTS, change, figure, ratioFigure, type Totals } from './aggregate.ts';
+import { PLAN_COUNTS, change, figure, pairingsFigure, ratioFigure, type Totals } from './aggregate.ts';
 import { formatAmount, formatFigure, formatMonth, formatRatioFigure, partialNote } from '../render/format.ts';
 import type { SiteModel } from './read-model.ts';
 import type { RevisionWithChanges } from '../ingest/revisions.ts';
@@ -128,7 +128,7 @@ export function buildBulletin(model: SiteModel, month: string, publishedOnOf: (m
     ? [...model.villages.values()]
         .flatMap((v) => {
           // only whole sums compare: a village with a blank or a missing row in either month is left out
-          const d = change(figure(v.byMonth.get(month), PAIR.funds.done), figure(v.byMonth.get(previousMonth), PAIR.funds.done));
+          const d = change(pairingsFigure(v.pairings, month, PAIR.funds.done), pairingsFigure(v.pairings, previousMonth, PAIR.funds.done));
           const gain = d.value;
           return gain !== null && !d.partial && gain > 0 ? [{ villageCode: v.village.code, villageName: v.village.name, county: `${v.village.province}${v.village.county}`, gain: formatAmount(gain, '万元'), gainRaw: gain }] : [];
         })
