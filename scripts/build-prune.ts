@@ -40,6 +40,16 @@ function keptPages(cacheDir: string): Set<string> {
   return kept;
 }
 
+/** Whether `site` holds anything an earlier build could have left (`.git` at the top aside): if not, nothing can be stale. */
+export function hasEarlierOutput(site: string): boolean {
+  try {
+    return readdirSync(site).some((name) => name !== '.git');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+}
+
 /**
  * Delete every file under `site` last written before `mark` that is not a page Astro kept,
  * and the folders left empty. `.git` at the top is left alone, as Astro does.

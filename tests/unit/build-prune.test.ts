@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pruneStale, startMark } from '../../scripts/build-prune.ts';
+import { hasEarlierOutput, pruneStale, startMark } from '../../scripts/build-prune.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -60,5 +60,20 @@ describe('pruneStale', () => {
     expect(pruneStale(site, path.join(work, 'cache'), mark)).toEqual({ deleted: 1, kept: 0 });
     expect(readdirSync(site)).toEqual(['b']);
     expect(pruneStale(path.join(work, 'none'), path.join(work, 'cache'), mark)).toEqual({ deleted: 0, kept: 0 });
+  });
+});
+
+describe('hasEarlierOutput (whether the prune has anything to look at)', () => {
+  it('a missing or empty folder, or one with only .git, holds nothing an earlier build left; any other entry does', () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-prune-'));
+    dirs.push(work);
+    const site = path.join(work, 'dist');
+    expect(hasEarlierOutput(site)).toBe(false);
+    mkdirSync(site);
+    expect(hasEarlierOutput(site)).toBe(false);
+    put(site, '.git/HEAD', true);
+    expect(hasEarlierOutput(site)).toBe(false);
+    mkdirSync(path.join(site, 'villages'));
+    expect(hasEarlierOutput(site)).toBe(true);
   });
 });
