@@ -3,8 +3,9 @@
  * 1. `data:check` in a child process: ingest DATA_DIR (or find the snapshot of an identical
  *    earlier ingest); stop with the full Chinese report if it is invalid;
  * 2. `astro build` in a child process (the pages; it reads the same snapshot), and beside it
- *    scripts/site-extras.ts: every page's own downloads (data.csv / data.json / series.json)
- *    and the name index, straight from the read model;
+ *    scripts/site-extras.ts: the site-wide open-data files (/downloads/; their list handed to
+ *    astro build's /data/ page), every page's own downloads (data.csv / data.json /
+ *    series.json) and the name index, straight from the read model;
  * 3. once both have exited, Pagefind and SHA256SUMS.
  * Each step is a process of its own, with a heap cap, so that at national scale the whole
  * tree stays in its memory budget. Each step prints its time, so a slow build says where time
@@ -15,11 +16,12 @@
  * checksums are written every file this build did not write or keep is removed, so the
  * result is exactly a build into an empty folder.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SNAPSHOT_ENV } from '../src/lib/ingest/ingest-cache.ts';
 import { WRITTEN_SUMS_ENV } from '../src/lib/publish/checksums.ts';
+import { SITE_DOWNLOADS_ENV } from '../src/lib/publish/opendata/site-downloads.ts';
 import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
 import { AstroPageLog, defaultBuildLogFile, readParts, round, treeRss, type BuildLog, type StepRecord } from './build-log.ts';
 import { hasEarlierOutput, pruneStale, startMark } from './build-prune.ts';
@@ -57,6 +59,9 @@ const logFile = defaultBuildLogFile(OUT_DIR);
 mkdirSync(path.dirname(logFile), { recursive: true });
 // The downloads step hashes the files it writes and leaves the lines here for SHA256SUMS (scripts/site-extras.ts).
 const writtenSums = `${logFile}.${process.pid}.written-sums`;
+// ... and the list of the site-wide /downloads/ files here, for astro build's /data/ page and datapackage.json.
+const siteDownloads = `${logFile}.${process.pid}.site-downloads.json`;
+rmSync(siteDownloads, { force: true });
 
 /** The build's whole process tree sampled every 100 ms: its peak, and each step process's own. */
 const stepPeaks = new Map<number, number>();
@@ -69,6 +74,7 @@ const sampler = setInterval(() => {
 function writeLog(ok: boolean): void {
   clearInterval(sampler);
   rmSync(writtenSums, { force: true });
+  rmSync(siteDownloads, { force: true });
   log.ok = ok;
   log.seconds = round((performance.now() - started) / 1000);
   const tmp = `${logFile}.${process.pid}.tmp`;
@@ -76,7 +82,11 @@ function writeLog(ok: boolean): void {
   renameSync(tmp, logFile);
 }
 
+/** Step processes still running: a failed step stops the others (astro build would otherwise wait for the downloads' list). */
+const running = new Set<ChildProcess>();
+
 function fail(code: number): never {
+  for (const child of running) child.kill();
   writeLog(false);
   process.exit(code);
 }
@@ -96,6 +106,7 @@ async function runStep(id: string, name: string, args: string[], opts: { env: No
   const events = `${logFile}.${process.pid}.${id}.events`;
   writeFileSync(events, '');
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'], env: { ...opts.env, BUILD_STEP_EVENTS: events } });
+  running.add(child);
   let stdout = '';
   let pending = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -108,6 +119,7 @@ async function runStep(id: string, name: string, args: string[], opts: { env: No
     }
   });
   const status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  running.delete(child);
   const { parts } = readParts(events, 0);
   rmSync(events, { force: true });
   const peak = stepPeaks.get(child.pid!);
@@ -135,7 +147,7 @@ if (check.status !== 0) {
 process.stdout.write(check.stdout);
 // The later steps read the snapshot the check wrote or found, without reading and hashing DATA_DIR again.
 const snapshot = check.record.parts?.find((p) => p.detail?.snapshot)?.detail?.snapshot;
-const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]: snapshot } : {}), [WRITTEN_SUMS_ENV]: writtenSums };
+const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]: snapshot } : {}), [WRITTEN_SUMS_ENV]: writtenSums, [SITE_DOWNLOADS_ENV]: siteDownloads };
 console.log(`[数据] 校验通过，用时 ${seconds(t)}`);
 
 // 2. the pages, and 3. the downloads and the name index from the read model, side by side

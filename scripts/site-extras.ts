@@ -1,8 +1,9 @@
 /**
- * Run by scripts/build.ts after `astro build`, in two processes so that the read model and
- * Pagefind's indexer are never in memory together:
- *   site-extras.ts           every page's own downloads (data.csv / data.json, and series.json for /compare/) and the name
- *                            index of villages and units (search), from the read model;
+ * Run by scripts/build.ts as two processes, the first beside `astro build` and the second after
+ * it, so that the read model and Pagefind's indexer are never in memory together:
+ *   site-extras.ts           the site-wide open-data files (/downloads/, when scripts/build.ts asks: their list goes
+ *                            to astro build), every page's own downloads (data.csv / data.json, and series.json
+ *                            for /compare/) and the name index of villages and units (search), from the read model;
  *   site-extras.ts --index   Pagefind's index of the content pages, then SHA256SUMS over
  *                            the finished site.
  */
@@ -16,7 +17,9 @@ import { writeNameIndex } from '../src/lib/publish/name-index-write.ts';
 import { withPublishedSources } from '../src/lib/filing/sources.ts';
 import { publishedSources } from '../src/lib/filing/sources-fs.ts';
 import { indexContentPages } from '../src/lib/publish/pagefind.ts';
-import { WRITTEN_SUMS_ENV, writeChecksums } from '../src/lib/publish/checksums.ts';
+import { WRITTEN_SUMS_ENV, checksumLine, writeChecksums } from '../src/lib/publish/checksums.ts';
+import { SITE_DOWNLOADS_ENV, handOverSiteDownloads, siteDownloadsInput, writeSiteDownloads } from '../src/lib/publish/opendata/site-downloads.ts';
+import { publishPersonalNames } from '../src/lib/publish/opendata/tables.ts';
 import { reportStep, watchHeap } from './build-log.ts';
 
 watchHeap();
@@ -34,7 +37,7 @@ function readModel() {
   const { result } = ingestDataDirCached(defaultDataDir());
   if (!result.ok) throw new Error('数据校验未通过（应已在构建第一步停止）');
   const sources = publishedSources(result, defaultDataDir()).index;
-  return { model: buildSiteModel({ ...result, progress: withPublishedSources(result.progress, sources) }), synthetic: result.dataset.synthetic };
+  return { model: buildSiteModel({ ...result, progress: withPublishedSources(result.progress, sources) }), dataset: { synthetic: result.dataset.synthetic, files: result.files } };
 }
 
 if (process.argv.includes('--index')) {
@@ -49,13 +52,24 @@ if (process.argv.includes('--index')) {
   reportStep('checksums', 'SHA256SUMS', t, { files, hashedAsWritten: known.length });
 } else {
   let t = performance.now();
-  const { model, synthetic } = readModel();
+  const { model, dataset } = readModel();
   console.log(`[模型] 读取校验结果并汇总，用时 ${seconds(t)}`);
   reportStep('read-model', '读取校验结果并汇总', t, { villages: model.villages.size, units: model.units.size });
-  t = performance.now();
   // each file's SHA256SUMS line as it is written, straight to the file the index step reads (not kept: 660,000 lines nationally)
   const sumsFile = process.env[WRITTEN_SUMS_ENV] ? openSync(process.env[WRITTEN_SUMS_ENV], 'w') : null;
-  const files = await writeEntityDownloads(model, SITE, synthetic, sumsFile === null ? undefined : (line) => writeSync(sumsFile, `${line}\n`));
+  const hashed = (line: string) => sumsFile !== null && writeSync(sumsFile, `${line}\n`);
+  const handOver = process.env[SITE_DOWNLOADS_ENV];
+  if (handOver) {
+    // first: /data/ and datapackage.json in astro build wait for their list
+    t = performance.now();
+    const site = writeSiteDownloads(siteDownloadsInput(model, dataset, publishPersonalNames()), path.join(SITE, 'downloads'));
+    for (const f of site.values()) hashed(checksumLine(f.sha256, `downloads/${f.path}`));
+    handOverSiteDownloads(handOver, site);
+    console.log(`[下载] 全站开放数据（/downloads/，各月和全部月份、登记表）：${site.size} 个文件，用时 ${seconds(t)}`);
+    reportStep('site-downloads', '全站开放数据（/downloads/）', t, { filesWritten: site.size });
+  }
+  t = performance.now();
+  const files = await writeEntityDownloads(model, SITE, dataset.synthetic, hashed);
   if (sumsFile !== null) closeSync(sumsFile);
   console.log(`[下载] 各村、单位、县、省的 data.csv / data.json / series.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
   reportStep('downloads', '各村、单位、县、省的 data.csv / data.json / series.json', t, { filesWritten: files });

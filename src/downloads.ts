@@ -3,13 +3,14 @@
  * The site-wide downloads (per month and all months; the registry) are written once per
  * build, straight into the output folder's downloads/, piece by piece: at national scale
  * the all-months JSON is close to 1 GB, more than one JavaScript string can hold. The data
- * page (sizes) and datapackage.json (bytes, hashes) read what was written.
+ * page (sizes) and datapackage.json (bytes, hashes) read what was written. Inside
+ * scripts/build.ts the downloads step writes them beside astro build and hands their list over
+ * (SITE_DOWNLOADS_ENV); alone, astro build writes them here.
  */
 import path from 'node:path';
 import { dataPackage } from './lib/publish/opendata/datapackage.ts';
-import { writeSiteDownloads, type DownloadFile } from './lib/publish/opendata/site-downloads.ts';
+import { SITE_DOWNLOADS_ENV, awaitSiteDownloads, siteDownloadsInput, writeSiteDownloads, type DownloadFile } from './lib/publish/opendata/site-downloads.ts';
 import { PUBLISH_PERSONAL_NAMES, getDatasetInfo, getSiteModel } from './site-data.ts';
-import { exportFileCount } from './lib/filing/sources.ts';
 
 export type { DownloadFile };
 
@@ -21,19 +22,11 @@ let files: Promise<Map<string, DownloadFile>> | null = null;
 /** Every file under /downloads/ except datapackage.json, by path relative to /downloads/ (written on first call). */
 export function getDownloadFiles(): Promise<Map<string, DownloadFile>> {
   files ??= (async () => {
+    // inside scripts/build.ts the downloads step writes them beside this build
+    const handedOver = process.env[SITE_DOWNLOADS_ENV];
+    if (handedOver) return awaitSiteDownloads(handedOver);
     const [model, dataset] = await Promise.all([getSiteModel(), getDatasetInfo()]);
-    return writeSiteDownloads(
-      {
-        months: model.months,
-        pairings: model.pairings,
-        villages: [...model.villages.values()].map((v) => v.village),
-        units: [...model.units.values()].map((u) => u.unit),
-        synthetic: dataset.synthetic,
-        publishNames: PUBLISH_PERSONAL_NAMES,
-        exportFiles: (month) => exportFileCount(dataset.files, month),
-      },
-      path.join(OUT_DIR, 'downloads'),
-    );
+    return writeSiteDownloads(siteDownloadsInput(model, dataset, PUBLISH_PERSONAL_NAMES), path.join(OUT_DIR, 'downloads'));
   })();
   return files;
 }

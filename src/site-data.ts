@@ -3,6 +3,7 @@
  * (its snapshot, see ingest-cache.ts) once per build however many pages ask, plus Astro's
  * collections for the dataset entry, stories and bulletin texts.
  */
+import { publishPersonalNames } from './lib/publish/opendata/tables.ts';
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { buildPublishedBulletin } from './lib/model/bulletin.ts';
 import { ingestDataDirCached } from './lib/ingest/ingest-cache.ts';
@@ -72,7 +73,7 @@ export async function getDatasetInfo() {
 }
 
 /** 驻村人员 names are personal data: published only when PUBLISH_PERSONAL_NAMES=1. */
-export const PUBLISH_PERSONAL_NAMES = process.env.PUBLISH_PERSONAL_NAMES === '1';
+export const PUBLISH_PERSONAL_NAMES = publishPersonalNames();
 
 type StoryData = Exclude<CollectionEntry<'stories'>['data'], { checkFailed: true }>;
 /** A story that passed the check, its date as a Date. */

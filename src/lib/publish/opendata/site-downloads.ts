@@ -8,7 +8,7 @@
  * of csvPieces / jsonPieces over the whole table (tests/unit/site-downloads.test.ts).
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { formatMonth } from '../../render/format.ts';
 import type { Pairing, ProgressRecord, Unit, Village } from '../../ingest/records.ts';
@@ -16,6 +16,8 @@ import { FLAVOURS, REGISTRY_TABLES, downloadFiles, type DownloadFileSpec, type F
 import { csvRowsText, csvHeader, generatedFrom, jsonClose, jsonOpen, jsonRowsText, PIECE_ROWS, type JsonMeta } from './serialise.ts';
 import { pairingsTable, progressSources, progressTable, tableDef, unitsTable, villagesTable, type Table } from './tables.ts';
 import type { TableId } from './fields.ts';
+import type { SiteModel } from '../../model/read-model.ts';
+import { exportFileCount } from '../../filing/sources.ts';
 
 export interface DownloadFile extends DownloadFileSpec {
   /** size in bytes (UTF-8, BOM included) */
@@ -36,6 +38,19 @@ export interface SiteDownloadsInput {
   publishNames: boolean;
   /** how many received export files a month's rows come from (null: all months), for generated_from */
   exportFiles: (month: string | null) => number;
+}
+
+/** The input from the site's read model, the dataset's received files and the names setting. */
+export function siteDownloadsInput(model: SiteModel, dataset: { synthetic: boolean; files: ReadonlyArray<{ kind: string; month: string | null }> }, publishNames: boolean): SiteDownloadsInput {
+  return {
+    months: model.months,
+    pairings: model.pairings,
+    villages: [...model.villages.values()].map((v) => v.village),
+    units: [...model.units.values()].map((u) => u.unit),
+    synthetic: dataset.synthetic,
+    publishNames,
+    exportFiles: (month) => exportFileCount(dataset.files, month),
+  };
 }
 
 /** A file being written: its bytes go out as they come, and are hashed on the way. */
@@ -139,4 +154,31 @@ export function writeSiteDownloads(input: SiteDownloadsInput, dir: string): Map<
 
   const order = new Map(files.map((f, i) => [f.path, i]));
   return new Map(written.sort((a, b) => order.get(a.path)! - order.get(b.path)!).map((f) => [f.path, f]));
+}
+
+/**
+ * Set by scripts/build.ts to a file of its own: the downloads step (scripts/site-extras.ts)
+ * writes the site-wide files beside astro build and leaves their list here (sizes, hashes),
+ * and the pages that show them (/data/, datapackage.json) wait for it instead of writing the
+ * files themselves (nationally a minute of astro build). Unset (astro build or dev alone),
+ * the pages write them (src/downloads.ts).
+ */
+export const SITE_DOWNLOADS_ENV = 'GPDZC_SITE_DOWNLOADS';
+
+/** Leave the written files' list for the pages (whole or not at all: written aside, then renamed). */
+export function handOverSiteDownloads(file: string, written: ReadonlyMap<string, DownloadFile>): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify([...written.values()])}\n`);
+  renameSync(tmp, file);
+}
+
+/** The list handed over, once it is there (the downloads step runs in another process). */
+export async function awaitSiteDownloads(file: string, options: { timeoutMs: number; pollMs?: number } = { timeoutMs: 30 * 60_000 }): Promise<Map<string, DownloadFile>> {
+  const until = Date.now() + options.timeoutMs;
+  while (!existsSync(file)) {
+    if (Date.now() > until) throw new Error(`下载步骤没有在 ${Math.round(options.timeoutMs / 1000)} 秒内写出 /downloads/ 的文件清单（${file}）`);
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
+  }
+  const list = JSON.parse(readFileSync(file, 'utf8')) as DownloadFile[];
+  return new Map(list.map((f) => [f.path, f]));
 }

@@ -265,6 +265,11 @@ function pairingTable(publishNames: boolean): TableSpec<Pairing> {
 const PAIRINGS_PUBLIC = pairingTable(false);
 const PAIRINGS_WITH_NAMES = pairingTable(true);
 
+/** 驻村人员 names are personal data: published only when the site is built with PUBLISH_PERSONAL_NAMES=1. */
+export function publishPersonalNames(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.PUBLISH_PERSONAL_NAMES === '1';
+}
+
 export interface TableOptions {
   /** publish 驻村人员 (personal names); otherwise the column is absent */
   publishNames: boolean;
