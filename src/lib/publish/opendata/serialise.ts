@@ -1,7 +1,4 @@
-/** Writing tables as CSV (UTF-8 or Excel-flavoured, formula-safe) and JSON, whole or piece by piece, and hashing what is written. */
-import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import path from 'node:path';
+/** Writing tables as CSV (UTF-8 or Excel-flavoured, formula-safe) and JSON, whole or piece by piece (site-downloads.ts and entity-downloads.ts write the files). */
 import Papa from 'papaparse';
 import { formatMonth } from '../../render/format.ts';
 import { yuanToWanString } from '../../ingest/cell-values.ts';
@@ -104,25 +101,6 @@ export interface JsonMeta {
  */
 export function toJson(table: Table, meta: JsonMeta): string {
   return [...jsonPieces(table, meta)].join('');
-}
-
-/** Write text pieces to a file one by one (never joined into one string); its size and sha256. */
-export function writePieces(file: string, pieces: Iterable<string>): { bytes: number; sha256: string } {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const fd = openSync(file, 'w');
-  const hash = createHash('sha256');
-  let bytes = 0;
-  try {
-    for (const piece of pieces) {
-      const buf = Buffer.from(piece, 'utf8');
-      writeSync(fd, buf);
-      hash.update(buf);
-      bytes += buf.length;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return { bytes, sha256: hash.digest('hex') };
 }
 
 /** The JSON text in pieces of PIECE_ROWS rows (see csvPieces); joined, they are toJson's text. */
