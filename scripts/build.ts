@@ -31,16 +31,15 @@ const OUT_DIR = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
 const CACHE_DIR = path.resolve(ROOT, process.env.ASTRO_CACHE_DIR || 'node_modules/.astro');
 /**
  * Heap caps. The pages (astro build) and the downloads run side by side, one on each core, and
- * each holds the read model: at national scale about 1.3 GB of heap (see read-model.ts), and
- * Astro's live data peaks at about 2 GB while it writes the national open-data files (the step
- * log's `heap` parts say how much). V8 grows a heap towards its cap with garbage, so the caps,
- * not the live data, set the resident peak. National full build, 2026-11-29: Astro kept at most
- * 2.4 GB (resident 3.8 GB at a 3 GB cap), the downloads 1.5 GB (resident 2.35 GB at 2.25 GB),
- * tree peak 6.15 GB; the downloads' cap is 1.75 GB so that the tree stays under the 6 GB
- * budget. The steps that run alone (Pagefind and SHA256SUMS) keep more room. Raise the caps
- * (or set NODE_OPTIONS) if the data outgrows them: a process over its cap stops the build.
+ * each holds the read model: at national scale about 1.3 GB of heap (see read-model.ts). V8
+ * grows a heap towards its cap with garbage, so the caps, not the live data, set the resident
+ * peak. National full build, 2026-11-30, after the site-wide open-data files moved to the
+ * downloads step: Astro kept at most 1.9 GB live (resident 4.0 GB at a 3 GB cap), the downloads
+ * 1.43 GB (resident 2.3 GB at 1.75 GB), tree peak 6.09 GB: over the 6 GB budget, so Astro's cap
+ * is 2.75 GB. The steps that run alone (Pagefind and SHA256SUMS) keep more room. Raise the
+ * caps (or set NODE_OPTIONS) if the data outgrows them: a process over its cap stops the build.
  */
-const ASTRO_HEAP = '--max-old-space-size=3072';
+const ASTRO_HEAP = '--max-old-space-size=2816';
 const EXTRAS_HEAP = '--max-old-space-size=1792';
 const INDEX_HEAP = '--max-old-space-size=5632';
 /**
