@@ -174,4 +174,18 @@ describe('charts at build time', () => {
     }
     expect(html).toContain('查看数据表');
   });
+
+  it('every chart with a point to draw is an SVG with its table behind 查看数据表 (closed)', () => {
+    let drawn = 0;
+    for (const url of ['', 'provinces/53', 'provinces/52', 'counties/520525', 'villages/533323101001']) {
+      for (const figure of page(url).match(/<figure class="chart"[\s\S]*?<\/figure>/g) ?? []) {
+        // the fixture reports every pairing in most months: each chart has something to draw
+        expect(figure).not.toContain('class="chart-undrawn"');
+        expect(figure).toMatch(/<svg[^>]*role="img"/);
+        expect(figure).not.toMatch(/<details open[ >]/);
+        drawn++;
+      }
+    }
+    expect(drawn).toBeGreaterThan(3);
+  });
 });

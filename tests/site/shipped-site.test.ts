@@ -53,6 +53,17 @@ describe('the shipped demo site', () => {
     }
   });
 
+  it('the home page’s national trend, every month a partial sum, says why nothing is drawn and opens its table: no empty axes', () => {
+    const figures = page('').match(/<figure class="chart"[\s\S]*?<\/figure>/g) ?? [];
+    const national = figures.find((f) => f.includes('全国资金投入'))!;
+    expect(national).toContain('class="chart-undrawn"');
+    expect(national).toContain('各月数字都是部分合计');
+    expect(national).not.toContain('<svg');
+    expect(national).toMatch(/<details open[ >]/);
+    // the table gives each month's partial sum with who is not in it
+    expect(national.match(/部分合计：\d+\u00a0?个结对/g)?.length ?? 0).toBeGreaterThanOrEqual(8);
+  });
+
   it('the real story shows its phone photo (IMG_2041.JPG) as cover and in the text, optimised, with its alt text', () => {
     const html = page('stories/2020-12-yanhe-gaotian-workshop');
     const imgs = [...html.matchAll(/<img [^>]*>/g)].map((m) => m[0]);

@@ -125,6 +125,14 @@ describe('trendChart', () => {
     expect(spec.summary).toContain('计划2020年6月未填报');
     expect(spec.summary).toContain('计划2020年5月100 万元（部分合计：1 个结对未填报，未计入），2020年7月120 万元（部分合计：2 个结对未填报，未计入），图中未画出');
     expect(spec.table.rows[1]).toEqual(['2020年6月', '未填报', '6 万元（部分合计）']);
+    // nothing to draw: the page says why instead of showing empty axes
+    expect(spec.undrawn).toMatch(/^各月数字都是部分合计.*不画折线.*见下表。$/);
+  });
+
+  it('says why nothing is drawn only when no point of any series is drawn', () => {
+    const months = ['2020-05', '2020-06'];
+    expect(trendChart({ title: 'a', months, series: [{ name: '计划', values: [null, null] }], unit: '人' }).undrawn).toBe('各月均未填报，没有可画的数字。');
+    expect(trendChart({ title: 'a', months, series: [{ name: '计划', values: [null, 3] }, { name: '完成', values: [null, null], notes: ['1 人（部分合计）', null] }], unit: '人' }).undrawn).toBeUndefined();
   });
 
   it('tells series apart by dash and symbol, labels the last values, and has a text legend', () => {

@@ -59,6 +59,8 @@ interface ChartSpecBase {
   table: ChartTable;
   width: number;
   height: number;
+  /** Set when not one point of any series can be drawn: why, shown instead of empty axes. */
+  undrawn?: string;
 }
 
 /** Exactly one of `option` (bar chart, drawn by ECharts) and `trend` (drawn by trend-svg.ts). */
@@ -282,7 +284,12 @@ export function trendChart(input: TrendChartInput): ChartSpec {
     rows: months.map((_, i) => [labels[i]!, ...series.map((s) => noteAt(s, i) ?? formatChartNumber(s.values[i] ?? null, unit))]),
   };
 
-  return { title, trend, summary, table, width, height };
+  // Partial sums are not drawn (they would read as falls); where every month is one, say so instead of drawing empty axes.
+  const drawn = series.some((s) => firstIndex(s.values) >= 0);
+  const noted = series.some((s) => s.values.some((_, i) => noteAt(s, i) !== null));
+  const undrawn = drawn ? undefined : noted ? '各月数字都是部分合计（有结对未填报或未上报，未计入），图中不画折线，以免把未计入的部分看成下降；各月数字见下表。' : `各月均${UNREPORTED}，没有可画的数字。`;
+
+  return { title, trend, summary, table, width, height, ...(undrawn ? { undrawn } : {}) };
 }
 
 // ---------------------------------------------------------------- bar chart
