@@ -60,7 +60,6 @@ mkdirSync(path.dirname(logFile), { recursive: true });
 const writtenSums = `${logFile}.${process.pid}.written-sums`;
 // ... and the list of the site-wide /downloads/ files here, for astro build's /data/ page and datapackage.json.
 const siteDownloads = `${logFile}.${process.pid}.site-downloads.json`;
-rmSync(siteDownloads, { force: true });
 
 /** The build's whole process tree sampled every 100 ms: its peak, and each step process's own. */
 const stepPeaks = new Map<number, number>();

@@ -67,6 +67,15 @@ const RATIO_COLUMNS = METRIC_COLUMNS.filter((m) => m.kind === 'ratio' && m.ratio
  * `expected`: how many pairings the area has (default: the records of the month), so that
  * pairings that sent nothing count as 未上报.
  */
+/** One record's value of a metric into its total: a blank counts as 未填报, a flag as 1 or 0. */
+function addValue(t: MetricTotal, x: number | boolean | null): void {
+  if (x === null) t.missing++;
+  else {
+    t.reported++;
+    t.sum += typeof x === 'boolean' ? (x ? 1 : 0) : x;
+  }
+}
+
 export function totals(month: string, records: ReadonlyArray<{ month: string; values: MetricValues }>, expected?: number): Totals {
   const metrics = Object.fromEntries(REPORTED_METRIC_IDS.map((id) => [id, { sum: 0, reported: 0, missing: 0 }])) as Record<ReportedMetricId, MetricTotal>;
   const pairs = new Map<RatioMetricId, { plan: number; done: number; any: boolean; missing: number }>();
@@ -77,15 +86,7 @@ export function totals(month: string, records: ReadonlyArray<{ month: string; va
     if (r.month !== month) continue;
     count++;
     const v = r.values;
-    for (const id of REPORTED_METRIC_IDS) {
-      const x = v[id];
-      const t = metrics[id];
-      if (x === null) t.missing++;
-      else {
-        t.reported++;
-        t.sum += typeof x === 'boolean' ? (x ? 1 : 0) : x;
-      }
-    }
+    for (const id of REPORTED_METRIC_IDS) addValue(metrics[id], v[id]);
     for (const m of RATIO_COLUMNS) {
       const plan = v[m.ratioOf!.plan] as number | null;
       const done = v[m.ratioOf!.done] as number | null;
@@ -136,9 +137,13 @@ export interface Figure {
 /** A metric's figure for one month of an area; undefined totals (month unknown) = nothing reported. */
 export function figure(t: Totals | undefined, id: ReportedMetricId): Figure {
   if (!t) return { value: null, blank: 0, absent: 0, partial: false };
-  const m = t.metrics[id];
+  return figureOf(t.metrics[id], t.absent);
+}
+
+/** The figure of a metric's total, `absent` pairings having sent no row. */
+function figureOf(m: MetricTotal, absent: number): Figure {
   const value = m.reported > 0 ? m.sum : null;
-  return { value, blank: m.missing, absent: t.absent, partial: value !== null && m.missing + t.absent > 0 };
+  return { value, blank: m.missing, absent, partial: value !== null && m.missing + absent > 0 };
 }
 
 /**
@@ -147,24 +152,15 @@ export function figure(t: Totals | undefined, id: ReportedMetricId): Figure {
  * months (at national scale 11 s through the whole totals).
  */
 export function pairingsFigure(pairings: ReadonlyArray<{ byMonth: ReadonlyMap<string, { values: MetricValues }> }>, month: string, id: ReportedMetricId): Figure {
+  const total: MetricTotal = { sum: 0, reported: 0, missing: 0 };
   let records = 0;
-  let reported = 0;
-  let blank = 0;
-  let sum = 0;
   for (const p of pairings) {
     const r = p.byMonth.get(month);
     if (!r) continue;
     records++;
-    const x = r.values[id];
-    if (x === null) blank++;
-    else {
-      reported++;
-      sum += typeof x === 'boolean' ? (x ? 1 : 0) : x;
-    }
+    addValue(total, r.values[id]);
   }
-  const absent = Math.max(pairings.length, records) - records;
-  const value = reported > 0 ? sum : null;
-  return { value, blank, absent, partial: value !== null && blank + absent > 0 };
+  return figureOf(total, Math.max(pairings.length, records) - records);
 }
 
 /** A ratio's figure: the ratio over records that reported both, partial when some did not. */

@@ -245,6 +245,7 @@ export function trendChart(input: TrendChartInput): ChartSpec {
     unit,
   };
   const noteAt = (s: ChartSeries, i: number) => (s.values[i] === null ? (s.notes?.[i] ?? null) : null);
+  const hasNotes = (s: ChartSeries) => s.values.some((_, i) => noteAt(s, i) !== null);
 
   const range = chartMonthRange(months[0]!, months[months.length - 1]!);
   const labels = months.map(chartMonthLabel);
@@ -253,7 +254,7 @@ export function trendChart(input: TrendChartInput): ChartSpec {
     const b = lastIndex(s.values);
     const prefix = series.length > 1 ? `${s.name}` : '';
     // No drawn point: 未填报 only if no month has a figure; partial sums are drawn nowhere but named below.
-    if (a < 0) return s.values.some((_, i) => noteAt(s, i) !== null) ? `${prefix}各月均未画出` : `${prefix || '各月'}均${UNREPORTED}`;
+    if (a < 0) return hasNotes(s) ? `${prefix}各月均未画出` : `${prefix || '各月'}均${UNREPORTED}`;
     const va = s.values[a]!;
     const vb = s.values[b]!;
     // Months are named only where the series starts or ends away from the range's ends.
@@ -286,8 +287,7 @@ export function trendChart(input: TrendChartInput): ChartSpec {
 
   // Partial sums are not drawn (they would read as falls); where every month is one, say so instead of drawing empty axes.
   const drawn = series.some((s) => firstIndex(s.values) >= 0);
-  const noted = series.some((s) => s.values.some((_, i) => noteAt(s, i) !== null));
-  const undrawn = drawn ? undefined : noted ? '各月数字都是部分合计（有结对未填报或未上报，未计入），图中不画折线，以免把未计入的部分看成下降；各月数字见下表。' : `各月均${UNREPORTED}，没有可画的数字。`;
+  const undrawn = drawn ? undefined : series.some(hasNotes) ? '各月数字都是部分合计（有结对未填报或未上报，未计入），图中不画折线，以免把未计入的部分看成下降；各月数字见下表。' : `各月均${UNREPORTED}，没有可画的数字。`;
 
   return { title, trend, summary, table, width, height, ...(undrawn ? { undrawn } : {}) };
 }

@@ -36,12 +36,10 @@ function unitByCode(codeCell: string, name: string, rowNumber: number, col: Colu
 
 function unitByName(name: string, rowNumber: number, col: Columns, village: Village | null, fileCounty: County | null, registry: RegistryIndex, sink: IssueSink): Unit | null {
   const key = normalizeName(name);
-  // Within the county first: the village's own units, then the county's.
+  // Within the county first (its units include the village's own), then the whole registry.
   const county = village ? (registry.counties.get(village.countyCode) ?? null) : fileCounty;
-  const localMatch = new Map<string, Unit>();
-  for (const u of village ? (registry.unitsByVillage.get(village.code) ?? []) : []) if (normalizeName(u.name) === key) localMatch.set(u.code, u);
-  for (const u of county?.unitsByName.get(key) ?? []) localMatch.set(u.code, u);
-  if (localMatch.size === 1) return [...localMatch.values()][0]!;
+  const localMatch = county?.unitsByName.get(key) ?? [];
+  if (localMatch.length === 1) return localMatch[0]!;
   const global = registry.unitsByName.get(key) ?? [];
   if (global.length === 1) return global[0]!;
   if (global.length > 1) {
