@@ -45,9 +45,11 @@ export interface EntitySeries {
 }
 
 function entitySeries(area: AreaTotals, months: readonly string[], id: { kind: EntityKind; code: string; name: string; place: string }, synthetic: boolean): EntitySeries {
+  // read once: a village's or unit's byMonth is computed on access (read-model.ts), and this asks it 200 times
+  const byMonth = area.byMonth;
+  const at = (month: string) => byMonth.get(month);
   const measures = Object.fromEntries(
     MEASURE_PAIRS.map((m) => {
-      const at = (month: string) => area.byMonth.get(month);
       const sum = (month: string, metric: typeof m.plan) => {
         const t = at(month)?.metrics[metric];
         return t && t.reported > 0 ? t.sum : null;
@@ -64,7 +66,7 @@ function entitySeries(area: AreaTotals, months: readonly string[], id: { kind: E
       ];
     }),
   ) as Record<MeasureId, MeasureSeries>;
-  return { v: 1, ...id, synthetic, months: [...months], pairings: area.pairingCount, records: months.map((mo) => area.byMonth.get(mo)?.records ?? 0), absent: months.map((mo) => area.byMonth.get(mo)?.absent ?? area.pairingCount), measures };
+  return { v: 1, ...id, synthetic, months: [...months], pairings: area.pairingCount, records: months.map((mo) => at(mo)?.records ?? 0), absent: months.map((mo) => at(mo)?.absent ?? area.pairingCount), measures };
 }
 
 /** The series of one entity of the model, or null for an unknown code. */
