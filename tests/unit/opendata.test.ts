@@ -11,13 +11,14 @@ import { dataPackage, type DataPackage } from '../../src/lib/publish/opendata/da
 import { downloadFiles } from '../../src/lib/publish/opendata/downloads.ts';
 import { USCC_SCHEMA_PATTERN, type TableId } from '../../src/lib/publish/opendata/fields.ts';
 import { CITATION, LICENCE, licenceStatement } from '../../src/lib/publish/opendata/licence.ts';
-import { csvPieces, csvText, generatedFrom, jsonText, rowLines, jsonPieces, toCsv, toJson } from '../../src/lib/publish/opendata/serialise.ts';
+import { csvPieces, csvText, generatedFrom, jsonRowsText, jsonText, rowLines, jsonPieces, toCsv, toJson } from '../../src/lib/publish/opendata/serialise.ts';
 import { TABLE_IDS, pairingsTable, progressSources, progressTable, tableDef, tableDefs, unitsTable, villagesTable, type ProgressSource, type Table } from '../../src/lib/publish/opendata/tables.ts';
 import { ratioDecimal } from '../../src/lib/ratio.ts';
 import type { MetricValues } from '../../src/lib/ingest/records.ts';
 import { entityFiles, entityRows, type RowLineCache } from '../../src/lib/publish/entity-downloads.ts';
 import { ENTITY_KINDS } from '../../src/lib/routes.ts';
 import { isValidUscc } from '../../src/lib/ingest/uscc.ts';
+import { yuanToWanString } from '../../src/lib/ingest/cell-values.ts';
 import { SMALL, ingestExports, utf8 } from './helpers.ts';
 
 const data = ingestDataDir(SMALL);
@@ -172,6 +173,38 @@ describe('JSON', () => {
     expect(j.rows).toHaveLength(6);
     for (const r of j.rows) expect(Object.keys(r)).toEqual(j.fields);
     expect(j.rows.every((r) => r.month === '2020-07')).toBe(true);
+  });
+
+  it('each row is the text JSON.stringify gives for its object, money and ratios as their exact decimal (JSON.rawJSON), hostile text included', () => {
+    const rawJSON = (JSON as unknown as { rawJSON: (text: string) => unknown }).rawJSON;
+    const p = model.pairings.find((x) => x.latest)!;
+    const hostile = ['含"引号"和\\反斜杠', '两行\r\n文字\u2028', '\ud800孤立代理', '</script>', ''].map((name) => ({ village: p.village, unit: { ...p.unit, name }, record: p.latest! }));
+    const tables = [
+      progressTable(progressSources(model.pairings)),
+      progressTable(hostile),
+      villagesTable(data.villages),
+      unitsTable(data.units),
+      pairingsTable(model.pairings.map((x) => x.pairing), { publishNames: true }),
+    ];
+    const kinds = new Set<string>();
+    for (const table of tables) {
+      for (const row of table.rows) {
+        const object = Object.fromEntries(
+          table.def.fields.map((f, i) => {
+            const v = row[i] ?? null;
+            kinds.add(`${f.kind}:${v === null ? 'null' : typeof v}`);
+            if (v === null) return [f.id, null];
+            if (typeof v === 'boolean') return [f.id, v ? 1 : 0];
+            if (f.kind === 'money') return [f.id, rawJSON(yuanToWanString(v as number))];
+            if (f.kind === 'ratio') return [f.id, rawJSON(String(v))];
+            return [f.id, v];
+          }),
+        );
+        expect(jsonRowsText(table.def, [row])).toBe(JSON.stringify(object));
+      }
+    }
+    // the comparison saw every kind of value, blanks among them
+    for (const k of ['money:number', 'money:null', 'ratio:string', 'ratio:null', 'count:number', 'flag:boolean', 'text:string', 'code:string', 'month:string']) expect(kinds).toContain(k);
   });
 
   it('an empty table is still valid', () => {
