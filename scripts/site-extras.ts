@@ -71,7 +71,7 @@ if (process.argv.includes('--index')) {
     reportStep('site-downloads', '全站开放数据（/downloads/）', t, { filesWritten: site.size });
   }
   t = performance.now();
-  const files = await writeEntityDownloads(model, SITE, dataset.synthetic, hashed);
+  const files = writeEntityDownloads(model, SITE, dataset.synthetic, hashed);
   if (sumsFile !== null) closeSync(sumsFile);
   console.log(`[下载] 各村、单位、县、省的 data.csv / data.json / series.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
   reportStep('downloads', '各村、单位、县、省的 data.csv / data.json / series.json', t, { filesWritten: files });

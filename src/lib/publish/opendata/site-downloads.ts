@@ -7,8 +7,7 @@
  * all-months table (1.2 M rows nationally) is never held whole. The bytes are exactly those
  * of csvPieces / jsonPieces over the whole table (tests/unit/site-downloads.test.ts).
  */
-import { createHash, type Hash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatMonth } from '../../render/format.ts';
 import type { Pairing, ProgressRecord, Unit, Village } from '../../ingest/records.ts';
@@ -18,6 +17,7 @@ import { pairingsTable, progressSources, progressTable, tableDef, unitsTable, vi
 import type { TableId } from './fields.ts';
 import type { SiteModel } from '../../model/read-model.ts';
 import { exportFileCount } from '../../filing/sources.ts';
+import { FileSink } from '../file-sink.ts';
 
 export interface DownloadFile extends DownloadFileSpec {
   /** size in bytes (UTF-8, BOM included) */
@@ -53,26 +53,6 @@ export function siteDownloadsInput(model: SiteModel, dataset: { synthetic: boole
   };
 }
 
-/** A file being written: its bytes go out as they come, and are hashed on the way. */
-class FileSink {
-  private readonly fd: number;
-  private readonly hash: Hash = createHash('sha256');
-  private bytes = 0;
-  constructor(file: string) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = openSync(file, 'w');
-  }
-  write(buf: Buffer): void {
-    writeSync(this.fd, buf);
-    this.hash.update(buf);
-    this.bytes += buf.length;
-  }
-  close(): { bytes: number; sha256: string } {
-    closeSync(this.fd);
-    return { bytes: this.bytes, sha256: this.hash.digest('hex') };
-  }
-}
-
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
 const BOM = utf8('\ufeff');
 
@@ -83,7 +63,11 @@ class TableFiles {
   private jsonRows = 0;
   constructor(dir: string, specs: ReadonlyArray<DownloadFileSpec>, def: Table['def'], meta: JsonMeta) {
     this.specs = specs;
-    const at = (flavour: Flavour) => new FileSink(path.join(dir, specs.find((s) => s.flavour === flavour)!.path));
+    const at = (flavour: Flavour) => {
+      const file = path.join(dir, specs.find((s) => s.flavour === flavour)!.path);
+      mkdirSync(path.dirname(file), { recursive: true });
+      return new FileSink(file);
+    };
     this.sinks = { excel: at('excel'), csv: at('csv'), json: at('json') };
     const head = utf8(`${csvHeader(def)}\r\n`);
     this.sinks.excel.write(BOM);
