@@ -6,7 +6,8 @@
  *    scripts/site-extras.ts: the site-wide open-data files (/downloads/; their list handed to
  *    astro build's /data/ page), every page's own downloads (data.csv / data.json /
  *    series.json) and the name index, straight from the read model;
- * 3. once both have exited, Pagefind and SHA256SUMS.
+ * 3. once both have exited, Pagefind and SHA256SUMS (the files the downloads step wrote and the
+ *    pages astro build rendered were hashed as they were made; only the rest are read).
  * Each step is a process of its own, with a heap cap, so that at national scale the whole
  * tree stays in its memory budget. Each step prints its time, so a slow build says where time
  * went, and the whole build writes a step log (JSON, scripts/build-log.ts) beside the site.
@@ -22,6 +23,7 @@ import path from 'node:path';
 import { SNAPSHOT_ENV } from '../src/lib/ingest/ingest-cache.ts';
 import { WRITTEN_SUMS_ENV } from '../src/lib/publish/checksums.ts';
 import { SITE_DOWNLOADS_ENV } from '../src/lib/publish/opendata/site-downloads.ts';
+import { PAGE_SUMS_ENV } from '../src/lib/publish/page-sums.ts';
 import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
 import { AstroPageLog, defaultBuildLogFile, readParts, round, treeRss, type BuildLog, type StepRecord } from './build-log.ts';
 import { hasEarlierOutput, pruneStale, startMark } from './build-prune.ts';
@@ -58,8 +60,10 @@ const logFile = defaultBuildLogFile(OUT_DIR);
 mkdirSync(path.dirname(logFile), { recursive: true });
 // The downloads step hashes the files it writes and leaves the lines here for SHA256SUMS (scripts/site-extras.ts).
 const writtenSums = `${logFile}.${process.pid}.written-sums`;
-// ... and the list of the site-wide /downloads/ files here, for astro build's /data/ page and datapackage.json.
+// ... and the list of the site-wide /downloads/ files here, for astro build's /data/ page and datapackage.json;
+// astro build leaves the lines of the pages it renders here (src/middleware.ts).
 const siteDownloads = `${logFile}.${process.pid}.site-downloads.json`;
+const pageSums = `${logFile}.${process.pid}.page-sums`;
 
 /** The build's whole process tree sampled every 100 ms: its peak, and each step process's own. */
 const stepPeaks = new Map<number, number>();
@@ -73,6 +77,7 @@ function writeLog(ok: boolean): void {
   clearInterval(sampler);
   rmSync(writtenSums, { force: true });
   rmSync(siteDownloads, { force: true });
+  rmSync(pageSums, { force: true });
   log.ok = ok;
   log.seconds = round((performance.now() - started) / 1000);
   const tmp = `${logFile}.${process.pid}.tmp`;
@@ -145,7 +150,7 @@ if (check.status !== 0) {
 process.stdout.write(check.stdout);
 // The later steps read the snapshot the check wrote or found, without reading and hashing DATA_DIR again.
 const snapshot = check.record.parts?.find((p) => p.detail?.snapshot)?.detail?.snapshot;
-const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]: snapshot } : {}), [WRITTEN_SUMS_ENV]: writtenSums, [SITE_DOWNLOADS_ENV]: siteDownloads };
+const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]: snapshot } : {}), [WRITTEN_SUMS_ENV]: writtenSums, [PAGE_SUMS_ENV]: pageSums, [SITE_DOWNLOADS_ENV]: siteDownloads };
 console.log(`[数据] 校验通过，用时 ${seconds(t)}`);
 
 // 2. the pages, and 3. the downloads and the name index from the read model, side by side
@@ -155,6 +160,7 @@ t = performance.now();
 const mark = startMark(CACHE_DIR);
 // Into an empty folder nothing can be stale: the prune's walk (a stat of each of 900,000 files nationally, 10–65 s) is skipped.
 const pruneNeeded = hasEarlierOutput(OUT_DIR);
+writeFileSync(pageSums, '');
 const pageLog = new AstroPageLog();
 const pages = runStep('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...process.argv.slice(2)], {
   // GPDZC_KEEP_OUT_DIR: astro.config.mjs then leaves the site folder as it is (pruned below).

@@ -5,7 +5,7 @@
  *                            to astro build), every page's own downloads (data.csv / data.json, and series.json
  *                            for /compare/) and the name index of villages and units (search), from the read model;
  *   site-extras.ts --index   Pagefind's index of the content pages, then SHA256SUMS over
- *                            the finished site.
+ *                            the finished site (reading only the files not hashed as they were made).
  */
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { withPublishedSources } from '../src/lib/filing/sources.ts';
 import { publishedSources } from '../src/lib/filing/sources-fs.ts';
 import { indexContentPages } from '../src/lib/publish/pagefind.ts';
 import { WRITTEN_SUMS_ENV, checksumLine, writeChecksums } from '../src/lib/publish/checksums.ts';
+import { PAGE_SUMS_ENV } from '../src/lib/publish/page-sums.ts';
 import { SITE_DOWNLOADS_ENV, handOverSiteDownloads, siteDownloadsInput, writeSiteDownloads } from '../src/lib/publish/opendata/site-downloads.ts';
 import { publishPersonalNames } from '../src/lib/publish/opendata/tables.ts';
 import { reportStep, watchHeap } from './build-log.ts';
@@ -46,10 +47,12 @@ if (process.argv.includes('--index')) {
   const pages = await indexContentPages(SITE, log);
   reportStep('pagefind', '搜索索引（案例和通报的全文，Pagefind）', t, { pages });
   t = performance.now();
-  // the per-page downloads, hashed by the downloads step as it wrote them (scripts/build.ts hands the file on)
-  const known = process.env[WRITTEN_SUMS_ENV] && existsSync(process.env[WRITTEN_SUMS_ENV]) ? readFileSync(process.env[WRITTEN_SUMS_ENV], 'utf8').split('\n').filter(Boolean) : [];
-  const files = await writeChecksums(SITE, log, known);
-  reportStep('checksums', 'SHA256SUMS', t, { files, hashedAsWritten: known.length });
+  // the per-page downloads, hashed by the downloads step as it wrote them, and the pages astro build rendered,
+  // hashed as they were rendered (scripts/build.ts names both files)
+  const linesOf = (file: string | undefined) => (file && existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+  const known = [...linesOf(process.env[WRITTEN_SUMS_ENV]), ...linesOf(process.env[PAGE_SUMS_ENV])];
+  const sums = await writeChecksums(SITE, log, known);
+  reportStep('checksums', 'SHA256SUMS', t, sums);
 } else {
   let t = performance.now();
   const { model, dataset } = readModel();
@@ -71,7 +74,7 @@ if (process.argv.includes('--index')) {
     reportStep('site-downloads', '全站开放数据（/downloads/）', t, { filesWritten: site.size });
   }
   t = performance.now();
-  const files = writeEntityDownloads(model, SITE, dataset.synthetic, hashed);
+  const files = await writeEntityDownloads(model, SITE, dataset.synthetic, hashed);
   if (sumsFile !== null) closeSync(sumsFile);
   console.log(`[下载] 各村、单位、县、省的 data.csv / data.json / series.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
   reportStep('downloads', '各村、单位、县、省的 data.csv / data.json / series.json', t, { filesWritten: files });

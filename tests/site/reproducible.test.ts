@@ -6,6 +6,8 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { CHECKSUM_FILE, checksums } from '../../src/lib/publish/checksums.ts';
 import { FIXTURE, FIXTURE_BULLETINS, FIXTURE_STORIES } from './global-setup.ts';
+import { defaultBuildLogFile, type BuildLog } from '../../scripts/build-log.ts';
+import { siteFiles } from '../../src/lib/publish/site-files.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -16,6 +18,16 @@ describe('reproducible builds', () => {
     expect(published).toBe(await checksums(site));
     expect(published).toMatch(/^[0-9a-f]{64} {2}index\.html$/m);
     expect(published).toMatch(/^[0-9a-f]{64} {2}pagefind\/pagefind\.js$/m);
+  });
+
+  it('the pages astro build rendered and the downloads step wrote were hashed as written, not read back', () => {
+    const log = JSON.parse(readFileSync(defaultBuildLogFile(inject('siteDir')), 'utf8')) as BuildLog;
+    const part = (stepId: string, id: string) => log.steps.find((s) => s.id === stepId)!.parts!.find((p) => p.id === id)!.counts;
+    const downloads = part('site-extras', 'downloads').filesWritten! + part('site-extras', 'site-downloads').filesWritten!;
+    // a build into an empty folder renders every page: each .html file's line came from astro build
+    const pages = siteFiles(inject('siteDir')).filter((f) => f.endsWith('.html')).length;
+    expect(pages).toBeGreaterThan(100);
+    expect(part('site-index', 'checksums').hashedAsWritten).toBeGreaterThanOrEqual(downloads + pages);
   });
 
   it('the checksums notice a changed byte (the check can fail)', async () => {
