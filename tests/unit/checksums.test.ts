@@ -44,7 +44,7 @@ describe('SHA256SUMS', () => {
     const site = path.join(work, 'downloads');
     const data = ingestDataDir(DATA);
     const sums: string[] = [];
-    const written = writeEntityDownloads(buildSiteModel(data), site, data.dataset.synthetic, (line) => sums.push(line));
+    const written = await writeEntityDownloads(buildSiteModel(data), site, data.dataset.synthetic, (line) => sums.push(line));
     expect(sums).toHaveLength(written);
     expect(written).toBeGreaterThan(6000);
     expect([...sums].sort((a, b) => (checksumPath(a) < checksumPath(b) ? -1 : 1)).join('\n') + '\n').toBe(await checksums(site));
@@ -53,13 +53,13 @@ describe('SHA256SUMS', () => {
     expect(readFileSync(path.join(site, checksumPath(province))).length).toBeGreaterThan(100_000);
   });
 
-  it('a file that cannot be written stops the step with its path and the reason, in Chinese', () => {
+  it('a file that cannot be written stops the step with its path and the reason, in Chinese', async () => {
     const site = path.join(work, 'blocked');
     const data = ingestDataDir(DATA);
     const model = buildSiteModel(data);
     const code = [...model.villages.keys()][0]!;
     // a folder where the village's data.csv should go
     mkdirSync(path.join(site, 'villages', code, 'data.csv'), { recursive: true });
-    expect(() => writeEntityDownloads(model, site, data.dataset.synthetic)).toThrow(new RegExp(`^写入下载文件 .*villages/${code}/data\\.csv 失败：EISDIR`));
+    await expect(writeEntityDownloads(model, site, data.dataset.synthetic)).rejects.toThrow(new RegExp(`^写入下载文件 .*villages/${code}/data\\.csv 失败：EISDIR`));
   });
 });

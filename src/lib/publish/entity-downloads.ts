@@ -67,6 +67,8 @@ function entityJsonMeta(rows: EntityRows, synthetic: boolean): JsonMeta {
   return { synthetic, generatedFrom: generatedFrom('progress', null), title: `${rows.title} · ${PROGRESS_DEF.title}（全部月份）` };
 }
 
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Write every entity's files under `site`; returns how many files were written. `onHashed`: each
  * file's SHA256SUMS line (checksums.ts) once it is written.
@@ -76,9 +78,11 @@ function entityJsonMeta(rows: EntityRows, synthetic: boolean): JsonMeta {
  * national scale) are written in pieces straight from their table, never as one string, and
  * units on their own. Writes are synchronous: at national scale (664,000 files) promise-based
  * writes spent more than twice the CPU on the same open/write/close, and this step runs beside
- * astro build, whose pages want that CPU.
+ * astro build, whose pages want that CPU. The event loop gets a turn after each county and each
+ * 1,000 units, so that the step's GC observer (scripts/build-log.ts) is told of collections as
+ * they happen, and a stop signal is not kept waiting.
  */
-export function writeEntityDownloads(model: SiteModel, site: string, synthetic: boolean, onHashed?: (sha256sumLine: string) => void): number {
+export async function writeEntityDownloads(model: SiteModel, site: string, synthetic: boolean, onHashed?: (sha256sumLine: string) => void): Promise<number> {
   let written = 0;
   const put = (file: string, data: string | Iterable<string>) => {
     let sha256: string;
@@ -127,6 +131,7 @@ export function writeEntityDownloads(model: SiteModel, site: string, synthetic: 
         put(fileOf(countyMonthTableUrl(county.code, month)), county3Csv({ province: county.province, prefecture: county.prefecture, county: county.name }, table, county3Sources(table), synthetic));
       }
       seen.counties++;
+      await turn();
     }
     const rows = entityRows(model, 'provinces', province.code)!;
     const table = progressTable(progressSources(rows.pairings));
@@ -134,7 +139,11 @@ export function writeEntityDownloads(model: SiteModel, site: string, synthetic: 
     putEntity('provinces', province.code, 'json', jsonPieces(table, entityJsonMeta(rows, synthetic)));
     putSeries('provinces', province.code);
   }
-  for (const code of model.units.keys()) write('units', code);
+  let units = 0;
+  for (const code of model.units.keys()) {
+    write('units', code);
+    if (++units % 1000 === 0) await turn();
+  }
   // Every village sits in a county of a province; if the model ever broke that, say so.
   if (seen.villages !== model.villages.size || seen.counties !== model.counties.size) throw new Error(`下载文件：按省、县写出的村 ${seen.villages} 个、县 ${seen.counties} 个，与模型中的 ${model.villages.size}、${model.counties.size} 不符`);
   return written;
