@@ -61,7 +61,10 @@ function buildSteps(log: BuildLog): Array<{ step: string; seconds: number; peakR
   return log.steps.flatMap((s) => [
     { step: `${s.name}（${s.id}）`, seconds: s.seconds, peakRssMB: s.peakRssMB, counts: s.counts },
     ...(s.parts ?? []).map((p) => ({ step: `└ ${p.name}（${p.id}）`, seconds: p.seconds, peakRssMB: p.peakRssMB, counts: p.counts })),
-  ]);
+  ]).concat(
+    // which steps were running at the tree's peak, and what each held then ("seconds": when, after the build started)
+    log.peakAt ? [{ step: `进程树峰值时刻（构建开始后第 ${log.peakAt.seconds.toFixed(1)} 秒；计数为各步骤当时的内存，MB）`, seconds: log.peakAt.seconds, peakRssMB: log.peakRssMB, counts: log.peakAt.stepsMB }] : [],
+  );
 }
 
 function walk(dir: string): string[] {

@@ -81,6 +81,8 @@ export interface BuildLog {
   seconds: number;
   /** peak resident memory of the build's whole process tree, MB (sampled every 100 ms) */
   peakRssMB: number;
+  /** when that peak was (seconds after the build started) and what each step's process tree held then, MB */
+  peakAt?: { seconds: number; stepsMB: Record<string, number> };
   outDir: string;
   steps: StepRecord[];
 }

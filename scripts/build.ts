@@ -65,11 +65,16 @@ const writtenSums = `${logFile}.${process.pid}.written-sums`;
 const siteDownloads = `${logFile}.${process.pid}.site-downloads.json`;
 const pageSums = `${logFile}.${process.pid}.page-sums`;
 
-/** The build's whole process tree sampled every 100 ms: its peak, and each step process's own. */
+/** The build's whole process tree sampled every 100 ms: its peak, when it was and which steps made it, and each step process's own. */
 const stepPeaks = new Map<number, number>();
+const stepOfPid = new Map<number, string>();
 const sampler = setInterval(() => {
   const { total, byChild } = treeRss(process.pid);
-  log.peakRssMB = Math.max(log.peakRssMB, Math.round(total / 1024 / 1024));
+  const totalMB = Math.round(total / 1024 / 1024);
+  if (totalMB > log.peakRssMB) {
+    log.peakRssMB = totalMB;
+    log.peakAt = { seconds: round((performance.now() - started) / 1000), stepsMB: Object.fromEntries([...byChild].map(([pid, bytes]) => [stepOfPid.get(pid) ?? `pid ${pid}`, Math.round(bytes / 1024 / 1024)])) };
+  }
   for (const [pid, bytes] of byChild) stepPeaks.set(pid, Math.max(stepPeaks.get(pid) ?? 0, bytes));
 }, 100);
 
@@ -110,6 +115,7 @@ async function runStep(id: string, name: string, args: string[], opts: { env: No
   writeFileSync(events, '');
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'], env: { ...opts.env, BUILD_STEP_EVENTS: events } });
   running.add(child);
+  stepOfPid.set(child.pid!, id);
   let stdout = '';
   let pending = '';
   child.stdout.on('data', (chunk: Buffer) => {
