@@ -145,7 +145,7 @@ const jsonKeys = new WeakMap<TableDef, string[]>();
 /**
  * One row as a JSON object, keys = field ids in the table's order. Written out directly
  * rather than as an object through JSON.stringify: 2.4 M rows nationally, and the object
- * per row was most of the time (the same text; tests/unit/serialise.test.ts compares).
+ * per row was most of the time (the same text; tests/unit/opendata.test.ts compares).
  */
 function jsonRow(def: TableDef, r: Raw[]): string {
   let keys = jsonKeys.get(def);
