@@ -30,32 +30,37 @@ export function checksumPath(line: string): string {
  * national scale), which are not read again; they must not have changed since.
  */
 export async function checksums(site: string, known: Iterable<string> = []): Promise<string> {
+  return (await sumLines(site, known)).text;
+}
+
+/** checksums()' text, and how many of its lines were handed on rather than read. */
+async function sumLines(site: string, known: Iterable<string>): Promise<{ text: string; files: number; handedOn: number }> {
   const files = siteFiles(site).filter((f) => f !== CHECKSUM_FILE);
   const knownLines = new Map<string, string>();
   for (const line of known) knownLines.set(checksumPath(line), line);
   const sums = new Array<string>(files.length);
+  let handedOn = 0;
   let next = 0;
   const worker = async () => {
     while (next < files.length) {
       const i = next++;
-      sums[i] = knownLines.get(files[i]!) ?? checksumLine(createHash('sha256').update(await readFile(path.join(site, files[i]!))).digest('hex'), files[i]!);
+      const line = knownLines.get(files[i]!);
+      if (line !== undefined) handedOn++;
+      sums[i] = line ?? checksumLine(createHash('sha256').update(await readFile(path.join(site, files[i]!))).digest('hex'), files[i]!);
     }
   };
   await Promise.all(Array.from({ length: 32 }, worker));
-  return `${sums.join('\n')}\n`;
+  return { text: `${sums.join('\n')}\n`, files: files.length, handedOn };
 }
 
 /**
  * Write SHA256SUMS over the finished site (`known`: see checksums()); how many files it lists,
  * and how many of those had a line handed on (hashed as written, not read).
  */
-export async function writeChecksums(site: string, log: (line: string) => void, known: readonly string[] = []): Promise<{ files: number; hashedAsWritten: number }> {
+export async function writeChecksums(site: string, log: (line: string) => void, known: Iterable<string> = []): Promise<{ files: number; hashedAsWritten: number }> {
   const summing = performance.now();
-  const sums = await checksums(site, known);
-  writeFileSync(path.join(site, CHECKSUM_FILE), sums);
-  const lines = sums.split('\n').filter(Boolean);
-  const handedOn = new Set(known);
-  const hashedAsWritten = lines.filter((l) => handedOn.has(l)).length;
-  log(`已写入 ${CHECKSUM_FILE}（全部文件的 SHA-256，供核验；${hashedAsWritten.toLocaleString('zh-CN')} 个在写出时已算好），用时 ${((performance.now() - summing) / 1000).toFixed(1)} 秒`);
-  return { files: lines.length, hashedAsWritten };
+  const { text, files, handedOn } = await sumLines(site, known);
+  writeFileSync(path.join(site, CHECKSUM_FILE), text);
+  log(`已写入 ${CHECKSUM_FILE}（全部文件的 SHA-256，供核验；${handedOn.toLocaleString('zh-CN')} 个在写出时已算好），用时 ${((performance.now() - summing) / 1000).toFixed(1)} 秒`);
+  return { files, hashedAsWritten: handedOn };
 }

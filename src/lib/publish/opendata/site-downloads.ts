@@ -73,18 +73,18 @@ class TableFiles {
     this.sinks.excel.write(BOM);
     this.sinks.excel.write(head);
     this.sinks.csv.write(head);
-    this.sinks.json.write(utf8(jsonOpen(def, meta)));
+    this.sinks.json.write(jsonOpen(def, meta));
   }
-  /** Rows already serialised (csvRowsText, jsonRowsText) by whoever writes them to several tables. */
+  /** Rows already serialised (csvRowsText, jsonRowsText) by whoever writes them to several tables; the CSV encoded once for all its files. */
   append(csv: Buffer, json: string, rows: number): void {
     if (rows === 0) return;
     this.sinks.excel.write(csv);
     this.sinks.csv.write(csv);
-    this.sinks.json.write(utf8(`${this.jsonRows === 0 ? '\n' : ',\n'}${json}`));
+    this.sinks.json.write(`${this.jsonRows === 0 ? '\n' : ',\n'}${json}`);
     this.jsonRows += rows;
   }
   close(): DownloadFile[] {
-    this.sinks.json.write(utf8(jsonClose(this.jsonRows)));
+    this.sinks.json.write(jsonClose(this.jsonRows));
     return this.specs.map((spec) => ({ ...spec, ...this.sinks[spec.flavour].close(), rows: this.jsonRows }));
   }
 }
