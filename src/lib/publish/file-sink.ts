@@ -1,15 +1,19 @@
-/** A file written piece by piece and hashed on the way, so its SHA256SUMS line needs no second read (checksums.ts). */
+/**
+ * A file written piece by piece and hashed on the way, so its SHA256SUMS line needs no second
+ * read (checksums.ts). An existing file is written over in place (in-place-write.ts).
+ */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { endInPlace, openInPlace } from './in-place-write.ts';
 
 export class FileSink {
   readonly #fd: number;
   readonly #hash = createHash('sha256');
   #bytes = 0;
 
-  /** Opens (creates or truncates) `file`; its folder must exist. */
+  /** Opens (creates, or writes over) `file`; its folder must exist. */
   constructor(file: string) {
-    this.#fd = openSync(file, 'w');
+    this.#fd = openInPlace(file);
   }
 
   /** Text goes out as UTF-8, encoded once for the file and the hash. */
@@ -22,7 +26,11 @@ export class FileSink {
   }
 
   close(): { bytes: number; sha256: string } {
-    closeSync(this.#fd);
+    try {
+      endInPlace(this.#fd, this.#bytes);
+    } finally {
+      closeSync(this.#fd);
+    }
     return { bytes: this.#bytes, sha256: this.#hash.digest('hex') };
   }
 }

@@ -1,0 +1,70 @@
+/**
+ * Files of an earlier build written over in place (in-place-write.ts, FileSink): whatever was
+ * there before, longer or shorter, the file holds exactly the new bytes, as a fresh write would.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checksums } from '../../src/lib/publish/checksums.ts';
+import { writeEntityDownloads } from '../../src/lib/publish/entity-downloads.ts';
+import { FileSink } from '../../src/lib/publish/file-sink.ts';
+import { writeFileInPlace } from '../../src/lib/publish/in-place-write.ts';
+import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
+import { buildSiteModel } from '../../src/lib/model/read-model.ts';
+import { DATA } from './shipped-cells.ts';
+
+const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-inplace-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const text = (n: number, c: string) => c.repeat(n);
+
+describe('writing over an earlier file in place', () => {
+  it('writeFileInPlace: a new file, a longer old one, a shorter old one, by path or file URL', async () => {
+    const file = path.join(work, 'a.html');
+    await writeFileInPlace(file, Buffer.from('第一版'));
+    expect(readFileSync(file, 'utf8')).toBe('第一版');
+    writeFileSync(file, text(100_000, 'x'));
+    await writeFileInPlace(pathToFileURL(file), Buffer.from('短'));
+    expect(readFileSync(file, 'utf8')).toBe('短');
+    await writeFileInPlace(file, Buffer.from(text(70_000, '长')));
+    expect(readFileSync(file, 'utf8')).toBe(text(70_000, '长'));
+    await writeFileInPlace(file, new Uint8Array(0));
+    expect(statSync(file).size).toBe(0);
+  });
+
+  it('FileSink: pieces over a longer and over a shorter file leave exactly the pieces, and hash them', () => {
+    const file = path.join(work, 'b.csv');
+    for (const before of [text(50_000, 'y'), 'z']) {
+      writeFileSync(file, before);
+      const sink = new FileSink(file);
+      sink.write('村,数\n');
+      sink.write(Buffer.from('大地村,1\n'));
+      const { bytes } = sink.close();
+      expect(readFileSync(file, 'utf8')).toBe('村,数\n大地村,1\n');
+      expect(bytes).toBe(Buffer.byteLength('村,数\n大地村,1\n'));
+    }
+  });
+
+  it('the downloads step over an earlier build’s files (each longer or shorter than now) gives the fresh build’s bytes and lines', async () => {
+    const data = ingestDataDir(DATA);
+    const model = buildSiteModel(data);
+    const fresh = path.join(work, 'fresh');
+    await writeEntityDownloads(model, fresh, data.dataset.synthetic);
+    const files = (readdirSync(fresh, { recursive: true }) as string[]).filter((f) => statSync(path.join(fresh, f)).isFile());
+    expect(files.length).toBeGreaterThan(6000);
+    const over = path.join(work, 'over');
+    files.forEach((f, i) => {
+      mkdirSync(path.dirname(path.join(over, f)), { recursive: true });
+      // every other file: the earlier one longer than the new, else shorter
+      writeFileSync(path.join(over, f), i % 2 === 0 ? readFileSync(path.join(fresh, f)).toString('latin1') + text(3_000, 'x') : 'x');
+    });
+    const lines: string[] = [];
+    await writeEntityDownloads(model, over, data.dataset.synthetic, (line) => lines.push(line));
+    const expected = await checksums(fresh);
+    expect(await checksums(over)).toBe(expected);
+    // the lines handed on are the files' hashes as they now are
+    expect(lines.sort((a, b) => (a.slice(66) < b.slice(66) ? -1 : 1)).join('\n') + '\n').toBe(expected);
+  });
+});
