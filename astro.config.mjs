@@ -6,6 +6,7 @@ import preact from '@astrojs/preact';
 import sitemap from '@astrojs/sitemap';
 import { STORY_MDX_PROCESSOR } from './src/lib/content/story-mdx.ts';
 import { watchHeap } from './scripts/build-log.ts';
+import { writeOverEarlierBuild } from './src/lib/publish/astro-writes.ts';
 
 // Inside scripts/build.ts's astro build step: the step log gets this process's heap (live data, GCs).
 watchHeap();
@@ -13,6 +14,9 @@ watchHeap();
 // Tests build fixture datasets side by side: let them choose where output and caches go.
 const outDir = process.env.ASTRO_OUT_DIR || './dist';
 const cacheDir = process.env.ASTRO_CACHE_DIR || './node_modules/.astro';
+// Inside scripts/build.ts, which keeps the site folder: pages are written over the last build's
+// in place, and Astro's cache keeps no second copy of them (src/lib/publish/astro-writes.ts).
+if (process.env.GPDZC_KEEP_OUT_DIR === '1') await writeOverEarlierBuild(outDir);
 
 export default defineConfig({
   site: process.env.SITE_URL || 'https://example.invalid',

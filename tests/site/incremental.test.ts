@@ -3,10 +3,11 @@
  * with the same cache — the result must be byte-for-byte the full build of the complete
  * data, and the rebuild must actually have reused pages.
  */
-import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ASTRO_PAGE_COPIES } from '../../src/lib/publish/astro-writes.ts';
 import { checksums } from '../../src/lib/publish/checksums.ts';
 import { FIXTURE, FIXTURE_BULLETINS } from './global-setup.ts';
 import { build, pageCounts } from './incremental-build.ts';
@@ -43,7 +44,21 @@ describe('monthly rebuild', () => {
       // The same data built from scratch gives the same bytes.
       const full = path.join(work, 'full');
       build(data, bulletins, full, path.join(work, 'cache-full'));
-      expect(await checksums(out)).toBe(await checksums(full));
+      const fullSums = await checksums(full);
+      expect(await checksums(out)).toBe(fullSums);
+
+      // Astro's cache keeps no second copy of the pages (src/lib/publish/astro-writes.ts) ...
+      const copies = path.join(cache, ASTRO_PAGE_COPIES);
+      expect(existsSync(copies) ? readdirSync(copies, { recursive: true }) : []).toEqual([]);
+      expect(readdirSync(cache)).toContain('incremental-build.json');
+      // ... so an unchanged page missing from the site folder is rendered again, not copied back.
+      const june = (readdirSync(path.join(out, 'counties'), { recursive: true }) as string[]).find((f) => /2020-06\/index\.html$/.test(f))!;
+      rmSync(path.join(out, 'counties', june));
+      const again = build(data, bulletins, out, cache);
+      const page = `counties/${june.split(path.sep).join('/')}`;
+      expect(again).toContain(page);
+      expect(again).not.toMatch(new RegExp(`${page} \\((cached|restored)\\)`));
+      expect(await checksums(out)).toBe(fullSums);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

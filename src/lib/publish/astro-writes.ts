@@ -1,0 +1,51 @@
+/**
+ * How astro build writes inside scripts/build.ts, which keeps the site folder from one build to
+ * the next (astro.config.mjs; what this build did not write or keep is pruned afterwards):
+ * 1. Astro writes each page with `fs.promises.writeFile`, which truncates the page the last build
+ *    left there; in the site folder that write goes in place instead (in-place-write.ts).
+ * 2. Astro's incremental build keeps a second copy of every page in its cache, to copy a page it
+ *    need not render back into an emptied site folder. This folder is never emptied (an
+ *    unchanged page stays where it is), so that copy is never read: nationally 230,000 pages,
+ *    6.6 GB, written twice. It is not written; a page missing from the folder is rendered.
+ * Both reach past Astro's public API: (1) wraps `fs.promises.writeFile` in the astro build
+ * process for files in the site folder, (2) replaces a method of Astro's IncrementalBuildCache.
+ * tests/site/incremental.test.ts checks that the cache holds no page and that a rebuild gives
+ * the full build's bytes, so an Astro that moves either is noticed.
+ */
+import { promises as fsp } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeFileInPlace } from './in-place-write.ts';
+
+/** Where Astro's incremental build keeps its copies of pages, under its cacheDir (astro/dist/core/build/incremental.js). */
+export const ASTRO_PAGE_COPIES = 'dist';
+
+const installed = Symbol.for('gpdzc.astro-writes');
+
+export async function writeOverEarlierBuild(outDir: string): Promise<void> {
+  const g = globalThis as { [installed]?: boolean };
+  if (g[installed]) return;
+  g[installed] = true;
+
+  const site = path.resolve(outDir) + path.sep;
+  const inSite = (file: unknown): file is string | URL => {
+    const p = typeof file === 'string' ? path.resolve(file) : file instanceof URL && file.protocol === 'file:' ? fileURLToPath(file) : null;
+    return p !== null && p.startsWith(site);
+  };
+  const writeFile = fsp.writeFile;
+  fsp.writeFile = ((...args: Parameters<typeof writeFile>) => {
+    const [file, data, options] = args;
+    if (options === undefined && data instanceof Uint8Array && inSite(file)) return writeFileInPlace(file, data);
+    // every other call exactly as made
+    return writeFile(...args);
+  }) as typeof fsp.writeFile;
+
+  const astro = path.dirname(createRequire(import.meta.url).resolve('astro/package.json'));
+  const { IncrementalBuildCache } = (await import(pathToFileURL(path.join(astro, 'dist/core/build/incremental.js')).href)) as { IncrementalBuildCache?: { prototype: Record<string, unknown> } };
+  if (typeof IncrementalBuildCache?.prototype.writeOutputFile !== 'function') {
+    console.warn('[页面] 这个版本的 Astro 没有 IncrementalBuildCache.writeOutputFile：它的缓存仍会再存一份每个页面（只是慢些，结果不变）');
+    return;
+  }
+  IncrementalBuildCache.prototype.writeOutputFile = async () => {};
+}
