@@ -2,7 +2,7 @@
  * Files of an earlier build written over in place (in-place-write.ts, FileSink): whatever was
  * there before, longer or shorter, the file holds exactly the new bytes, as a fresh write would.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checksums } from '../../src/lib/publish/checksums.ts';
 import { writeEntityDownloads } from '../../src/lib/publish/entity-downloads.ts';
 import { FileSink } from '../../src/lib/publish/file-sink.ts';
-import { writeFileInPlace } from '../../src/lib/publish/in-place-write.ts';
+import { endInPlace, openInPlace, writeFileInPlace } from '../../src/lib/publish/in-place-write.ts';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildSiteModel } from '../../src/lib/model/read-model.ts';
 import { DATA } from './shipped-cells.ts';
@@ -32,6 +32,20 @@ describe('writing over an earlier file in place', () => {
     expect(readFileSync(file, 'utf8')).toBe(text(70_000, '长'));
     await writeFileInPlace(file, new Uint8Array(0));
     expect(statSync(file).size).toBe(0);
+  });
+
+  it('a file written over, even with nothing over nothing, is newer than before (the prune keeps what a build wrote by its time)', async () => {
+    const file = path.join(work, 'empty.txt');
+    writeFileSync(file, '');
+    const past = new Date('2020-01-01T00:00:00Z');
+    utimesSync(file, past, past);
+    await writeFileInPlace(file, new Uint8Array(0));
+    expect(statSync(file).mtimeMs).toBeGreaterThan(past.getTime());
+    utimesSync(file, past, past);
+    const fd = openInPlace(file);
+    endInPlace(fd, 0);
+    closeSync(fd);
+    expect(statSync(file).mtimeMs).toBeGreaterThan(past.getTime());
   });
 
   it('FileSink: pieces over a longer and over a shorter file leave exactly the pieces, and hash them', () => {
