@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checksums } from '../../src/lib/publish/checksums.ts';
 import { writeEntityDownloads } from '../../src/lib/publish/entity-downloads.ts';
 import { FileSink } from '../../src/lib/publish/file-sink.ts';
-import { endInPlace, openInPlace, writeFileInPlace } from '../../src/lib/publish/in-place-write.ts';
+import { openInPlace, WRITE_CHUNK, writeFileInPlace, writeLast } from '../../src/lib/publish/in-place-write.ts';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildSiteModel } from '../../src/lib/model/read-model.ts';
 import { DATA } from './shipped-cells.ts';
@@ -42,8 +42,8 @@ describe('writing over an earlier file in place', () => {
     await writeFileInPlace(file, new Uint8Array(0));
     expect(statSync(file).mtimeMs).toBeGreaterThan(past.getTime());
     utimesSync(file, past, past);
-    const fd = openInPlace(file);
-    endInPlace(fd, 0);
+    const { fd, oldSize } = openInPlace(file);
+    writeLast(fd, oldSize, new Uint8Array(0), 0);
     closeSync(fd);
     expect(statSync(file).mtimeMs).toBeGreaterThan(past.getTime());
   });
@@ -58,6 +58,22 @@ describe('writing over an earlier file in place', () => {
       const { bytes } = sink.close();
       expect(readFileSync(file, 'utf8')).toBe('村,数\n大地村,1\n');
       expect(bytes).toBe(Buffer.byteLength('村,数\n大地村,1\n'));
+    }
+  });
+
+  it('FileSink: many pieces, more than one 64 KB chunk, over a file longer, shorter or as long: exactly the pieces', () => {
+    const file = path.join(work, 'c.json');
+    // pieces of odd lengths, so chunk edges fall inside pieces and inside multi-byte characters
+    const pieces = Array.from({ length: 9_000 }, (_, i) => `{"村":"第${i}村","数":${i * 7}}\n`);
+    const expected = pieces.join('');
+    const length = Buffer.byteLength(expected);
+    expect(length).toBeGreaterThan(2 * WRITE_CHUNK);
+    for (const before of [text(length + 5_000, 'y'), text(WRITE_CHUNK + 3, 'y'), text(length, 'y'), '']) {
+      writeFileSync(file, before);
+      const sink = new FileSink(file);
+      for (const p of pieces) sink.write(p);
+      expect(sink.close().bytes).toBe(length);
+      expect(readFileSync(file, 'utf8')).toBe(expected);
     }
   });
 
