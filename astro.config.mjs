@@ -23,8 +23,8 @@ export default defineConfig({
   outDir,
   cacheDir,
   trailingSlash: 'always',
-  // Pages in flight at once (scripts/build.ts sets 4: one page's writes overlap the next one's
-  // rendering). The output does not depend on the order (the sitemap sorts its URLs).
+  // Pages in flight at once (scripts/build.ts sets 4, see there). The output does not depend on
+  // the order (the sitemap sorts its URLs).
   build: { format: 'directory', concurrency: Number(process.env.ASTRO_CONCURRENCY || 1) },
   // scripts/build.ts keeps the previous build's folder (unchanged pages stay where they are)
   // and deletes what this build did not write or keep itself (scripts/build-prune.ts).

@@ -160,8 +160,9 @@ const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]
 console.log(`[数据] 校验通过，用时 ${seconds(t)}`);
 
 // 2. the pages, and 3. the downloads and the name index from the read model, side by side
-// (heap caps above); Astro renders four pages at a time, so that one page's writes overlap the
-// next one's rendering.
+// (heap caps above); Astro renders four pages at a time (chosen when its page writes were
+// asynchronous, to overlap them with rendering; they are synchronous now, astro-writes.ts, and
+// four against one has not been measured since).
 t = performance.now();
 const mark = startMark(CACHE_DIR);
 // Into an empty folder nothing can be stale: the prune's walk (a stat of each of 900,000 files nationally, 10–65 s) is skipped.
