@@ -3,16 +3,19 @@
  * the next (astro.config.mjs; what this build did not write or keep is pruned afterwards):
  * 1. Astro writes each page with `fs.promises.writeFile`, which truncates the page the last build
  *    left there; in the site folder that write goes in place instead (in-place-write.ts).
+ *    Its folder for the page (`fs.promises.mkdir`, recursive) is made synchronously too: the
+ *    promise version costs about 15 times the CPU when the folder exists (20,000 folders:
+ *    1.2 s against 0.08 s), and nationally it was 21.6 s of astro build's main thread.
  * 2. Astro's incremental build keeps a second copy of every page in its cache, to copy a page it
  *    need not render back into an emptied site folder. This folder is never emptied (an
  *    unchanged page stays where it is), so that copy is never read: nationally 230,000 pages,
  *    6.6 GB, written twice. It is not written; a page missing from the folder is rendered.
- * Both reach past Astro's public API: (1) wraps `fs.promises.writeFile` in the astro build
- * process for files in the site folder, (2) replaces a method of Astro's IncrementalBuildCache.
+ * Both reach past Astro's public API: (1) wraps `fs.promises.writeFile` and `fs.promises.mkdir`
+ * in the astro build process for paths in the site folder, (2) replaces a method of Astro's IncrementalBuildCache.
  * tests/site/incremental.test.ts checks that the cache holds no page and that a rebuild gives
  * the full build's bytes, so an Astro that moves either is noticed.
  */
-import { promises as fsp } from 'node:fs';
+import { mkdirSync, promises as fsp } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -40,6 +43,18 @@ export async function writeOverEarlierBuild(outDir: string): Promise<void> {
     // every other call exactly as made
     return writeFile(...args);
   }) as typeof fsp.writeFile;
+  const mkdir = fsp.mkdir;
+  fsp.mkdir = ((...args: Parameters<typeof mkdir>) => {
+    const [dir, options] = args;
+    if (typeof options === 'object' && options?.recursive === true && Object.keys(options).length === 1 && inSite(dir)) {
+      try {
+        return Promise.resolve(mkdirSync(dir, options));
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
+    return mkdir(...args);
+  }) as typeof fsp.mkdir;
 
   const astro = path.dirname(createRequire(import.meta.url).resolve('astro/package.json'));
   const { IncrementalBuildCache } = (await import(pathToFileURL(path.join(astro, 'dist/core/build/incremental.js')).href)) as { IncrementalBuildCache?: { prototype: Record<string, unknown> } };
