@@ -8,8 +8,9 @@ import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { buildPublishedBulletin } from './lib/model/bulletin.ts';
 import { ingestDataDirCached } from './lib/ingest/ingest-cache.ts';
 import { defaultDataDir } from './lib/ingest/ingest-fs.ts';
+import { reportedMonths } from './lib/model/aggregate.ts';
 import { buildSiteModel, type ModelInput, type SiteModel } from './lib/model/read-model.ts';
-import { groupBy, pairingsKeyData, stableDigest } from './lib/publish/page-keys.ts';
+import { groupBy, pairingsKeyData, pairingsKeyDataUpTo, stableDigest } from './lib/publish/page-keys.ts';
 import { correctionsByEntity, pageUpdatedOn, type PageUpdated } from './lib/model/page-updated.ts';
 import { recordsAsOf, type RevisionWithChanges } from './lib/ingest/revisions.ts';
 import { withPublishedSources } from './lib/filing/sources.ts';
@@ -194,13 +195,22 @@ export async function countyPageKeys(): Promise<Map<string, string>> {
   return keys;
 }
 
-/** cacheKey of a county's 附件3 table for one month: the county and its records up to that month. */
-export async function countyMonthPageKey(code: string, month: string): Promise<string> {
+/**
+ * cacheKey of each county's 附件3 table for each month it reported, by `<code>/<month>`: the
+ * county and its records up to that month.
+ */
+export async function countyMonthPageKeys(): Promise<Map<string, string>> {
   const [model, dataset] = await Promise.all([getSiteModel(), getDatasetInfo()]);
-  const c = model.counties.get(code)!;
-  // the page links its previous and next reported months and says when its month was last published or corrected
-  const around = countyMonthNeighbours(model, code, month);
-  return stableDigest([dataset.synthetic, PUBLISH_PERSONAL_NAMES, month, c.code, c.name, c.province, c.prefecture, c.provinceCode, pairingsKeyData(c.pairings, month), around, await countyMonthUpdated(code, month)]);
+  const keys = new Map<string, string>();
+  for (const c of model.counties.values()) {
+    const upTo = pairingsKeyDataUpTo(c.pairings);
+    for (const month of reportedMonths(c.byMonth, model.months)) {
+      // the page links its previous and next reported months and says when its month was last published or corrected
+      const around = countyMonthNeighbours(model, c.code, month);
+      keys.set(`${c.code}/${month}`, stableDigest([dataset.synthetic, PUBLISH_PERSONAL_NAMES, month, c.code, c.name, c.province, c.prefecture, c.provinceCode, upTo(month), around, await countyMonthUpdated(c.code, month)]));
+    }
+  }
+  return keys;
 }
 
 /** The county's reported months before and after `month` (for the 附件3 page's links). */
