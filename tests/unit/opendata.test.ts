@@ -2,6 +2,7 @@
  * Open data (src/lib/publish/opendata.ts): CSV safety and flavours, exact values, blanks, personal
  * names, and that the dictionary, datapackage.json and the files come from one definition.
  */
+import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { PAIRING_COLUMNS } from '../../src/lib/ingest/columns.ts';
@@ -11,7 +12,7 @@ import { dataPackage, type DataPackage } from '../../src/lib/publish/opendata/da
 import { downloadFiles } from '../../src/lib/publish/opendata/downloads.ts';
 import { USCC_SCHEMA_PATTERN, type TableId } from '../../src/lib/publish/opendata/fields.ts';
 import { CITATION, LICENCE, licenceStatement } from '../../src/lib/publish/opendata/licence.ts';
-import { csvPieces, csvText, generatedFrom, jsonRowsText, jsonText, rowLines, jsonPieces, toCsv, toJson } from '../../src/lib/publish/opendata/serialise.ts';
+import { csvField, csvLine, csvPieces, csvText, FORMULA_START, generatedFrom, jsonRowsText, jsonText, rowLines, jsonPieces, toCsv, toJson } from '../../src/lib/publish/opendata/serialise.ts';
 import { TABLE_IDS, pairingsTable, progressSources, progressTable, tableDef, tableDefs, unitsTable, villagesTable, type ProgressSource, type Table } from '../../src/lib/publish/opendata/tables.ts';
 import { ratioDecimal } from '../../src/lib/ratio.ts';
 import type { MetricValues } from '../../src/lib/ingest/records.ts';
@@ -87,6 +88,33 @@ describe('CSV', () => {
     expect(head).toContain('资金计划总投入（万元）');
     expect(head).toContain('已驻村人数');
     expect(head!.slice(-2)).toEqual(['来源文件', '来源行号']);
+  });
+});
+
+describe('the CSV writer is papaparse’s, to the byte', () => {
+  /** How the site wrote CSV with papaparse before its own writer: this is the reference. */
+  const papaLine = (cells: string[]) => Papa.unparse([cells], { newline: '\r\n', escapeFormulae: FORMULA_START, quotes: false });
+  const hostile = ['', ' ', '  x', 'x ', 'a,b', 'a"b', '"', '""', 'a\nb', 'a\r\nb', '\r', '\ufeff', '\ufeffx', '=1+1', '=1+1\nx', '+86', '-0.5', '@SUM(A1)', '\tx', '\rx', "'", "'=1", '云岭村', '“引号”', '，', '1,000.5', '0.0001', '12345678', 'x\u2028y', 'a;b', 'a\tb'];
+
+  it('hostile cells, one by one and on one line', () => {
+    for (const c of hostile) expect(csvField(c)).toBe(papaLine([c]));
+    expect(csvLine(hostile)).toBe(papaLine(hostile));
+  });
+
+  it('any text made of the characters that matter', () => {
+    const cell = fc.string({ unit: fc.constantFrom('a', '村', ' ', ',', '"', '\r', '\n', '\t', '\ufeff', '=', '+', '-', '@', "'", '0', '.'), maxLength: 8 });
+    fc.assert(fc.property(fc.array(cell, { minLength: 1, maxLength: 6 }), (cells) => csvLine(cells) === papaLine(cells)), { numRuns: 3000 });
+  });
+
+  it('every table of the fixture, whole (its cells read back and written again by papaparse)', () => {
+    const tables = [progressTable(progressSources(model.pairings)), villagesTable([...model.villages.values()].map((v) => v.village)), unitsTable([...model.units.values()].map((u) => u.unit)), pairingsTable(model.pairings.map((x) => x.pairing), { publishNames: true })];
+    for (const table of tables) {
+      const text = toCsv(table, { bom: false });
+      const [head, ...cells] = readCsv(text);
+      expect(cells).toHaveLength(table.rows.length);
+      expect(cells.length).toBeGreaterThan(0);
+      expect(`${Papa.unparse({ fields: head!, data: cells }, { newline: '\r\n', escapeFormulae: FORMULA_START, quotes: false })}\r\n`).toBe(text);
+    }
   });
 });
 

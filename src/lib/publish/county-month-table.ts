@@ -4,10 +4,9 @@
  * (title line, group row, metric row). Written beside the page as `table.csv` (routes.ts) by
  * entity-downloads.ts, and linked from the page together with its previous/next months.
  */
-import Papa from 'papaparse';
 import { MEASURES, METRIC_COLUMNS } from '../metric-catalogue.ts';
 import { formatMonth } from '../render/format.ts';
-import { FORMULA_START } from './opendata/serialise.ts';
+import { csvLine } from './opendata/serialise.ts';
 import type { Table3 } from '../render/presentation.ts';
 
 /** "1,000.5" → "1000.5", so a spreadsheet reads a number; other text (未填报, 49.8%, 无计划) as shown. */
@@ -45,7 +44,7 @@ export function county3Csv(label: CountyTableLabel, table: Table3, sources: read
     pad(['说明：1 表示有，0 表示无；计划为 0 的完成比例记为“无计划”；“未填报”不计入合计；合计只计本月已上报的结对。']),
     pad([`来源：${sources.join('、')}`]),
   ];
-  return `\ufeff${Papa.unparse(rows, { newline: '\r\n', escapeFormulae: FORMULA_START, quotes: false })}\r\n`;
+  return `\ufeff${rows.map(csvLine).join('\r\n')}\r\n`;
 }
 
 /** A CSS string literal safe inside an inline <style>: quotes, backslashes, <, > and line breaks escaped. */

@@ -1,5 +1,4 @@
 /** Writing tables as CSV (UTF-8 or Excel-flavoured, formula-safe) and JSON, whole or piece by piece (site-downloads.ts and entity-downloads.ts write the files). */
-import Papa from 'papaparse';
 import { formatMonth } from '../../render/format.ts';
 import { yuanToWanString } from '../../ingest/cell-values.ts';
 import { dictionaryUrl } from '../../routes.ts';
@@ -36,6 +35,28 @@ function jsonCell(kind: ValueKind, v: Raw): string {
  */
 export const FORMULA_START = /^[=+\-@\t\r]/;
 
+/** What makes papaparse quote a cell: a line break, a quote, a BOM or a comma anywhere, or a space at either end. */
+const NEEDS_QUOTES = /[\r\n",\ufeff]|^ | $/;
+
+/**
+ * One CSV cell as `Papa.unparse` writes it with this site's options (`,` and `"`, quotes only
+ * where needed, formulas by FORMULA_START prefixed with `'`). Written out here because the
+ * downloads write 2.4 M rows nationally and papaparse's per-call and per-cell work was 59 s of
+ * that step (CPU profile, 2026-11-30); tests/unit/opendata.test.ts holds it to papaparse's own
+ * output for hostile cells and for every row of the fixture's tables.
+ */
+export function csvField(text: string): string {
+  if (FORMULA_START.test(text)) return `"'${text.replaceAll('"', '""')}"`;
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One CSV line of cells (csvField each), without its line break. */
+export function csvLine(cells: readonly string[]): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) line += i ? `,${csvField(cells[i]!)}` : csvField(cells[i]!);
+  return line;
+}
+
 export function toCsv(table: Table, options: { bom: boolean }): string {
   return [...csvPieces(table, options)].join('');
 }
@@ -63,12 +84,19 @@ export function csvRowsText(def: TableDef, rows: Raw[][]): string {
 }
 
 function unparse(def: TableDef, rows: Raw[][], header: boolean): string {
-  const kinds = def.fields.map((f) => f.kind);
-  return (
-    Papa.unparse({ fields: def.fields.map((f) => f.title), data: rows.map((r) => r.map((v, i) => csvCell(kinds[i]!, v))) }, { newline: '\r\n', escapeFormulae: FORMULA_START, quotes: false, header })
-      // papaparse ends a header-only table with a line break (a quoted last cell never ends with one)
-      .replace(/\r\n$/, '')
-  );
+  if (header) return csvLine(def.fields.map((f) => f.title));
+  return rows.map((r) => csvRow(def, r)).join('\r\n');
+}
+
+/** One row's CSV line: each field's cell (csvCell), as many cells as the table has fields. */
+function csvRow(def: TableDef, r: Raw[]): string {
+  const fields = def.fields;
+  let line = '';
+  for (let i = 0; i < fields.length; i++) {
+    const cell = csvField(csvCell(fields[i]!.kind, r[i] ?? null));
+    line += i ? `,${cell}` : cell;
+  }
+  return line;
 }
 
 /**
