@@ -60,13 +60,8 @@ export interface Totals {
   completed: Record<PlanCountId, PlanCount>;
 }
 
-const RATIO_COLUMNS = METRIC_COLUMNS.filter((m) => m.kind === 'ratio' && m.ratioOf);
+const RATIO_COLUMNS = METRIC_COLUMNS.filter((m) => m.kind === 'ratio' && m.ratioOf).map((m) => ({ id: m.id as RatioMetricId, plan: m.ratioOf!.plan, done: m.ratioOf!.done }));
 
-/**
- * Totals of one month over the records given (records of other months are ignored).
- * `expected`: how many pairings the area has (default: the records of the month), so that
- * pairings that sent nothing count as 未上报.
- */
 /** One record's value of a metric into its total: a blank counts as 未填报, a flag as 1 or 0. */
 function addValue(t: MetricTotal, x: number | boolean | null): void {
   if (x === null) t.missing++;
@@ -76,21 +71,30 @@ function addValue(t: MetricTotal, x: number | boolean | null): void {
   }
 }
 
+/**
+ * Totals of one month over the records given (records of other months are ignored).
+ * `expected`: how many pairings the area has (default: the records of the month), so that
+ * pairings that sent nothing count as 未上报.
+ * Its objects are filled key by key in a fixed order rather than made by Object.fromEntries:
+ * nationally it runs for every village and unit and month, in the pages and in the
+ * downloads, and that halved its time (18.7 s and 12 s of the two processes' CPU profiles).
+ */
 export function totals(month: string, records: ReadonlyArray<{ month: string; values: MetricValues }>, expected?: number): Totals {
-  const metrics = Object.fromEntries(REPORTED_METRIC_IDS.map((id) => [id, { sum: 0, reported: 0, missing: 0 }])) as Record<ReportedMetricId, MetricTotal>;
-  const pairs = new Map<RatioMetricId, { plan: number; done: number; any: boolean; missing: number }>();
-  for (const m of RATIO_COLUMNS) pairs.set(m.id as RatioMetricId, { plan: 0, done: 0, any: false, missing: 0 });
-  const completed = Object.fromEntries(PLAN_COUNTS.map((p) => [p.id, { withPlan: 0, completed: 0, unknown: 0, planMissing: 0 }])) as Record<PlanCountId, PlanCount>;
+  const metrics = {} as Record<ReportedMetricId, MetricTotal>;
+  for (const id of REPORTED_METRIC_IDS) metrics[id] = { sum: 0, reported: 0, missing: 0 };
+  const pairs = RATIO_COLUMNS.map(() => ({ plan: 0, done: 0, any: false, missing: 0 }));
+  const completed = {} as Record<PlanCountId, PlanCount>;
+  for (const pc of PLAN_COUNTS) completed[pc.id] = { withPlan: 0, completed: 0, unknown: 0, planMissing: 0 };
   let count = 0;
   for (const r of records) {
     if (r.month !== month) continue;
     count++;
     const v = r.values;
     for (const id of REPORTED_METRIC_IDS) addValue(metrics[id], v[id]);
-    for (const m of RATIO_COLUMNS) {
-      const plan = v[m.ratioOf!.plan] as number | null;
-      const done = v[m.ratioOf!.done] as number | null;
-      const p = pairs.get(m.id as RatioMetricId)!;
+    for (let i = 0; i < RATIO_COLUMNS.length; i++) {
+      const plan = v[RATIO_COLUMNS[i]!.plan] as number | null;
+      const done = v[RATIO_COLUMNS[i]!.done] as number | null;
+      const p = pairs[i]!;
       if (plan === null || done === null) {
         p.missing++;
         continue;
@@ -114,8 +118,13 @@ export function totals(month: string, records: ReadonlyArray<{ month: string; va
       else if (typeof done === 'boolean' ? done : done >= (plan as number)) c.completed++;
     }
   }
-  const ratios = Object.fromEntries([...pairs].map(([id, p]) => [id, p.any ? ratio(p.plan, p.done) : ({ kind: 'unreported' } as Ratio)])) as Record<RatioMetricId, Ratio>;
-  const ratioMissing = Object.fromEntries([...pairs].map(([id, p]) => [id, p.missing])) as Record<RatioMetricId, number>;
+  const ratios = {} as Record<RatioMetricId, Ratio>;
+  const ratioMissing = {} as Record<RatioMetricId, number>;
+  for (let i = 0; i < RATIO_COLUMNS.length; i++) {
+    const p = pairs[i]!;
+    ratios[RATIO_COLUMNS[i]!.id] = p.any ? ratio(p.plan, p.done) : { kind: 'unreported' };
+    ratioMissing[RATIO_COLUMNS[i]!.id] = p.missing;
+  }
   const exp = Math.max(expected ?? count, count);
   return { month, records: count, expected: exp, absent: exp - count, metrics, ratios, ratioMissing, completed };
 }
