@@ -33,6 +33,11 @@ describe('ingest snapshot', () => {
     expect(second.digest).toBe(first.digest);
     expect(second.result).toEqual(ingestDataDir(data));
     expect(snapshots()).toHaveLength(1);
+    // read back, records without decreases share one list, which nobody can change
+    const none = second.result.progress.filter((r) => r.decreases.length === 0);
+    expect(none.length).toBeGreaterThan(1);
+    expect(new Set(none.map((r) => r.decreases)).size).toBe(1);
+    expect(Object.isFrozen(none[0]!.decreases)).toBe(true);
   });
 
   it('one changed byte in an export means a new ingest, and the old snapshot is replaced', () => {
