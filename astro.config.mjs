@@ -8,6 +8,7 @@ import { STORY_MDX_PROCESSOR } from './src/lib/content/story-mdx.ts';
 import { watchHeap } from './scripts/build-log.ts';
 import { writeOverEarlierBuild } from './src/lib/publish/astro-writes.ts';
 import { digestSynchronously } from './src/lib/publish/astro-digests.ts';
+import { gatherWrites } from './src/lib/publish/gathered-writes.ts';
 
 // Inside scripts/build.ts's astro build step: the step log gets this process's heap (live data, GCs).
 watchHeap();
@@ -18,10 +19,12 @@ const cacheDir = process.env.ASTRO_CACHE_DIR || './node_modules/.astro';
 // Inside scripts/build.ts, which keeps the site folder: pages are written over the last build's
 // in place, and Astro's cache keeps no second copy of them (src/lib/publish/astro-writes.ts).
 // There, too, the CSP hashes of each page's inline styles and scripts are computed at once
-// instead of as WebCrypto jobs (src/lib/publish/astro-digests.ts).
+// instead of as WebCrypto jobs (src/lib/publish/astro-digests.ts), and Astro's two log lines a
+// page reach stdout in a few large writes (src/lib/publish/gathered-writes.ts).
 if (process.env.GPDZC_KEEP_OUT_DIR === '1') {
   await writeOverEarlierBuild(outDir);
   digestSynchronously();
+  gatherWrites(process.stdout, { flushBefore: [process.stderr] });
 }
 
 export default defineConfig({
