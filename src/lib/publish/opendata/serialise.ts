@@ -25,7 +25,8 @@ function jsonCell(kind: ValueKind, v: Raw): string {
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (kind === 'money') return yuanToWanString(v as number);
   if (kind === 'ratio') return String(v);
-  return JSON.stringify(v);
+  // a finite number's JSON is its String (and String is the cheaper call, millions of times nationally)
+  return typeof v === 'number' && Number.isFinite(v) ? String(v) : JSON.stringify(v);
 }
 
 /**
