@@ -38,11 +38,15 @@ const CACHE_DIR = path.resolve(ROOT, process.env.ASTRO_CACHE_DIR || 'node_module
  * peak. National full build, 2026-11-30, after the site-wide open-data files moved to the
  * downloads step: Astro kept at most 1.9 GB live (resident 4.0 GB at a 3 GB cap), the downloads
  * 1.43 GB (resident 2.3 GB at 1.75 GB), tree peak 6.09 GB: over the 6 GB budget, so Astro's cap
- * is 2.75 GB. The steps that run alone (Pagefind and SHA256SUMS) keep more room. Raise the
- * caps (or set NODE_OPTIONS) if the data outgrows them: a process over its cap stops the build.
+ * is 2.75 GB. Later the same day the ingest snapshot was read back with shared strings and
+ * the downloads got cheaper: the downloads at most 1.25 GB live and done 150 s before Astro,
+ * but resident 1.76 GB at its 1.75 GB cap beside Astro's 4.25 GB (tree peak 6.11 GB), so its
+ * cap is 1.5 GB: more collections where there is time to spare. The steps that run alone
+ * (Pagefind and SHA256SUMS) keep more room. Raise the caps (or set NODE_OPTIONS) if the data
+ * outgrows them: a process over its cap stops the build.
  */
 const ASTRO_HEAP = '--max-old-space-size=2816';
-const EXTRAS_HEAP = '--max-old-space-size=1792';
+const EXTRAS_HEAP = '--max-old-space-size=1536';
 const INDEX_HEAP = '--max-old-space-size=5632';
 /**
  * Every page Astro renders passes through a Response: its bytes are V8 "external memory", and
