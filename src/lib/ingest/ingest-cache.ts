@@ -114,7 +114,7 @@ function cachedIngest(input: IngestInput, digest: string, dataDir: string, cache
  * of each record (250 of ~1,000 bytes on the programme's data), nationally about 300 MB in
  * each process that holds the records (the pages and the downloads, side by side).
  */
-export function readSnapshot(file: string): IngestResult {
+function readSnapshot(file: string): IngestResult {
   const result = deserialize(readFileSync(file)) as IngestResult;
   const strings = new Map<string, string>();
   const one = (s: string) => {
