@@ -25,7 +25,7 @@ import { WRITTEN_SUMS_ENV } from '../src/lib/publish/checksums.ts';
 import { SITE_DOWNLOADS_ENV } from '../src/lib/publish/opendata/site-downloads.ts';
 import { PAGE_SUMS_ENV } from '../src/lib/publish/page-sums.ts';
 import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
-import { AstroPageLog, defaultBuildLogFile, readParts, round, treeRss, type BuildLog, type StepRecord } from './build-log.ts';
+import { AstroPageLog, defaultBuildLogFile, readParts, round, StdoutLines, treeRss, type BuildLog, type StepRecord } from './build-log.ts';
 import { hasEarlierOutput, pruneStale, startMark } from './build-prune.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -121,17 +121,15 @@ async function runStep(id: string, name: string, args: string[], opts: { env: No
   running.add(child);
   stepOfPid.set(child.pid!, id);
   let stdout = '';
-  let pending = '';
+  const lines = new StdoutLines(opts.onLine ?? (() => {}));
   child.stdout.on('data', (chunk: Buffer) => {
     if (opts.passStdout) process.stdout.write(chunk);
-    else stdout += chunk.toString('utf8');
-    if (opts.onLine) {
-      const lines = (pending + chunk.toString('utf8')).split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) opts.onLine(line);
-    }
+    const text = lines.push(chunk);
+    if (!opts.passStdout) stdout += text;
   });
   const status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  const rest = lines.end();
+  if (!opts.passStdout) stdout += rest;
   running.delete(child);
   const { parts } = readParts(events, 0);
   rmSync(events, { force: true });

@@ -1,6 +1,6 @@
 /** scripts/build-log.ts: Astro's per-page log read into counts by route, as the build's step log records them. */
 import { describe, expect, it } from 'vitest';
-import { AstroPageLog } from '../../scripts/build-log.ts';
+import { AstroPageLog, StdoutLines } from '../../scripts/build-log.ts';
 
 describe('AstroPageLog', () => {
   it('counts rendered and reused pages by route, also when pages in flight share a line', () => {
@@ -25,5 +25,22 @@ describe('AstroPageLog', () => {
     expect(log.routes.counties).toEqual({ rendered: 1, reused: 2, ms: 1200 });
     expect(log.routes['index.html']).toEqual({ rendered: 1, reused: 0, ms: 3 });
     expect(Object.keys(log.routes).sort()).toEqual(['404.html', 'about', 'bulletins', 'counties', 'index.html', 'villages']);
+  });
+});
+
+describe('StdoutLines', () => {
+  it('a character split between two pieces of the pipe is joined, so every page is counted, whatever the piece size', () => {
+    const text = Array.from({ length: 50 }, (_, i) => `08:00:00   ├─ /villages/${450225001200 + i}/index.html (+2ms)\n`).join('') + '08:00:01   └─ /index.html (+3ms)';
+    const bytes = Buffer.from(text, 'utf8');
+    for (const size of [1, 2, 7, 64, 1000, bytes.length]) {
+      const log = new AstroPageLog();
+      const lines = new StdoutLines((l) => log.line(l));
+      let back = '';
+      for (let i = 0; i < bytes.length; i += size) back += lines.push(bytes.subarray(i, i + size));
+      back += lines.end();
+      expect(back).toBe(text);
+      expect(log.rendered).toBe(51);
+      expect(log.routes.villages).toEqual({ rendered: 50, reused: 0, ms: 100 });
+    }
   });
 });
