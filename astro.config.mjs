@@ -1,4 +1,6 @@
 // @ts-check
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import { satteri } from '@astrojs/markdown-satteri';
@@ -37,7 +39,9 @@ export default defineConfig({
   build: { format: 'directory', concurrency: Number(process.env.ASTRO_CONCURRENCY || 1) },
   // scripts/build.ts keeps the previous build's folder (unchanged pages stay where they are)
   // and deletes what this build did not write or keep itself (scripts/build-prune.ts).
-  vite: { build: { emptyOutDir: process.env.GPDZC_KEEP_OUT_DIR !== '1' } },
+  // `npm run dev` does not watch what builds write: with the bench's national site in tmp/
+  // (900,000 files) its watcher missed editors' saves (tests/site/dev-stories.test.ts failed).
+  vite: { build: { emptyOutDir: process.env.GPDZC_KEEP_OUT_DIR !== '1' }, server: { watch: { ignored: [`${fileURLToPath(new URL('./tmp/', import.meta.url))}**`, `${path.resolve(outDir)}/**`] } } },
   // The search index and SHA256SUMS are written after the build, by scripts/build.ts.
   // Editors' MDX is compiled by Sätteri (Astro's default MDX processor) with the features the
   // story check parses with, and the check's own allowlist runs first inside the compiler: a
