@@ -11,8 +11,8 @@
  *    unchanged page stays where it is), so that copy is never read: nationally 230,000 pages,
  *    6.6 GB, written twice. It is not written; a page missing from the folder is rendered.
  * Both reach past Astro's public API: (1) wraps `fs.promises.writeFile` and `fs.promises.mkdir`
- * in the astro build process for paths in the site folder, (2) replaces a method of Astro's IncrementalBuildCache.
- * tests/site/incremental.test.ts checks that the cache holds no page and that a rebuild gives
+ * in the astro build process for paths in the site folder, (2) replaces a method of Astro's
+ * IncrementalBuildCache. tests/site/incremental.test.ts checks that the cache holds no page and that a rebuild gives
  * the full build's bytes, so an Astro that moves either is noticed.
  */
 import { mkdirSync, promises as fsp } from 'node:fs';
