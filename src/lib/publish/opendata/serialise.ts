@@ -76,17 +76,12 @@ export function* csvPieces(table: Table, options: { bom: boolean }): Generator<s
 
 /** The CSV header line, without its line break. */
 export function csvHeader(def: TableDef): string {
-  return unparse(def, [], true);
+  return csvLine(def.fields.map((f) => f.title));
 }
 
 /** Some rows' CSV lines, each ending with its line break (a piece of csvPieces). */
 export function csvRowsText(def: TableDef, rows: Raw[][]): string {
-  return rows.length === 0 ? '' : `${unparse(def, rows, false)}\r\n`;
-}
-
-function unparse(def: TableDef, rows: Raw[][], header: boolean): string {
-  if (header) return csvLine(def.fields.map((f) => f.title));
-  return rows.map((r) => csvRow(def, r)).join('\r\n');
+  return rows.length === 0 ? '' : `${rows.map((r) => csvRow(def, r)).join('\r\n')}\r\n`;
 }
 
 /** One row's CSV line: each field's cell (csvCell), as many cells as the table has fields. */
@@ -107,7 +102,7 @@ function csvRow(def: TableDef, r: Raw[]): string {
  * toJson's text.
  */
 export function rowLines(def: TableDef, row: Raw[]): { csv: string; json: string } {
-  return { csv: unparse(def, [row], false), json: jsonRow(def, row) };
+  return { csv: csvRow(def, row), json: jsonRow(def, row) };
 }
 
 /** toCsv's text from rowLines' CSV lines. */
