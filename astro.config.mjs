@@ -11,6 +11,7 @@ import { watchHeap } from './scripts/build-log.ts';
 import { writeOverEarlierBuild } from './src/lib/publish/astro-writes.ts';
 import { digestSynchronously } from './src/lib/publish/astro-digests.ts';
 import { gatherWrites } from './src/lib/publish/gathered-writes.ts';
+import { onBundlerLog } from './src/lib/publish/bundler-log.ts';
 
 // Inside scripts/build.ts's astro build step: the step log gets this process's heap (live data, GCs).
 watchHeap();
@@ -41,7 +42,9 @@ export default defineConfig({
   // and deletes what this build did not write or keep itself (scripts/build-prune.ts).
   // `npm run dev` does not watch what builds write: with the bench's national site in tmp/
   // (900,000 files) its watcher missed editors' saves (tests/site/dev-stories.test.ts failed).
-  vite: { build: { emptyOutDir: process.env.GPDZC_KEEP_OUT_DIR !== '1' }, server: { watch: { ignored: [`${fileURLToPath(new URL('./tmp/', import.meta.url))}**`, `${path.resolve(outDir)}/**`] } } },
+  // Rolldown's warning on Astro's own head-inject directive, once per MDX file, is dropped
+  // (src/lib/publish/bundler-log.ts); every other bundler log is printed as before.
+  vite: { build: { emptyOutDir: process.env.GPDZC_KEEP_OUT_DIR !== '1', rolldownOptions: { onLog: onBundlerLog } }, server: { watch: { ignored: [`${fileURLToPath(new URL('./tmp/', import.meta.url))}**`, `${path.resolve(outDir)}/**`] } } },
   // The search index and SHA256SUMS are written after the build, by scripts/build.ts.
   // Editors' MDX is compiled by Sätteri (Astro's default MDX processor) with the features the
   // story check parses with, and the check's own allowlist runs first inside the compiler: a
