@@ -6,11 +6,12 @@
  * build of the same data, read the snapshot instead. A failed ingest is never stored.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { collectInput, defaultDataDir } from './ingest-fs.ts';
-import { ingest, type IngestInput, type IngestResult } from './ingest.ts';
+import { ingest, type ExportReader, type IngestInput, type IngestResult } from './ingest.ts';
+import { readExport, type ExportReadResult } from './progress-reader/index.ts';
 import type { ProgressRecord } from './records.ts';
 import { textReport } from './report.ts';
 import { monthPublishedOn } from './revisions.ts';
@@ -95,7 +96,9 @@ function cachedIngest(input: IngestInput, digest: string, dataDir: string, cache
       // A truncated or foreign snapshot: ingest again and overwrite it.
     }
   }
-  const result = ingest(input);
+  const exports = ExportCache.open(path.join(cacheDir, 'exports', snapshotPrefix(dataDir).slice(0, -1)), input);
+  const result = ingest(input, exports?.read ?? readExport);
+  exports?.keepOnlyUsed();
   if (result.ok) {
     // One snapshot per data folder: a new month replaces the old snapshot instead of piling up.
     const prefix = snapshotPrefix(dataDir);
@@ -105,6 +108,75 @@ function cachedIngest(input: IngestInput, digest: string, dataDir: string, cache
     writeAtomically(summaryFile(file), JSON.stringify(summarise(result)));
   }
   return { result, digest, fromSnapshot: false, snapshot: result.ok ? file : null };
+}
+
+/**
+ * Each export's reading, kept from one ingest to the next. Adding a month changes one month's
+ * files; the other months' files (nationally 7 of 8, and 30 of the check's 45 s are spent
+ * reading exports) are then read back as readExport returned them instead of being decoded,
+ * parsed and checked row by row again. The checks across files and months still run on every
+ * ingest, on all the records. An entry is keyed by all that readExport's result depends on: the
+ * file's path, month and bytes, the registry files (every village and unit a row names) and
+ * the ingest code itself, so that a changed rule cannot hide behind an earlier result; an entry
+ * that cannot be read back is read afresh. Entries this ingest did not use are deleted after it.
+ */
+class ExportCache {
+  private readonly used = new Set<string>();
+  private readonly dir: string;
+  private readonly keyPrefix: string;
+
+  private constructor(dir: string, keyPrefix: string) {
+    this.dir = dir;
+    this.keyPrefix = keyPrefix;
+  }
+
+  /** null when the ingest code cannot be found to key by (inside a bundle): then exports are read as usual. */
+  static open(dir: string, input: IngestInput, code: string | null = ingestCodeDigest()): ExportCache | null {
+    if (code === null) return null;
+    const h = createHash('sha256');
+    h.update(`v${SNAPSHOT_VERSION}\0${code}\0`);
+    for (const f of [input.villages, input.units, input.pairings]) {
+      h.update(f ? `\0${f.path}\0${f.bytes.byteLength}\0` : '\0missing\0');
+      if (f) h.update(f.bytes);
+    }
+    return new ExportCache(dir, h.digest('hex'));
+  }
+
+  readonly read: ExportReader = (options) => {
+    const key = createHash('sha256').update(`${this.keyPrefix}\0${options.file}\0${options.month ?? ''}\0`).update(options.bytes).digest('hex');
+    this.used.add(key);
+    const file = path.join(this.dir, `${key}.v8`);
+    try {
+      return deserialize(readFileSync(file)) as ExportReadResult;
+    } catch {
+      // not kept yet, or unreadable: read the file below
+    }
+    const result = readExport(options);
+    // kept before the checks across files adjust its counts (ingest.ts crossCheck)
+    writeAtomically(file, serialize(result));
+    return result;
+  };
+
+  keepOnlyUsed(): void {
+    for (const name of existsSync(this.dir) ? readdirSync(this.dir) : []) {
+      if (!this.used.has(name.replace(/\.v8$/, ''))) rmSync(path.join(this.dir, name), { force: true });
+    }
+  }
+}
+
+/**
+ * A digest of the ingest's own code (every .ts file of src/lib, where it is read from source),
+ * or null inside a bundle, where those files are not beside it.
+ */
+function ingestCodeDigest(): string | null {
+  const lib = path.resolve(import.meta.dirname, '..');
+  if (!existsSync(path.join(import.meta.dirname, 'ingest-cache.ts'))) return null;
+  const h = createHash('sha256');
+  const files = readdirSync(lib, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && statSync(path.join(lib, f)).isFile())
+    .sort();
+  for (const f of files) h.update(`\0${f}\0`).update(readFileSync(path.join(lib, f)));
+  return h.digest('hex');
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { pushAll } from '../arrays.ts';
 import { CUMULATIVE_METRIC_IDS, METRIC_COLUMNS, type ReportedMetricId } from '../metric-catalogue.ts';
-import { readExport, type ExportRecord } from './progress-reader/index.ts';
+import { readExport, type ExportReadResult, type ExportRecord, type ReadExportOptions } from './progress-reader/index.ts';
 import { IssueSink, sortIssues, type Issue } from './issues.ts';
 import { buildRegistryIndex } from './registry-index.ts';
 import { readPairings, readUnits, readVillages } from './registry.ts';
@@ -60,7 +60,10 @@ export interface IngestResult {
 }
 
 
-export function ingest(input: IngestInput): IngestResult {
+/** How an export is read: `readExport` itself, or a cache of its results (ingest-cache.ts). */
+export type ExportReader = (options: ReadExportOptions) => ExportReadResult;
+
+export function ingest(input: IngestInput, read: ExportReader = readExport): IngestResult {
   const issues: Issue[] = [...(input.listingIssues ?? [])];
   const files: FileSummary[] = [];
 
@@ -101,7 +104,7 @@ export function ingest(input: IngestInput): IngestResult {
   const summaries = new Map<string, FileSummary>();
   const metricColumns = new Map<string, Map<string, number>>();
   for (const f of exportFiles) {
-    const r = readExport({ file: f.path, bytes: f.bytes, month: f.month, registry });
+    const r = read({ file: f.path, bytes: f.bytes, month: f.month, registry });
     summaries.set(f.path, r.summary);
     if (f.role !== 'context') {
       files.push(r.summary);
@@ -116,7 +119,7 @@ export function ingest(input: IngestInput): IngestResult {
   const progress = crossCheck(exportRecords, summaries, metricColumns, crossIssues).filter((p) => !context.has(p.source.file));
   // What the published context says about itself was reported when it was checked in full.
   pushAll(issues, crossIssues.filter((i) => !context.has(i.file)));
-  const revisions = input.manifest ? checkPublished(input, registry, issues) : [];
+  const revisions = input.manifest ? checkPublished(input, registry, issues, read) : [];
   const months = [...new Set(progress.map((p) => p.month))].sort();
   const rows = files.reduce<RowCounts>(
     (t, f) => ({ read: t.read + f.rows.read, accepted: t.accepted + f.rows.accepted, rejected: t.rejected + f.rows.rejected, skipped: t.skipped + f.rows.skipped }),
@@ -140,7 +143,7 @@ export function ingest(input: IngestInput): IngestResult {
 }
 
 /** Published files are unchanged unless a revision says so; revisions get their changed figures. */
-function checkPublished(input: IngestInput, registry: ReturnType<typeof buildRegistryIndex>, issues: Issue[]): RevisionWithChanges[] {
+function checkPublished(input: IngestInput, registry: ReturnType<typeof buildRegistryIndex>, issues: Issue[], read: ExportReader): RevisionWithChanges[] {
   const manifest = input.manifest!;
   const current = new Map(input.exports.map((f) => [f.path, f]));
   for (const f of input.exports) {
@@ -179,7 +182,7 @@ function checkPublished(input: IngestInput, registry: ReturnType<typeof buildReg
           pushAll(issues, sink.issues);
           continue;
         }
-        pushAll(list, readExport({ file: which, bytes, month: revision.month, registry }).records);
+        pushAll(list, read({ file: which, bytes, month: revision.month, registry }).records);
       }
     }
     return { ...revision, changes: diffRecords(before, after) };
