@@ -97,4 +97,23 @@ describe('writing over an earlier file in place', () => {
     // the lines handed on are the files' hashes as they now are
     expect(lines.sort((a, b) => (checksumPath(a) < checksumPath(b) ? -1 : 1)).join('\n') + '\n').toBe(expected);
   });
+
+  it('every length against every old length around the block edges: exactly the new bytes, one write or in pieces', async () => {
+    const file = path.join(work, 'edges.html');
+    const lengths = [0, 1, 4095, 4096, 4097, 8191, 8192, 12_200, WRITE_CHUNK - 1, WRITE_CHUNK, WRITE_CHUNK + 1, WRITE_CHUNK + 4097];
+    for (const length of lengths) {
+      const bytes = Buffer.from(Array.from({ length }, (_, i) => 33 + (i % 90)));
+      const block = length - (length % 4096);
+      for (const old of [0, 1, length - 1, length, length + 1, block, block + 1, block + 4096, length + 5_000].filter((n) => n >= 0)) {
+        writeFileSync(file, Buffer.alloc(old, 126));
+        await writeFileInPlace(file, bytes);
+        expect(readFileSync(file).equals(bytes), `one write of ${length} over ${old}`).toBe(true);
+        writeFileSync(file, Buffer.alloc(old, 126));
+        const sink = new FileSink(file);
+        for (let at = 0; at < length; at += 1000) sink.write(bytes.subarray(at, at + 1000));
+        sink.close();
+        expect(readFileSync(file).equals(bytes), `pieces of ${length} over ${old}`).toBe(true);
+      }
+    }
+  });
 });
