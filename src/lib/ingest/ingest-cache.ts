@@ -3,7 +3,9 @@
  * loader, the page renderer, the post-build writers of downloads and the search index); at
  * national scale one ingest takes close to a minute and 2 GB. The first reader stores the
  * result as a V8 snapshot keyed by a digest of every input byte; the others, and the next
- * build of the same data, read the snapshot instead. A failed ingest is never stored.
+ * build of the same data, read the snapshot instead. A failed ingest is never stored as a
+ * snapshot; each export's own reading is kept either way (ExportCache below), so a check run
+ * again after one county's file is mended reads only that file.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
