@@ -171,8 +171,10 @@ class ExportCache {
  * or null inside a bundle, where those files are not beside it.
  */
 function ingestCodeDigest(): string | null {
-  const lib = path.resolve(import.meta.dirname, '..');
-  if (!existsSync(path.join(import.meta.dirname, 'ingest-cache.ts'))) return null;
+  // undefined where a module runner does not set it
+  const here = import.meta.dirname as string | undefined;
+  if (!here || !existsSync(path.join(here, 'ingest-cache.ts'))) return null;
+  const lib = path.resolve(here, '..');
   const h = createHash('sha256');
   const files = readdirSync(lib, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts') && statSync(path.join(lib, f)).isFile())
