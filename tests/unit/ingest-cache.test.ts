@@ -133,6 +133,17 @@ describe('each export read once', () => {
     expect([...third.keys()].filter((k) => after.has(k))).toEqual([]);
   });
 
+  it('deletes unused entries only, never another process’s file still being written', () => {
+    const files = exportFiles();
+    ingestDataDirCached(data, cache);
+    const writing = path.join(entriesDir(), `${[...entries().keys()][0]}.4242.tmp`);
+    writeFileSync(writing, 'half written');
+    touch(files[0]!);
+    ingestDataDirCached(data, cache);
+    expect(existsSync(writing)).toBe(true);
+    expect([...entries().keys()].filter((k) => k.endsWith('.v8'))).toHaveLength(files.length);
+  });
+
   it('an entry that cannot be read back is read afresh, not trusted', () => {
     const files = exportFiles();
     ingestDataDirCached(data, cache);

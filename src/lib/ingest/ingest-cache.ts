@@ -125,15 +125,17 @@ function cachedIngest(input: IngestInput, digest: string, dataDir: string, cache
 class ExportCache {
   private readonly used = new Set<string>();
   private readonly dir: string;
-  private readonly keyPrefix: string;
+  /** the snapshot version, the ingest code and the registry files */
+  private readonly registryAndCode: string;
 
-  private constructor(dir: string, keyPrefix: string) {
+  private constructor(dir: string, registryAndCode: string) {
     this.dir = dir;
-    this.keyPrefix = keyPrefix;
+    this.registryAndCode = registryAndCode;
   }
 
   /** null when the ingest code cannot be found to key by (inside a bundle): then exports are read as usual. */
-  static open(dir: string, input: IngestInput, code: string | null = ingestCodeDigest()): ExportCache | null {
+  static open(dir: string, input: IngestInput): ExportCache | null {
+    const code = ingestCodeDigest();
     if (code === null) return null;
     const h = createHash('sha256');
     h.update(`v${SNAPSHOT_VERSION}\0${code}\0`);
@@ -145,7 +147,7 @@ class ExportCache {
   }
 
   readonly read: ExportReader = (options) => {
-    const key = createHash('sha256').update(`${this.keyPrefix}\0${options.file}\0${options.month ?? ''}\0`).update(options.bytes).digest('hex');
+    const key = createHash('sha256').update(`${this.registryAndCode}\0${options.file}\0${options.month ?? ''}\0`).update(options.bytes).digest('hex');
     this.used.add(key);
     const file = path.join(this.dir, `${key}.v8`);
     try {
@@ -159,9 +161,10 @@ class ExportCache {
     return result;
   };
 
+  /** Entries only (another process's file being written is left alone). */
   keepOnlyUsed(): void {
     for (const name of existsSync(this.dir) ? readdirSync(this.dir) : []) {
-      if (!this.used.has(name.replace(/\.v8$/, ''))) rmSync(path.join(this.dir, name), { force: true });
+      if (name.endsWith('.v8') && !this.used.has(name.slice(0, -'.v8'.length))) rmSync(path.join(this.dir, name), { force: true });
     }
   }
 }
