@@ -35,13 +35,6 @@ export interface StepRecord {
 }
 
 /**
- * Astro's per-page log, read as it streams. A page is logged as `├─ /villages/1/index.html`
- * when it starts and ` (+3ms)` (or ` (+1.20s)`) when written; a reused page as its path
- * followed at once by ` (cached)` or ` (restored)`. With several pages in flight the start of
- * one page and the end of another share a line, so a page's time is given to the route of
- * the last page started (exact in the counts, close in the times).
- */
-/**
  * A child's stdout as text, line by line. The pipe hands over bytes in pieces that can end
  * inside a character (Astro's `├─` is three bytes in UTF-8): decoded piece by piece, such a
  * line lost its mark and its page went uncounted (12 of 229,234 pages nationally once Astro's
@@ -75,6 +68,13 @@ export class StdoutLines {
   }
 }
 
+/**
+ * Astro's per-page log, read as it streams. A page is logged as `├─ /villages/1/index.html`
+ * when it starts and ` (+3ms)` (or ` (+1.20s)`) when written; a reused page as its path
+ * followed at once by ` (cached)` or ` (restored)`. With several pages in flight the start of
+ * one page and the end of another share a line, so a page's time is given to the route of
+ * the last page started (exact in the counts, close in the times).
+ */
 export class AstroPageLog {
   /** pages (and endpoints) written by rendering; the optimised images Astro logs alike are not counted */
   rendered = 0;

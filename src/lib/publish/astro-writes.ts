@@ -12,8 +12,8 @@
  *    6.6 GB, written twice. It is not written; a page missing from the folder is rendered.
  * Both reach past Astro's public API: (1) wraps `fs.promises.writeFile` and `fs.promises.mkdir`
  * in the astro build process for paths in the site folder, (2) replaces a method of Astro's
- * IncrementalBuildCache. tests/site/incremental.test.ts checks that the cache holds no page and that a rebuild gives
- * the full build's bytes, so an Astro that moves either is noticed.
+ * IncrementalBuildCache. tests/site/incremental.test.ts checks that the cache holds no page and
+ * that a rebuild gives the full build's bytes, so an Astro that moves either is noticed.
  */
 import { mkdirSync, promises as fsp } from 'node:fs';
 import { createRequire } from 'node:module';
