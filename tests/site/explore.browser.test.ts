@@ -7,10 +7,11 @@
  * the 200 KB gzip budget (issue 18).
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { launchChromium, serve } from './browser.ts';
 import { measureCompare } from '../../scripts/compare-weight.ts';
 
@@ -159,6 +160,40 @@ describe('explore pages: /counties/, /units/, /compare/', () => {
     expect(w.items.filter((i) => i.url.endsWith('/series.json')).length).toBe(3);
     expect(w.script).toBeGreaterThan(0);
     expect(w.bytes, w.items.map((i) => `${(i.bytes / 1024).toFixed(1)} KB ${i.url}`).join('\n')).toBeLessThanOrEqual(200 * 1024);
+  });
+
+  it('/compare/ asks for all the record files of its options at once, not one after another', async () => {
+    // The fixture's records all fit in one record file, so the page is shown the index with one
+    // record per file (meta.json's chunk set to 1, each r/<id>.json cut from the real files).
+    // Each record file's answer is held until no other has been asked for in 400 ms: asked for
+    // one after another, they come in several batches; asked for at once, in one.
+    const c = await context({ viewport: { width: 390, height: 900 } });
+    const meta = JSON.parse(readFileSync(path.join(inject('siteDir'), 'search-index/meta.json'), 'utf8')) as { dir: string; chunk: number };
+    const record = (id: number) => (JSON.parse(readFileSync(path.join(inject('siteDir'), 'search-index', meta.dir, 'r', `${Math.floor(id / meta.chunk)}.json`), 'utf8')) as unknown[])[id % meta.chunk];
+    await c.route('**/search-index/meta.json', (route) => route.fulfill({ json: { ...meta, chunk: 1 } }));
+    const held: Array<{ route: Route; id: number }> = [];
+    const batches: number[][] = [];
+    let quiet: ReturnType<typeof setTimeout> | undefined;
+    await c.route('**/search-index/*/r/*.json', (route) => {
+      held.push({ route, id: Number(/(\d+)\.json$/.exec(route.request().url())![1]) });
+      clearTimeout(quiet);
+      quiet = setTimeout(() => {
+        const batch = held.splice(0);
+        batches.push(batch.map((r) => r.id));
+        for (const r of batch) void r.route.fulfill({ json: [record(r.id)] });
+      }, 400);
+    });
+    const { page, errors } = await open(c, '/compare/');
+    const box = page.getByRole('combobox', { name: '输入村、单位、县或省的名称或代码' });
+    await box.waitFor({ timeout: 15_000 });
+    await box.fill('纳雍县');
+    await page.locator('[role="option"]').first().waitFor({ timeout: 15_000 });
+    const shown = await page.locator('[role="option"]').allTextContents();
+    expect(shown.length).toBeGreaterThan(1);
+    expect(shown.some((o) => o.startsWith('县：纳雍县')), shown.join(' | ')).toBe(true);
+    expect(batches, 'record files asked for one batch after another').toHaveLength(1);
+    expect(batches[0]!.length).toBe(shown.length);
+    expect(errors).toEqual([]);
   });
 
   describe('/compare/ by keyboard alone', () => {

@@ -61,8 +61,8 @@ async function findOptions(query: string, provinces: Props['provinces']): Promis
   const out: Option[] = provinces.filter((p) => p.name.includes(q) || p.code === q).map((p) => ({ ref: { kind: 'provinces', code: p.code }, title: p.name, line: '省（区）' }));
   const found = await searchNames(q, {}, nameIndex());
   const ids = [...found.exact, ...found.byName, ...found.byPlace].slice(0, OPTIONS_SHOWN);
-  for (const id of ids) {
-    const [href, title, line] = await readRecord(found.meta, id, nameIndex());
+  // All record files at once: one after another, each is a round trip on a phone's link.
+  for (const [href, title, line] of await Promise.all(ids.map((id) => readRecord(found.meta, id, nameIndex())))) {
     const ref = refFromHref(href);
     if (ref) out.push({ ref, title, line });
   }
