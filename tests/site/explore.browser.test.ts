@@ -3,8 +3,9 @@
  * 1366 px (axe, a labelled scroll region with a sticky first column, no sideways page
  * scroll, sorting without and with JavaScript), and /compare/ used by keyboard alone (two
  * villages and a county), its URL round trip, its CSV against its table, its HTML legend,
- * axe, not one request to another origin, and what it loads before its first chart within
- * the 200 KB gzip budget (issue 18).
+ * axe, not one request to another origin, what it loads before its first chart within
+ * the 200 KB gzip budget (issue 18), and its picker asking for its options' record files at
+ * once (issue 19).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
