@@ -169,8 +169,10 @@ describe('explore pages: /counties/, /units/, /compare/', () => {
     // Each record file's answer is held until no other has been asked for in 400 ms: asked for
     // one after another, they come in several batches; asked for at once, in one.
     const c = await context({ viewport: { width: 390, height: 900 } });
-    const meta = JSON.parse(readFileSync(path.join(inject('siteDir'), 'search-index/meta.json'), 'utf8')) as { dir: string; chunk: number };
-    const record = (id: number) => (JSON.parse(readFileSync(path.join(inject('siteDir'), 'search-index', meta.dir, 'r', `${Math.floor(id / meta.chunk)}.json`), 'utf8')) as unknown[])[id % meta.chunk];
+    const indexDir = path.join(inject('siteDir'), 'search-index');
+    const readJson = (...parts: string[]) => JSON.parse(readFileSync(path.join(indexDir, ...parts), 'utf8')) as unknown;
+    const meta = readJson('meta.json') as { dir: string; chunk: number };
+    const record = (id: number) => (readJson(meta.dir, 'r', `${Math.floor(id / meta.chunk)}.json`) as unknown[])[id % meta.chunk];
     await c.route('**/search-index/meta.json', (route) => route.fulfill({ json: { ...meta, chunk: 1 } }));
     const held: Array<{ route: Route; id: number }> = [];
     const batches: number[][] = [];
