@@ -12,7 +12,8 @@ import { dataPackage, type DataPackage } from '../../src/lib/publish/opendata/da
 import { downloadFiles } from '../../src/lib/publish/opendata/downloads.ts';
 import { USCC_SCHEMA_PATTERN, type TableId } from '../../src/lib/publish/opendata/fields.ts';
 import { CITATION, LICENCE, licenceStatement } from '../../src/lib/publish/opendata/licence.ts';
-import { csvField, csvLine, csvPieces, csvText, FORMULA_START, generatedFrom, jsonRowsText, jsonText, rowLines, jsonPieces, toCsv, toJson } from '../../src/lib/publish/opendata/serialise.ts';
+import { csvField, csvLine, FORMULA_START } from '../../src/lib/csv-field.ts';
+import { csvPieces, csvText, generatedFrom, jsonRowsText, jsonText, rowLines, jsonPieces, toCsv, toJson } from '../../src/lib/publish/opendata/serialise.ts';
 import { TABLE_IDS, pairingsTable, progressSources, progressTable, tableDef, tableDefs, unitsTable, villagesTable, type ProgressSource, type Table } from '../../src/lib/publish/opendata/tables.ts';
 import { ratioDecimal } from '../../src/lib/ratio.ts';
 import type { MetricValues } from '../../src/lib/ingest/records.ts';

@@ -1,6 +1,10 @@
-/** Writing tables as CSV (UTF-8 or Excel-flavoured, formula-safe) and JSON, whole or piece by piece (site-downloads.ts and entity-downloads.ts write the files). */
+/** Writing tables as CSV (UTF-8 or Excel-flavoured, formula-safe by csv-field.ts) and JSON, whole or piece by piece (site-downloads.ts and entity-downloads.ts write the files). */
 import { formatMonth } from '../../render/format.ts';
 import { yuanToWanString } from '../../ingest/cell-values.ts';
+import { csvLine, csvNumberField, csvTextField } from '../../csv-field.ts';
+
+/** The one line writer (csv-field.ts), also here for the modules that import it from this one. */
+export { csvLine } from '../../csv-field.ts';
 import { dictionaryUrl } from '../../routes.ts';
 import { type TableDef, type TableId, type ValueKind, type Raw } from './fields.ts';
 import { LICENCE, licenceStatement } from './licence.ts';
@@ -8,12 +12,15 @@ import type { Table } from './tables.ts';
 
 // Writing
 
-/** The CSV text of a cell: 万元 exact, 1/0, ratio with 2 decimals, blank = empty. */
+/** Kinds whose cells are numbers in the file (written bare by csvNumberField, never neutralised as text). */
+const NUMERIC_KINDS: ReadonlySet<ValueKind> = new Set(['money', 'count', 'flag', 'ratio']);
+
+/** A cell as a CSV field (csv-field.ts): 万元 exact, 1/0, ratio with 2 decimals, blank = empty; text formula-safe. */
 function csvCell(kind: ValueKind, v: Raw): string {
   if (v === null) return '';
   if (typeof v === 'boolean') return v ? '1' : '0';
-  if (kind === 'money') return yuanToWanString(v as number);
-  return String(v);
+  if (kind === 'money') return csvNumberField(yuanToWanString(v as number));
+  return typeof v === 'number' || NUMERIC_KINDS.has(kind) ? csvNumberField(String(v)) : csvTextField(v);
 }
 
 /**
@@ -27,35 +34,6 @@ function jsonCell(kind: ValueKind, v: Raw): string {
   if (kind === 'ratio') return String(v);
   // a finite number's JSON is its String (and String is the cheaper call, millions of times nationally)
   return typeof v === 'number' && Number.isFinite(v) ? String(v) : JSON.stringify(v);
-}
-
-/**
- * Cells that a spreadsheet would run as a formula are prefixed with `'`. papaparse's own
- * `escapeFormulae: true` uses /^[=+\-@\t\r].*$/, whose `.` stops at a line break, so a
- * multi-line cell such as "=1+1\nx" would slip through; this pattern has no such gap.
- */
-export const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** What makes papaparse quote a cell: a line break, a quote, a BOM or a comma anywhere, or a space at either end. */
-const NEEDS_QUOTES = /[\r\n",\ufeff]|^ | $/;
-
-/**
- * One CSV cell as `Papa.unparse` writes it with this site's options (`,` and `"`, quotes only
- * where needed, formulas by FORMULA_START prefixed with `'`). Written out here because the
- * downloads write 2.4 M rows nationally and papaparse's per-call and per-cell work was 59 s of
- * that step (CPU profile, 2026-11-30); tests/unit/opendata.test.ts holds it to papaparse's own
- * output for hostile cells and for every row of the fixture's tables.
- */
-export function csvField(text: string): string {
-  if (FORMULA_START.test(text)) return `"'${text.replaceAll('"', '""')}"`;
-  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** One CSV line of cells (csvField each), without its line break. */
-export function csvLine(cells: readonly string[]): string {
-  let line = '';
-  for (let i = 0; i < cells.length; i++) line += i ? `,${csvField(cells[i]!)}` : csvField(cells[i]!);
-  return line;
 }
 
 export function toCsv(table: Table, options: { bom: boolean }): string {
@@ -81,15 +59,15 @@ export function csvHeader(def: TableDef): string {
 
 /** Some rows' CSV lines, each ending with its line break (a piece of csvPieces). */
 export function csvRowsText(def: TableDef, rows: Raw[][]): string {
-  return rows.length === 0 ? '' : `${rows.map((r) => csvRow(def, r)).join('\r\n')}\r\n`;
+  return rows.length === 0 ? '' : `${rows.map((r) => rowLine(def, r)).join('\r\n')}\r\n`;
 }
 
 /** One row's CSV line: each field's cell (csvCell), as many cells as the table has fields. */
-function csvRow(def: TableDef, r: Raw[]): string {
+function rowLine(def: TableDef, r: Raw[]): string {
   const fields = def.fields;
   let line = '';
   for (let i = 0; i < fields.length; i++) {
-    const cell = csvField(csvCell(fields[i]!.kind, r[i] ?? null));
+    const cell = csvCell(fields[i]!.kind, r[i] ?? null);
     line += i ? `,${cell}` : cell;
   }
   return line;
@@ -102,7 +80,7 @@ function csvRow(def: TableDef, r: Raw[]): string {
  * toJson's text.
  */
 export function rowLines(def: TableDef, row: Raw[]): { csv: string; json: string } {
-  return { csv: csvRow(def, row), json: jsonRow(def, row) };
+  return { csv: rowLine(def, row), json: jsonRow(def, row) };
 }
 
 /** toCsv's text from rowLines' CSV lines. */
