@@ -6,11 +6,11 @@
  */
 import { MEASURES, METRIC_COLUMNS } from '../metric-catalogue.ts';
 import { formatMonth } from '../render/format.ts';
-import { csvLine } from './opendata/serialise.ts';
+import { csvDocument, csvNumber, type CsvCell } from '../csv-field.ts';
 import type { Table3 } from '../render/presentation.ts';
 
-/** "1,000.5" → "1000.5", so a spreadsheet reads a number; other text (未填报, 49.8%, 无计划) as shown. */
-const plain = (cell: string) => (/^-?[\d,]+(\.\d+)?$/.test(cell) ? cell.replaceAll(',', '') : cell);
+/** "1,000.5" → the number 1000.5, so a spreadsheet reads a number; other text (未填报, 49.8%, 无计划) as shown, formula-safe. */
+const plain = (cell: string): CsvCell => (/^-?[\d,]+(\.\d+)?$/.test(cell) ? csvNumber(cell.replaceAll(',', '')) : cell);
 
 export interface CountyTableLabel {
   province: string;
@@ -31,20 +31,20 @@ export function county3Sources(table: Table3): string[] {
 /** CSV (UTF-8 with BOM, CRLF) of one county's 附件3 table for one month. */
 export function county3Csv(label: CountyTableLabel, table: Table3, sources: readonly string[], synthetic: boolean): string {
   const width = 3 + METRIC_COLUMNS.length;
-  const pad = (cells: string[]) => [...cells, ...Array<string>(Math.max(0, width - cells.length)).fill('')];
-  const groupRow = ['序号', '帮扶村', '结对帮扶单位'];
+  const pad = (cells: CsvCell[]) => [...cells, ...Array<CsvCell>(Math.max(0, width - cells.length)).fill('')];
+  const groupRow: CsvCell[] = ['序号', '帮扶村', '结对帮扶单位'];
   for (const g of county3Groups()) groupRow.push(g.name, ...Array<string>(g.span - 1).fill(''));
-  const rows: string[][] = [
+  const rows: CsvCell[][] = [
     pad([`${label.county}社会力量助力挂牌督战村项目结对帮扶项目进展统计表（截至${formatMonth(table.month)}底，累计）`]),
     pad([`${label.province}${label.prefecture}${label.county} · 金额单位：万元${synthetic ? ' · 示例数据（虚构）' : ''}`]),
     groupRow,
     ['', '', '', ...METRIC_COLUMNS.map((c) => c.header)],
-    ...table.rows.map((r) => [String(r.serial), r.villageName, r.unitName, ...(r.cells ? r.cells.map(plain) : pad(['本月未上报']).slice(0, METRIC_COLUMNS.length))]),
+    ...table.rows.map((r) => [r.serial, r.villageName, r.unitName, ...(r.cells ? r.cells.map(plain) : pad(['本月未上报']).slice(0, METRIC_COLUMNS.length))]),
     ['合计', '', '', ...table.total.map(plain)],
     pad(['说明：1 表示有，0 表示无；计划为 0 的完成比例记为“无计划”；“未填报”不计入合计；合计只计本月已上报的结对。']),
     pad([`来源：${sources.join('、')}`]),
   ];
-  return `\ufeff${rows.map(csvLine).join('\r\n')}\r\n`;
+  return csvDocument(rows, { bom: true });
 }
 
 /** A CSS string literal safe inside an inline <style>: quotes, backslashes, <, > and line breaks escaped. */
