@@ -1,11 +1,12 @@
 /**
- * The compare table as CSV (a module of its own: the compare page loads it, and papaparse,
- * only when the reader asks for the file).
+ * The compare table as CSV (a module of its own: the compare page loads it only when the reader
+ * asks for the file). Written by the site's one field writer (csv-field.ts), which is pure, so
+ * the browser bundle can carry it.
  */
-import Papa from 'papaparse';
+import { csvDocument } from '../csv-field.ts';
 import type { CompareTable } from './compare.ts';
 
-/** The table as CSV for Excel: UTF-8 with BOM, CRLF, cells that look like formulas escaped. */
+/** The table as CSV for Excel: UTF-8 with BOM, CRLF after each row, formula-leading text neutralised. */
 export function compareCsv(table: CompareTable): string {
-  return '\ufeff' + Papa.unparse({ fields: table.head, data: table.rows }, { newline: '\r\n', escapeFormulae: true });
+  return csvDocument([table.head, ...table.rows], { bom: true });
 }
