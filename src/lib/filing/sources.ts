@@ -1,42 +1,43 @@
 /**
  * Sources anyone can open. Every received export (and every archived copy a revision
- * replaced) is published under a stable URL, `/sources/<YYYY-MM>/<code>.<ext>`, named by the
- * county (6-digit code) or province (2-digit code) whose rows it holds, with its SHA-256 and
- * publish date. Pages name a figure's source in words — 「融水苗族自治县 2020年12月报表 第 4 行」
- * — and link that file; the downloads' sourceFile is its URL, sourceRow its row.
- *
- * A file that holds a column outside the data contract (an UNKNOWN_COLUMN / UNNAMED_COLUMN
- * warning at ingest: it may hold what was never meant to be published) is published as a
- * copy reduced to the contract's columns, rows unchanged (so row numbers still hold), and the
- * list says so. An Excel workbook with such a column is not published (it cannot be reduced
- * byte for byte); the list says that too.
+ * replaced) is published under a stable URL, `/sources/<YYYY-MM>/<code>.csv`, named by the
+ * county (6-digit code) or province (2-digit code) whose rows it holds. What is published is
+ * the file's public copy (public-copy.ts): its header, data and 合计 rows in the contract's
+ * columns, written fresh, never the received bytes, which may carry sign-off lines, other
+ * sheets or document properties naming people. The list gives the SHA-256 of the received
+ * original (whoever holds it can check it), the SHA-256 of the copy, and what the copy leaves
+ * out. Pages name a figure's source in words — 「融水苗族自治县 2020年12月报表 第 4 行」 — and
+ * link the copy; the row is the copy's row, and the downloads' sourceFile/sourceRow are the
+ * same.
  */
 import path from 'node:path';
-import { decodeTable } from '../ingest/decode.ts';
-import { parseCsv } from '../ingest/csv.ts';
 import { formatDate, formatMonth } from '../render/format.ts';
 import type { IngestResult } from '../ingest/ingest.ts';
 import { sha256 } from '../ingest/revisions.ts';
 import type { ProgressRecord } from '../ingest/records.ts';
 import { sourceFileUrl } from '../routes.ts';
+import { makePublicCopy, type LeftOut } from './public-copy.ts';
 
 export interface PublishedSource {
   /** path under DATA_DIR (exports/… or revisions/…) */
   file: string;
   month: string;
-  /** `/sources/2020-12/450225.csv`; null when the file cannot be published (see note) */
+  /** `/sources/2020-12/450225.csv`; null when no public copy can be made */
   url: string | null;
   /** 「融水苗族自治县 2020年12月报表」 */
   label: string;
   /** SHA-256 of the file as received */
   sha256: string;
-  /** SHA-256 of what is published (the reduced copy when reduced) */
+  /** SHA-256 of the public copy */
   publishedSha256: string | null;
   /** YYYY-MM-DD from the publishing record, null when not filed with data:import */
   publishedOn: string | null;
+  /** bytes of the file as received */
   size: number;
-  /** columns left out of the published copy (headers as received, or the column letters) */
-  removedColumns: string[];
+  /** bytes of the public copy */
+  publishedSize: number | null;
+  /** what the public copy leaves out of the received file */
+  leftOut: LeftOut | null;
   /** the revision that replaced this copy (archived copies only), and its date */
   replacedBy: string | null;
   replacedOn: string | null;
@@ -48,36 +49,24 @@ export interface SourceIndex {
   byFile: Map<string, PublishedSource>;
   /** by URL */
   byUrl: Map<string, PublishedSource>;
+  /** by path under DATA_DIR: received row → the public copy's row (0: not in the copy) */
+  copyRows: Map<string, Int32Array>;
 }
 
-const EXTRA_COLUMN_CODES = new Set(['UNKNOWN_COLUMN', 'UNNAMED_COLUMN']);
-
-function letterIndex(letter: string): number {
-  let n = 0;
-  for (const ch of letter) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n - 1;
-}
-
-/** A copy of a delimited text file without the given columns (0-based), as UTF-8 with BOM; rows unchanged. */
-export function reduceColumns(bytes: Uint8Array, drop: ReadonlySet<number>): Uint8Array | null {
-  const decoded = decodeTable(bytes);
-  if (!decoded.ok) return null;
-  const table = parseCsv(decoded.text);
-  const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const text = table.rows.map((row) => row.filter((_, i) => !drop.has(i)).map(cell).join(',')).join('\r\n') + '\r\n';
-  return new Uint8Array(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]));
-}
-
-/** The bytes published for a received file: as received, or without its extra columns (null: no such copy can be made). */
-function publishedBytes(bytes: Uint8Array, drop: ReadonlySet<number> | undefined): Uint8Array | null {
-  return drop && drop.size > 0 ? reduceColumns(bytes, drop) : bytes;
+/** Received row → copy row, as a dense array (a national month has 150,000 rows: no Map per row). */
+function rowArray(rows: Map<number, number>): Int32Array {
+  let last = 0;
+  for (const r of rows.keys()) if (r > last) last = r;
+  const out = new Int32Array(last + 1);
+  for (const [from, to] of rows) out[from] = to;
+  return out;
 }
 
 /**
- * Plans the published sources from the ingest result: names, URLs, hashes and reductions.
- * `read(file)` returns the bytes of a file under DATA_DIR.
+ * Plans the published sources from the ingest result: names, URLs, hashes, the public copies'
+ * row numbers. `read(file)` returns the bytes of a file under DATA_DIR.
  */
-export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'issues' | 'manifest' | 'villages'>, read: (file: string) => Uint8Array): { index: SourceIndex; contents: Map<string, () => Uint8Array> } {
+export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'manifest' | 'villages'>, read: (file: string) => Uint8Array): { index: SourceIndex; contents: Map<string, () => Uint8Array> } {
   // which area a file is: named after a county or province of its rows → that code; else the
   // one county or province all its rows are in; else (below) a short hash of its path
   const codes = new Map<string, Set<string>>();
@@ -100,15 +89,6 @@ export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'i
     if (c.length === 1) return c[0]!;
     return new Set(c.map((x) => x.slice(0, 2))).size === 1 ? c[0]!.slice(0, 2) : null;
   };
-  const extra = new Map<string, Set<number>>();
-  const extraNames = new Map<string, string[]>();
-  for (const i of result.issues) {
-    if (!EXTRA_COLUMN_CODES.has(i.code) || i.column === null) continue;
-    const s = extra.get(i.file) ?? new Set<number>();
-    s.add(letterIndex(i.column));
-    extra.set(i.file, s);
-    extraNames.set(i.file, [...(extraNames.get(i.file) ?? []), `${i.column} 列`]);
-  }
   const manifest = result.manifest;
   const entries: Array<{ file: string; month: string; replacedBy: string | null; replacedOn: string | null; base: string; area: string | null }> = [];
   for (const f of result.files) {
@@ -127,45 +107,51 @@ export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'i
 
   const list: PublishedSource[] = [];
   const contents = new Map<string, () => Uint8Array>();
+  const copyRows = new Map<string, Int32Array>();
   const taken = new Set<string>();
   for (const e of entries) {
     const bytes = read(e.file);
-    const ext = (path.posix.extname(e.file) || '.csv').toLowerCase();
-    const drop = extra.get(e.file);
-    const out = drop && drop.size > 0 && (ext === '.xlsx' || ext === '.xls') ? null : publishedBytes(bytes, drop);
-    const outExt = drop && drop.size > 0 ? '.csv' : ext;
+    const copy = makePublicCopy(bytes, e.file);
     // a stable safe name: the area code, else a short hash of the path; a revision's copy carries its id
     const stem = e.area ?? `f-${sha256(Buffer.from(e.file, 'utf8')).slice(0, 10)}`;
     let name = `${stem}${e.replacedBy ? `.${e.replacedBy}` : ''}`;
-    for (let k = 2; taken.has(`${e.month}/${name}${outExt}`); k++) name = `${stem}-${k}${e.replacedBy ? `.${e.replacedBy}` : ''}`;
-    taken.add(`${e.month}/${name}${outExt}`);
-    const url = out ? sourceFileUrl(e.month, `${name}${outExt}`) : null;
-    // the bytes are read again when the file is published, not held meanwhile (236 MB nationally)
-    if (url && out) contents.set(url, () => publishedBytes(read(e.file), drop)!);
+    for (let k = 2; taken.has(`${e.month}/${name}.csv`); k++) name = `${stem}-${k}${e.replacedBy ? `.${e.replacedBy}` : ''}`;
+    taken.add(`${e.month}/${name}.csv`);
+    const url = copy ? sourceFileUrl(e.month, `${name}.csv`) : null;
+    // the copy is made again when it is published, not held meanwhile (236 MB nationally)
+    if (url && copy) {
+      contents.set(url, () => makePublicCopy(read(e.file), e.file)!.bytes);
+      copyRows.set(e.file, rowArray(copy.rows));
+    }
     list.push({
       file: e.file,
       month: e.month,
       url,
       label: `${e.base} ${formatMonth(e.month)}报表${e.replacedOn ? `（${formatDate(e.replacedOn)}更正之前的版本）` : ''}`,
       sha256: manifest?.published[e.file]?.sha256 ?? sha256(bytes),
-      publishedSha256: out ? sha256(out) : null,
+      publishedSha256: copy ? sha256(copy.bytes) : null,
       publishedOn: manifest?.published[e.file]?.publishedOn ?? null,
       size: bytes.length,
-      removedColumns: drop ? (extraNames.get(e.file) ?? []) : [],
+      publishedSize: copy ? copy.bytes.length : null,
+      leftOut: copy?.leftOut ?? null,
       replacedBy: e.replacedBy,
       replacedOn: e.replacedOn,
     });
   }
   const byFile = new Map(list.map((s) => [s.file, s]));
   const byUrl = new Map(list.flatMap((s) => (s.url ? [[s.url, s] as const] : [])));
-  return { index: { list, byFile, byUrl }, contents };
+  return { index: { list, byFile, byUrl, copyRows }, contents };
 }
 
-/** The records with `source.file` as the published URL (what pages link and downloads carry). */
+/**
+ * The records with `source` as published: the public copy's URL and its row (what pages link
+ * and downloads carry). The received workbook's sheet name is not carried: the copy has none.
+ */
 export function withPublishedSources<R extends Pick<ProgressRecord, 'source'>>(records: ReadonlyArray<R>, index: SourceIndex): R[] {
   return records.map((r) => {
     const s = index.byFile.get(r.source.file);
-    return s?.url ? { ...r, source: { ...r.source, file: s.url } } : r;
+    const row = index.copyRows.get(r.source.file)?.[r.source.row];
+    return s?.url && row ? { ...r, source: { file: s.url, row } } : r;
   });
 }
 

@@ -63,6 +63,8 @@ export interface LoadedTable {
   rows: Iterable<string[]>;
   /** 0-based indices of rows with a cell whose value could not be read (already reported as errors) */
   unreadable: Set<number>;
+  /** for a workbook: the sheet read, its hidden rows (as Excel numbers them), and how many other sheets hold content */
+  workbook: { sheet: string; hiddenRows: number[]; otherSheets: number } | null;
 }
 
 export interface LoadOptions {
@@ -80,7 +82,7 @@ export function loadTable(bytes: Uint8Array, sink: IssueSink, summary: FileSumma
   const source = openTable(bytes, sink, summary, options);
   if (!source) return null;
   const rows = 'rows' in source ? source.rows : csvRows(source.text, (p) => sink.error('CSV_MALFORMED', `CSV 格式错误：${p.message}`, p.row));
-  return { rows: counted(rows, summary), unreadable: 'rows' in source ? source.unreadable : new Set() };
+  return { rows: counted(rows, summary), unreadable: 'rows' in source ? source.unreadable : new Set(), workbook: 'rows' in source ? source.workbook : null };
 }
 
 function* counted(rows: Iterable<string[]>, summary: FileSummary): Generator<string[]> {
@@ -93,7 +95,7 @@ function* counted(rows: Iterable<string[]>, summary: FileSummary): Generator<str
 }
 
 /** A workbook's chosen sheet as rows, or a text table's decoded text; null after reporting why neither. */
-function openTable(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, options: LoadOptions): { rows: string[][]; unreadable: Set<number> } | { text: string } | null {
+function openTable(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, options: LoadOptions): LoadedSheet | { text: string } | null {
   if (isZip(bytes)) return loadWorkbook(bytes, sink, summary, options);
   if (isCompoundFile(bytes)) {
     sink.error('OLD_EXCEL_FORMAT', '这是旧版 Excel 工作簿（.xls，Excel 97–2003）或设置了打开密码的工作簿，无法安全读取：请在 Excel 中打开，取消密码，“文件 → 另存为”选择“Excel 工作簿（*.xlsx）”后再提交');
@@ -112,7 +114,13 @@ function openTable(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, opt
 
 const nf = new Intl.NumberFormat('zh-CN');
 
-function loadWorkbook(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, options: LoadOptions): { rows: string[][]; unreadable: Set<number> } | null {
+interface LoadedSheet {
+  rows: string[][];
+  unreadable: Set<number>;
+  workbook: NonNullable<LoadedTable['workbook']>;
+}
+
+function loadWorkbook(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, options: LoadOptions): LoadedSheet | null {
   summary.encodingLabel = 'Excel 工作簿（.xlsx）';
   const wb = readWorkbook(bytes, options.limits ?? WORKBOOK_LIMITS);
   if (!wb.ok) {
@@ -159,7 +167,8 @@ function loadWorkbook(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, 
     sink.warn('ROW_HIDDEN', `${span}在 Excel 中是隐藏的，已照常读取：请确认${i === j ? '这一行' : '这些行'}应当上报，不该上报的请删除而不是隐藏`, hidden[i]!, null);
     i = j + 1;
   }
-  return { rows: chosen.rows, unreadable };
+  const otherSheets = wb.sheets.filter((s) => s !== chosen && s.rows.length > 0).length;
+  return { rows: chosen.rows, unreadable, workbook: { sheet: chosen.name, hiddenRows: chosen.hiddenRows, otherSheets } };
 }
 
 export function isBlankRow(row: string[]): boolean {

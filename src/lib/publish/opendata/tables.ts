@@ -114,7 +114,7 @@ const PROGRESS = tableSpec<ProgressSource>(
     { id: 'unitCode', title: header(UNIT_COLUMNS, 'code'), kind: 'code', from: ['progress', 'unitCode'], description: '结对帮扶单位的统一社会信用代码', rules: ['18 位统一社会信用代码（GB 32100-2015），末位校验码经逐个校验'], get: (s) => s.record.unitCode },
     ...METRIC_COLUMNS.map(metricSpec),
     { id: 'sourceFile', title: '来源文件', kind: 'text', from: ['progress', 'source', 'file'], description: '这一行数据所在的原始报表：本站公开的文件地址（/sources/月份/县或省代码.csv，见“原始报表”页）', get: (s) => s.record.source.file },
-    { id: 'sourceRow', title: '来源行号', kind: 'count', from: ['progress', 'source', 'row'], unit: null, description: '原始报表中的行号，与电子表格软件显示的行号一致', get: (s) => s.record.source.row },
+    { id: 'sourceRow', title: '来源行号', kind: 'count', from: ['progress', 'source', 'row'], unit: null, description: '该行在原始报表公开副本（sourceFile）中的行号，与电子表格软件显示的行号一致', get: (s) => s.record.source.row },
   ],
   '未填报',
 );
