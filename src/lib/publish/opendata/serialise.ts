@@ -2,9 +2,6 @@
 import { formatMonth } from '../../render/format.ts';
 import { yuanToWanString } from '../../ingest/cell-values.ts';
 import { csvLine, csvNumberField, csvTextField } from '../../csv-field.ts';
-
-/** The one line writer (csv-field.ts), also here for the modules that import it from this one. */
-export { csvLine } from '../../csv-field.ts';
 import { dictionaryUrl } from '../../routes.ts';
 import { type TableDef, type TableId, type ValueKind, type Raw } from './fields.ts';
 import { LICENCE, licenceStatement } from './licence.ts';
