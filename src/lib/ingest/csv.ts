@@ -14,10 +14,12 @@ export interface ParsedTable {
 
 export function parseCsv(text: string): ParsedTable {
   const delimiter = guessDelimiter(text);
-  const result = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false });
+  const scan = scanRows(text, 0, delimiter, Infinity, Infinity);
+  const read = scan.end === text.length ? text : text.slice(0, scan.end);
+  const result = Papa.parse<string[]>(read, { delimiter, skipEmptyLines: false });
   const rows = result.data;
   // A final line break is not a row of its own.
-  if (rows.length > 0 && /\r?\n$/.test(text)) {
+  if (rows.length > 0 && /\r?\n$/.test(read)) {
     const last = rows[rows.length - 1];
     if (last && last.length === 1 && last[0] === '') rows.pop();
   }
@@ -27,13 +29,14 @@ export function parseCsv(text: string): ParsedTable {
       row: typeof e.row === 'number' ? e.row + 1 : null,
       message: problemText(e),
     }));
+  if (scan.refused) problems.push({ row: scan.rows + 1, message: scan.refused });
   return { rows, delimiter, problems };
 }
 
 /**
  * The same rows, lazily, for tables too large to hold as rows (a 1,000,000-row export held as
- * string[][] is over half a gigabyte besides its text): the text is cut into batches of about
- * BATCH lines at line breaks outside quotes (a doubled "" inside a quoted cell keeps the count
+ * string[][] is over half a gigabyte besides its text): the text is cut into batches of at most
+ * BATCH rows or BATCH_CELLS cells at line breaks outside quotes (a doubled "" inside a quoted cell keeps the count
  * even), and each batch is parsed when the rows before it have been read. Problems are
  * reported through `onProblem` with the row numbers of the whole table.
  */
@@ -42,8 +45,8 @@ export function* csvRows(text: string, onProblem: (p: ParsedTable['problems'][nu
   let start = 0;
   let rowsBefore = 0;
   while (start < text.length) {
-    const end = batchEnd(text, start, delimiter);
-    const piece = text.slice(start, end);
+    const scan = scanRows(text, start, delimiter, BATCH, BATCH_CELLS);
+    const piece = text.slice(start, scan.end);
     const result = Papa.parse<string[]>(piece, { delimiter, skipEmptyLines: false });
     const rows = result.data;
     if (rows.length > 0 && /\r?\n$/.test(piece)) {
@@ -56,22 +59,52 @@ export function* csvRows(text: string, onProblem: (p: ParsedTable['problems'][nu
     }
     rowsBefore += rows.length;
     yield* rows;
-    start = end;
+    if (scan.refused) {
+      onProblem({ row: rowsBefore + 1, message: scan.refused });
+      return;
+    }
+    start = scan.end;
   }
 }
 
+/** Rows per batch, and cells per batch: 20,000 rows of 16,384 cells each would be 300 million cells at once. */
 const BATCH = 20_000;
+const BATCH_CELLS = 1_000_000;
 
 /**
- * Where the batch from `start` ends: after the BATCH-th line break that is not inside a quoted
- * cell, or at the end. A quote opens a quoted cell only at the start of a cell, and `""` inside
- * one is a quote character, as papaparse reads them, so a batch never ends inside a cell.
+ * What one row of a text table may hold. Excel's own limits are 16,384 columns and 32,767
+ * characters a cell; a cell may be longer here (a pasted note is read whole and reported cut
+ * to its start), but not without end: one quote left open makes the rest of the file one cell.
  */
-function batchEnd(text: string, start: number, delimiter: string): number {
+export const CSV_LIMITS = { columns: 16_384, cellChars: 4 * 1024 * 1024 };
+
+interface Scan {
+  /** where the rows read end: after the last whole row of the batch, or before a refused row */
+  end: number;
+  /** rows from `start` to `end` */
+  rows: number;
+  /** why the row after `end` is refused */
+  refused?: string;
+}
+
+/**
+ * From `start`, whole rows up to `maxRows` rows or `maxCells` cells, each row checked against
+ * CSV_LIMITS before papaparse sees it. A quote opens a quoted cell only at the start of a cell,
+ * and `""` inside one is a quote character, as papaparse reads them, so a batch never ends
+ * inside a cell. One pass over the characters, whatever a row holds.
+ */
+function scanRows(text: string, start: number, delimiter: string, maxRows: number, maxCells: number): Scan {
   const d = delimiter.charCodeAt(0);
+  const limit = CSV_LIMITS.cellChars;
   let quoted = false;
   let cellStart = true;
-  let lines = 0;
+  let rows = 0;
+  let cells = 0;
+  let rowStart = start;
+  let rowCells = 1;
+  let cellBegin = start;
+  const refuse = (why: string): Scan => ({ end: rowStart, rows, refused: `${why}：该行及其后的内容未读取` });
+  const tooLong = () => refuse(`这一行有超过 ${nf.format(limit)} 个字符的单元格，多半是引号没有闭合`);
   for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (quoted) {
@@ -79,18 +112,33 @@ function batchEnd(text: string, start: number, delimiter: string): number {
         if (text.charCodeAt(i + 1) === 34) i++;
         else quoted = false;
       }
+      if (i - cellBegin > limit) return tooLong();
       continue;
     }
     if (c === 34 && cellStart) {
       quoted = true;
       cellStart = false;
     } else if (c === 10) {
+      rows++;
+      cells += rowCells;
+      rowStart = i + 1;
+      rowCells = 1;
+      cellBegin = i + 1;
       cellStart = true;
-      if (++lines === BATCH) return i + 1;
-    } else cellStart = c === d || c === 13;
+      if (rows >= maxRows || cells >= maxCells) return { end: i + 1, rows };
+    } else if (c === d) {
+      if (++rowCells > CSV_LIMITS.columns) return refuse(`这一行有超过 ${nf.format(CSV_LIMITS.columns)} 列（Excel 的上限），不像进展统计表的一行，请检查分隔符`);
+      cellBegin = i + 1;
+      cellStart = true;
+    } else {
+      cellStart = c === 13;
+      if (i - cellBegin > limit) return tooLong();
+    }
   }
-  return text.length;
+  return { end: text.length, rows };
 }
+
+const nf = new Intl.NumberFormat('zh-CN');
 
 function problemText(e: Papa.ParseError): string {
   return e.code === 'MissingQuotes' ? '引号没有闭合，其后的内容会被并入同一单元格' : e.code === 'InvalidQuotes' ? '单元格中的引号不成对' : e.message;

@@ -9,7 +9,13 @@ export type Encoding = 'utf-8-bom' | 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb1803
 
 export type DecodeResult =
   | { ok: true; text: string; encoding: Encoding }
-  | { ok: false; reason: 'empty' | 'binary' | 'unknown-encoding'; detail: string };
+  | { ok: false; reason: 'empty' | 'binary' | 'unknown-encoding' | 'too-large'; detail: string };
+
+/**
+ * Bytes of a text table. A JavaScript string holds at most about 512 million characters, and
+ * a text table is decoded whole; far below that, no honest progress export comes near it.
+ */
+const TEXT_TABLE_BYTES = 256 * 1024 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -23,6 +29,10 @@ export const ENCODING_LABELS: Record<Encoding, string> = {
 
 export function decodeTable(bytes: Uint8Array): DecodeResult {
   if (bytes.length === 0) return { ok: false, reason: 'empty', detail: '文件大小为 0 字节' };
+  if (bytes.length > TEXT_TABLE_BYTES) {
+    const mb = (n: number) => `${Math.round(n / 1024 / 1024).toLocaleString('zh-CN')} MB`;
+    return { ok: false, reason: 'too-large', detail: `文件有 ${mb(bytes.length)}，超过文本表格的上限 ${mb(TEXT_TABLE_BYTES)}，未读取` };
+  }
 
   let text: string;
   let encoding: Encoding;
