@@ -7,7 +7,8 @@
  *    astro build's /data/ page), every page's own downloads (data.csv / data.json /
  *    series.json) and the name index, straight from the read model;
  * 3. once both have exited, Pagefind and SHA256SUMS (the files the downloads step wrote and the
- *    pages astro build rendered were hashed as they were made; only the rest are read).
+ *    pages astro build rendered were hashed as they were made; only the rest are read);
+ * 4. the personal-data gate over the whole site (scripts/privacy-check.ts): a hit fails the build.
  * Each step is a process of its own, with a heap cap, so that at national scale the whole
  * tree stays in its memory budget. Each step prints its time, so a slow build says where time
  * went, and the whole build writes a step log (JSON, scripts/build-log.ts) beside the site.
@@ -27,6 +28,7 @@ import { PAGE_SUMS_ENV } from '../src/lib/publish/page-sums.ts';
 import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
 import { AstroPageLog, defaultBuildLogFile, readParts, round, StdoutLines, treeRss, type BuildLog, type StepRecord } from './build-log.ts';
 import { hasEarlierOutput, pruneStale, startMark } from './build-prune.ts';
+import { clearBuildOk, writeBuildOk } from '../src/lib/release/build-ok.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT_DIR = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
@@ -62,6 +64,8 @@ const started = performance.now();
 const log: BuildLog = { version: 1, ok: false, startedAt: new Date().toISOString(), seconds: 0, peakRssMB: 0, outDir: OUT_DIR, steps: [] };
 const logFile = defaultBuildLogFile(OUT_DIR);
 mkdirSync(path.dirname(logFile), { recursive: true });
+// Until this build finishes, the site folder has not passed its checks: npm run publish refuses it.
+clearBuildOk(OUT_DIR);
 // The downloads step hashes the files it writes and leaves the lines here for SHA256SUMS (scripts/site-extras.ts).
 const writtenSums = `${logFile}.${process.pid}.written-sums`;
 // ... and the list of the site-wide /downloads/ files here, for astro build's /data/ page and datapackage.json;
@@ -199,4 +203,12 @@ if (pruneNeeded) {
 // 5. Pagefind over the content pages, then SHA256SUMS
 const index = await runStep('site-index', '搜索索引和 SHA256SUMS', [path.join(ROOT, 'scripts/site-extras.ts'), '--index'], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? INDEX_HEAP }, passStdout: true });
 if (index.status !== 0) fail(index.status);
+
+// 6. the personal-data gate over everything written, SHA256SUMS and the search index included
+// (scripts/privacy-check.ts): any phone number, ID number, e-mail address, person's name or
+// image GPS/owner field fails the build, every hit listed
+const gate = await runStep('privacy-gate', '个人信息检查', [path.join(ROOT, 'scripts/privacy-check.ts'), OUT_DIR], { env, passStdout: true });
+if (gate.status !== 0) fail(gate.status);
 writeLog(true);
+// Last of all: the mark that dist/ passed every check, read by npm run publish (src/lib/release/build-ok.ts).
+writeBuildOk(OUT_DIR);
