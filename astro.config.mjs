@@ -12,6 +12,7 @@ import { writeOverEarlierBuild } from './src/lib/publish/astro-writes.ts';
 import { digestSynchronously } from './src/lib/publish/astro-digests.ts';
 import { gatherWrites } from './src/lib/publish/gathered-writes.ts';
 import { onBundlerLog } from './src/lib/publish/bundler-log.ts';
+import { imageMetadataRemoval } from './src/integrations/image-metadata.ts';
 
 // Inside scripts/build.ts's astro build step: the step log gets this process's heap (live data, GCs).
 watchHeap();
@@ -52,7 +53,10 @@ export default defineConfig({
   // Preact renders only .tsx files (the islands). Without `include`, @astrojs/preact's Vite plugin
   // sends every .ts file of src/ through Babel as well, for nothing: 1.8 s of a 15.5 s
   // astro build on the programme's data (CPU profile, 2026-11-30).
-  integrations: [mdx({ processor: satteri(STORY_MDX_PROCESSOR) }), preact({ compat: true, include: [/\.tsx$/] }), sitemap()],
+  // Every published image is written by sharp without metadata (a phone photo's GPS position
+  // and owner): the originals Astro copies into /_astro/ and public/'s images are re-encoded
+  // (src/integrations/image-metadata.ts).
+  integrations: [mdx({ processor: satteri(STORY_MDX_PROCESSOR) }), preact({ compat: true, include: [/\.tsx$/] }), sitemap(), imageMetadataRemoval()],
   devToolbar: { enabled: false },
   // Pages whose data and code are unchanged since the last build are copied, not rendered
   // again (cacheKey in getStaticPaths; see src/lib/publish/page-keys.ts).
