@@ -10,6 +10,7 @@ export type Severity = 'error' | 'warning';
 export const ISSUE_CODES = {
   // files
   FILE_MISSING: '缺少必需的文件',
+  NOT_REGULAR_FILE: '不是普通文件，或经链接指向文件夹之外（未读取）',
   EMPTY_FILE: '文件为空',
   BINARY_FILE: '不是文本表格文件',
   ENCODING_UNKNOWN: '无法识别文件编码',
