@@ -133,7 +133,8 @@ describe('one import at a time', () => {
   it('a lock held by a running process refuses the import and writes nothing', () => {
     const dir = copyOf(base);
     const before = snapshot(dir);
-    writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), started: '2020-09-05T08:00:00Z' }));
+    // written now by this (running) process; a lock older than its process is a reused pid (read-safety.test.ts)
+    writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() }));
     const r = importMonth({ dataDir: dir, month: '2020-07', date: '2020-08-20', files: [corrected] });
     expect(r).toMatchObject({ ok: false, reason: 'busy' });
     expect((r as { message: string }).message).toContain(`另一个导入正在进行（进程 ${process.pid}`);

@@ -11,10 +11,15 @@
  * Both hold DATA_DIR's lock while they read and write, refuse when a published file is not
  * the one recorded in the manifest, and write through `commitChanges` (atomic-write.ts): a
  * kill at any moment leaves DATA_DIR unchanged or, once committed, complete.
+ *
+ * The files to import are read only as regular files (safe-fs.ts): a symbolic link, a FIFO,
+ * a socket or a device given on the command line (or matched by a wildcard in an inbox) is
+ * refused, so nothing outside the inbox is ever filed into data/.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { acquireLock, commitChanges, recoverInterrupted, type FileChange } from './atomic-write.ts';
+import { notRegularReason, readNamedFile } from './safe-fs.ts';
 import { collectInput, MANIFEST_FILE, TABLE_FILE } from '../ingest/ingest-fs.ts';
 import { ingest, type IngestInput, type IngestResult } from '../ingest/ingest.ts';
 import { EMPTY_MANIFEST, sha256, type Change, type Manifest, type Revision } from '../ingest/revisions.ts';
@@ -53,11 +58,15 @@ function dateProblem(date: string): string | null {
   return null;
 }
 
-/** Hold the lock, finish an interrupted import, then run `body`; the lock is released whatever happens. */
+/**
+ * Hold the lock, finish an interrupted import, then run `body`; the lock is released whatever
+ * happens. A write that fails (disk full, a place refused) is a refusal in Chinese, not a crash.
+ */
 function underLock<T extends { ok: boolean }>(dataDir: string, log: (line: string) => void, body: (recovered: boolean) => T): T | { ok: false; reason: 'busy' | 'broken'; message: string } {
   const lock = acquireLock(dataDir);
   if (!lock.ok) return { ok: false, reason: 'busy', message: lock.message };
   try {
+    if (lock.tookOver) log(lock.tookOver);
     let recovered: boolean;
     try {
       recovered = recoverInterrupted(dataDir);
@@ -65,10 +74,30 @@ function underLock<T extends { ok: boolean }>(dataDir: string, log: (line: strin
       return { ok: false, reason: 'broken', message: (e as Error).message };
     }
     if (recovered) log('上次导入在写入时被中断，已把它完成。');
-    return body(recovered);
+    try {
+      return body(recovered);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return { ok: false, reason: 'broken', message: `导入没有完成：${(e as Error).message}${code ? `（${code}）` : ''}。data/ 保持导入前的样子，或已提交而待完成（npm run data:check 会说明）：解决问题后再运行一次同一条命令` };
+    }
   } finally {
     lock.release();
   }
+}
+
+/** Why a file named for import cannot be imported (null: it can be read). */
+function sourceProblem(f: string): string | null {
+  let st;
+  try {
+    st = lstatSync(f);
+  } catch {
+    return '文件不存在';
+  }
+  if (st.isDirectory()) return '不是文件（请列出文件，不要给文件夹）';
+  if (!st.isFile()) return notRegularReason(st);
+  if (path.basename(f).startsWith('.')) return '文件名以“.”开头（隐藏文件）。这样的文件不会被读取，请改名后再导入';
+  if (!TABLE_FILE.test(f)) return '只能导入 Excel 工作簿（.xlsx）或 .csv/.tsv/.txt 表格文件';
+  return null;
 }
 
 /** Published files that are not what the manifest recorded: a hand edit, never to be archived as "previous". */
@@ -92,12 +121,11 @@ export function importMonth(options: ImportOptions): ImportOutcome {
   const badDate = dateProblem(date);
   if (badDate) return { ok: false, reason: 'usage', message: badDate };
   if (options.files.length === 0) return { ok: false, reason: 'usage', message: '请给出要导入的文件' };
-  for (const f of options.files) {
-    if (!existsSync(f)) return { ok: false, reason: 'usage', message: `文件不存在：${f}` };
-    if (!statSync(f).isFile()) return { ok: false, reason: 'usage', message: `不是文件：${f}（请列出文件，不要给文件夹）` };
-    if (path.basename(f).startsWith('.')) return { ok: false, reason: 'usage', message: `文件名以“.”开头（隐藏文件）：${f}。这样的文件不会被读取，请改名后再导入` };
-    if (!TABLE_FILE.test(f)) return { ok: false, reason: 'usage', message: `只能导入 Excel 工作簿（.xlsx）或 .csv/.tsv/.txt 表格文件：${f}` };
-  }
+  const problems = options.files.flatMap((f) => {
+    const problem = sourceProblem(f);
+    return problem ? [`  ${f}：${problem}`] : [];
+  });
+  if (problems.length > 0) return { ok: false, reason: 'usage', message: ['下列文件不能导入，什么也没有写入：', ...problems].join('\n') };
   return underLock(options.dataDir, log, (recovered) => importLocked(options, date, recovered, log));
 }
 
@@ -128,7 +156,15 @@ function importLocked(options: ImportOptions, date: string, recovered: boolean, 
 
   // The new state: current exports with the imported files added or replacing theirs. The
   // bytes validated here are the bytes written.
-  const incoming = [...targets].map(([target, source]) => ({ path: target, source, bytes: new Uint8Array(readFileSync(source)), month }));
+  const incoming: Array<{ path: string; source: string; bytes: Uint8Array; month: string }> = [];
+  const unreadable: string[] = [];
+  for (const [target, source] of targets) {
+    // read once, as a regular file: a file swapped for a link or a FIFO since the check is refused
+    const read = readNamedFile(source);
+    if (read.ok) incoming.push({ path: target, source, bytes: read.bytes, month });
+    else unreadable.push(`  ${source}：${read.reason}`);
+  }
+  if (unreadable.length > 0) return { ok: false, reason: 'usage', message: ['下列文件不能导入，什么也没有写入：', ...unreadable].join('\n') };
   const exports = [...input.exports.filter((e) => !targets.has(e.path)), ...incoming.map(({ path: p, bytes }) => ({ path: p, bytes, month }))];
   const revisionId = uniqueRevisionId(manifest, date, dataDir, month);
   const archived = new Map(input.archived ?? []);
