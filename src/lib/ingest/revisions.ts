@@ -10,6 +10,17 @@ import { z } from 'zod';
 import { REPORTED_METRIC_IDS, type ReportedMetricId } from '../metric-catalogue.ts';
 import type { ExportRecord } from './progress-reader/index.ts';
 import { ISO_DATE_PATTERN } from '../patterns.ts';
+import { pathUnderProblem } from '../filing/safe-fs.ts';
+
+/**
+ * A path the manifest records, which data:import reads, writes or deletes: a plain relative
+ * path under DATA_DIR/`top`/, never `..`, an absolute path or a backslash (safe-fs.ts).
+ */
+const pathUnder = (top: 'exports' | 'revisions') =>
+  z.string().superRefine((p, ctx) => {
+    const problem = pathUnderProblem(p, top);
+    if (problem) ctx.addIssue({ code: 'custom', message: `路径“${p}”${problem}` });
+  });
 
 export const revisionSchema = z.object({
   id: z.string().regex(/^[0-9A-Za-z._-]+$/),
@@ -21,9 +32,9 @@ export const revisionSchema = z.object({
   files: z.array(
     z.object({
       /** path under DATA_DIR of the file as it is now */
-      file: z.string(),
+      file: pathUnder('exports'),
       /** path under DATA_DIR of the archived previous copy; null when the revision added the file */
-      previous: z.string().nullable(),
+      previous: pathUnder('revisions').nullable(),
       /** the revision removed the file (withdrawn): it has no current version */
       removed: z.boolean().optional(),
     }),
@@ -32,7 +43,7 @@ export const revisionSchema = z.object({
 export type Revision = z.infer<typeof revisionSchema>;
 
 export const manifestSchema = z.object({
-  published: z.record(z.string(), z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), publishedOn: z.string().regex(ISO_DATE_PATTERN) })),
+  published: z.record(pathUnder('exports'), z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), publishedOn: z.string().regex(ISO_DATE_PATTERN) })),
   revisions: z.array(revisionSchema).default([]),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
