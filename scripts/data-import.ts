@@ -23,13 +23,27 @@ const USAGE = `用法：
   npm run data:import -- --withdraw exports/2020-09/福贡县.csv [--note "误导入"]    撤回误导入的文件
   npm run data:import -- --withdraw 2020-10-05-1 [--note "更正有误"]               撤回一次更正（恢复更正前的文件）
   npm run data:import -- --recover                                                 完成上次被中断的导入`;
-const options = { month: { type: 'string' }, date: { type: 'string' }, note: { type: 'string' }, withdraw: { type: 'string', multiple: true }, recover: { type: 'boolean' } } as const;
+const options = { month: { type: 'string' }, date: { type: 'string' }, note: { type: 'string' }, withdraw: { type: 'string', multiple: true }, recover: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+/** node:util's parseArgs errors, in Chinese: which option, and what is wrong with it. */
+function argsProblem(e: unknown): string {
+  const { code, message } = e as NodeJS.ErrnoException;
+  const option = /'(-[^']*)'/.exec(message)?.[1] ?? /(--?[\w-]+)/.exec(message)?.[1] ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `未知的选项：${option}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return /argument missing/.test(message) ? `选项 ${option.split(' ')[0]} 后面要写它的值` : `选项 ${option.split(' ')[0]} 不带值`;
+  return `命令行有误（${message}）`;
+}
+
 let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>;
 try {
   parsed = parseArgs({ options, allowPositionals: true });
 } catch (e) {
-  console.error(`${(e as Error).message}\n${USAGE}`);
+  console.error(`${argsProblem(e)}\n\n${USAGE}`);
   process.exit(2);
+}
+if (parsed.values.help) {
+  console.log(USAGE);
+  process.exit(0);
 }
 const { values } = parsed;
 const dataDir = defaultDataDir();
@@ -58,12 +72,14 @@ function refused(outcome: { reason: string; message?: string; result?: Parameter
 }
 
 if (values.recover) {
+  if (values.month || values.withdraw || parsed.positionals.length > 0) refused({ reason: 'usage', message: '--recover 不与 --month、--withdraw 或要导入的文件一起使用' });
   const lock = acquireLock(dataDir);
   if (!lock.ok) {
     console.error(lock.message);
     process.exit(1);
   }
   try {
+    if (lock.tookOver) console.log(lock.tookOver);
     console.log(recoverInterrupted(dataDir) ? '上次被中断的导入已完成。' : '没有被中断的导入，什么也不用做。');
   } catch (e) {
     console.error((e as Error).message);
