@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import { satteri } from '@astrojs/markdown-satteri';
-import preact from '@astrojs/preact';
+import react from '@astrojs/react';
 import sitemap from '@astrojs/sitemap';
 import { STORY_MDX_PROCESSOR } from './src/lib/content/story-mdx.ts';
 import { watchHeap } from './scripts/build-log.ts';
@@ -50,13 +50,11 @@ export default defineConfig({
   // Editors' MDX is compiled by Sätteri (Astro's default MDX processor) with the features the
   // story check parses with, and the check's own allowlist runs first inside the compiler: a
   // tree that fails it is never compiled (src/lib/content/story-mdx.ts).
-  // Preact renders only .tsx files (the islands). Without `include`, @astrojs/preact's Vite plugin
-  // sends every .ts file of src/ through Babel as well, for nothing: 1.8 s of a 15.5 s
-  // astro build on the programme's data (CPU profile, 2026-11-30).
+  // React renders the one island (/compare/, src/client/compare/); only .tsx files are its.
   // Every published image is written by sharp without metadata (a phone photo's GPS position
   // and owner): the originals Astro copies into /_astro/ and public/'s images are re-encoded
   // (src/integrations/image-metadata.ts).
-  integrations: [mdx({ processor: satteri(STORY_MDX_PROCESSOR) }), preact({ compat: true, include: [/\.tsx$/] }), sitemap(), imageMetadataRemoval()],
+  integrations: [mdx({ processor: satteri(STORY_MDX_PROCESSOR) }), react({ include: [/\.tsx$/] }), sitemap(), imageMetadataRemoval()],
   devToolbar: { enabled: false },
   // Pages whose data and code are unchanged since the last build are copied, not rendered
   // again (cacheKey in getStaticPaths; see src/lib/publish/page-keys.ts).

@@ -87,8 +87,7 @@ export async function browserReachProblems(root: string, clientDir = path.join(r
     format: 'esm',
     splitting: true,
     jsx: 'automatic',
-    jsxImportSource: 'preact',
-    alias: { react: 'preact/compat', 'react-dom': 'preact/compat' },
+    jsxImportSource: 'react',
     loader: { '.css': 'empty' },
     // builtins stay external so that every place that imports one is listed, with its chain
     external: [...BUILTINS, 'node:*'],

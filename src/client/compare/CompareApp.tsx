@@ -1,6 +1,6 @@
 /**
- * /compare/: the site's one client-side app (an island written with React's API, run on Preact
- * through preact/compat to fit the page's 200 KB budget — see the README). Pick up to five villages,
+ * /compare/: the site's one client-side app, a React island (@astrojs/react, as the product's
+ * design names it). Pick up to five villages,
  * units, counties or provinces by typing (the name index the search page uses, a few KB
  * per query; provinces from the list the page passes in), pick a measure, and see plan
  * against done by month as a chart and as a table; the selection lives in the URL and the

@@ -228,7 +228,11 @@ function checkMdxDocument<S extends z.ZodType>(
     // Strict YAML: the core schema keeps dates as text (checked above, no roll-over), and a tag or a duplicate key is an error.
     const doc = parseDocument(split.frontmatterText, { schema: 'core', uniqueKeys: true, prettyErrors: false, customTags: [] });
     const yamlProblems = [...doc.errors, ...doc.warnings];
-    for (const p of yamlProblems) add('FRONTMATTER_YAML', `案例信息（front matter）格式错误：${yamlReason(p.message)}`, null, p.linePos?.[0]?.line ?? 1);
+    // The problem's line in the file: the front matter text starts right after the opening ---
+    // (its first line is the rest of that line), so its line k is the file's line k.
+    const text = split.frontmatterText;
+    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+    for (const p of yamlProblems) add('FRONTMATTER_YAML', `案例信息（front matter）格式错误：${yamlReason(p.message)}`, null, p.linePos?.[0]?.line ?? lineOf(p.pos[0]));
     if (yamlProblems.length === 0) {
       const raw = doc.toJS({ maxAliasCount: 0 }) as unknown;
       const parsed = schema.safeParse(raw ?? {});
