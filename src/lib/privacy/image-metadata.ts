@@ -129,14 +129,22 @@ const XMP_GPS = /^exif:GPS(Latitude|Longitude|Altitude|DestLatitude|DestLongitud
 
 /** XMP: elements and attributes with those names (their inner rdf:Seq/rdf:li unwrapped). */
 function readXmp(xmp: string, hits: ImageMetadataHit[], texts: string[], owner: Owner): void {
-  const values: Array<[string, string]> = [];
-  for (const m of xmp.matchAll(/<([A-Za-z][\w.-]*:[\w.-]+)\b[^>]*?>([\s\S]*?)<\/\1>/g)) values.push([m[1]!, m[2]!.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()]);
-  for (const m of xmp.matchAll(/\s([A-Za-z][\w.-]*:[\w.-]+)="([^"]*)"/g)) values.push([m[1]!, m[2]!]);
-  for (const [field, value] of values) {
-    if (value === '' || field.startsWith('xmlns:') || field.startsWith('rdf:')) continue;
-    if (XMP_GPS.test(field)) hits.push({ kind: 'gps', field: `XMP ${field}`, value: value.replace(/(\d+)[,.](\d)\d*/, '$1.$2…') });
+  // Every element, nested ones too (dc:creator holds rdf:Seq/rdf:li): its text without the tags inside.
+  const values: Array<[string, string, boolean]> = [];
+  for (const m of xmp.matchAll(/<([A-Za-z][\w.-]*:[\w.-]+)\b[^>]*?(\/?)>/g)) {
+    if (m[2]) continue;
+    const start = m.index + m[0].length;
+    const end = xmp.indexOf(`</${m[1]}>`, start);
+    if (end < 0) continue;
+    const inner = xmp.slice(start, end);
+    values.push([m[1]!, inner.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(), !inner.includes('<')]);
+  }
+  for (const m of xmp.matchAll(/\s([A-Za-z][\w.-]*:[\w.-]+)="([^"]*)"/g)) values.push([m[1]!, m[2]!, true]);
+  for (const [field, value, leaf] of values) {
+    if (value === '' || field.startsWith('xmlns:') || field.startsWith('rdf:') || field.startsWith('x:')) continue;
+    if (XMP_GPS.test(field)) hits.push({ kind: 'gps', field: `XMP ${field}`, value: value.replace(/^(\d+)\D.*$/, '$1°…') });
     else if (XMP_OWNER.test(field)) owner(`XMP ${field}`, value);
-    else texts.push(value);
+    else if (leaf) texts.push(value);
   }
 }
 

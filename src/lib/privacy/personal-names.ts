@@ -179,16 +179,18 @@ export function collectPersonalNames(dataDir: string): CollectedNames {
         continue;
       }
       for (const sheet of wb.sheets) rows.push(sheet.rows);
-      try {
-        for (const { field, name } of documentPropertyNames(bytes)) add(name, `${shown} 的文档属性 ${field}`, false);
-      } catch (e) {
-        problems.push(`${shown}：文档属性无法读取（${(e as Error).message}）`);
-      }
     } else {
       const table = loadTable(bytes, new IssueSink(shown), newSummary(shown, 'export'));
       if (table) rows.push(table.rows);
     }
     for (const sheetRows of rows) for (const row of sheetRows) for (const { label, name } of signOffNames(row)) add(name, `${shown} 的落款“${label}”`, false);
+    if (isZip(bytes)) {
+      try {
+        for (const { field, name } of documentPropertyNames(bytes)) add(name, `${shown} 的文档属性 ${field}`, false);
+      } catch (e) {
+        problems.push(`${shown}：文档属性无法读取（${(e as Error).message}）`);
+      }
+    }
   }
   return { names: [...names.values()], unitCodes, problems };
 }
