@@ -75,14 +75,14 @@ export const WORKBOOK_LIMITS: Required<WorkbookLimits> = {
   unzippedBytes: 200 * 1024 * 1024,
   sheets: 100,
   rows: 200_000,
-  cells: 4_000_000,
+  cells: 2_000_000,
   gridCells: 10_000_000,
-  sharedStrings: 4_000_000,
+  sharedStrings: 2_000_000,
   textChars: 100_000_000,
   cellChars: 32_767,
   mergedRanges: 100_000,
   mergedArea: 10_000_000,
-  xmlElements: 20_000_000,
+  xmlElements: 10_000_000,
   xmlDepth: 64,
 };
 
@@ -151,7 +151,7 @@ export function readWorkbook(bytes: Uint8Array, limitsIn: WorkbookLimits = WORKB
     return read(bytes, limits);
   } catch (e) {
     if (e instanceof WorkbookError || e instanceof ZipError) return { ok: false, reason: e.reason, detail: e.message };
-    if (e instanceof XmlError) return { ok: false, reason: 'corrupt', detail: `工作簿已损坏，无法读取：${e.message}` };
+    if (e instanceof XmlError) return e.tooLarge ? { ok: false, reason: 'too-large', detail: e.message } : { ok: false, reason: 'corrupt', detail: `工作簿已损坏，无法读取：${e.message}` };
     // Anything else is a fault of this reader on a file it did not expect; the detail stays in brackets.
     return { ok: false, reason: 'corrupt', detail: `工作簿已损坏，无法读取（${String((e as Error)?.message ?? e).slice(0, 200)}）` };
   }
@@ -426,20 +426,36 @@ function formatKind(id: number, code: string | undefined): Kind {
 
 // --- worksheets --------------------------------------------------------------------------
 
-/** "AB12" → [row 12, column index 27]; null when it is not a cell reference. */
+/** "AB12" (or "$AB$12", or "ab12") → [row 12, column index 27]; null when it is not a cell reference. */
 function parseRef(ref: string): [number, number] | null {
-  const m = /^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/.exec(ref);
-  if (!m) return null;
+  let i = 0;
+  if (ref.charCodeAt(i) === 36) i++;
   let col = 0;
-  for (const ch of m[1]!.toUpperCase()) col = col * 26 + (ch.charCodeAt(0) - 64);
-  return [Number(m[2]), col - 1];
+  const colStart = i;
+  for (; i < ref.length && i - colStart <= 3; i++) {
+    const c = ref.charCodeAt(i) | 0x20; // lower case
+    if (c < 97 || c > 122) break;
+    col = col * 26 + (c - 96);
+  }
+  if (i === colStart || i - colStart > 3) return null;
+  if (ref.charCodeAt(i) === 36) i++;
+  let row = 0;
+  const rowStart = i;
+  for (; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c < 48 || c > 57 || i - rowStart >= 7) return null;
+    row = row * 10 + (c - 48);
+  }
+  return i === rowStart ? null : [row, col - 1];
 }
 
 const MAX_ROW = 1_048_576;
 const MAX_COLUMN = 16_384;
 
 /** Excel shows at most 15 significant digits: 0.1+0.2 is shown, and meant, as 0.3. */
-function showNumber(n: number): string {
+function showNumber(n: number, text?: string): string {
+  // A value written with at most 15 characters has at most 15 digits: already as Excel shows it.
+  if (text !== undefined && text.length <= 15 && !/[eE]/.test(text)) return String(n);
   if (!Number.isFinite(n)) return String(n);
   return String(Number(n.toPrecision(15)));
 }
@@ -635,7 +651,7 @@ class SheetHandler implements XmlHandler {
         const kind = this.kinds[this.style] ?? 'number';
         if (kind === 'date') return showDate(n, this.date1904);
         if (kind === 'percent') return `${showNumber(n * 100)}%`;
-        return showNumber(n);
+        return showNumber(n, v);
       }
     }
   }

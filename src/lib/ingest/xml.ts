@@ -17,7 +17,10 @@
  * Errors are XmlError with a Chinese message; the part and byte offset follow in brackets.
  */
 
-export class XmlError extends Error {}
+export class XmlError extends Error {
+  /** a limit was reached (the XML may well be valid), rather than XML that is not well-formed */
+  tooLarge = false;
+}
 
 /** What the handler is told for each attribute. */
 export interface XmlAttribute {
@@ -90,9 +93,31 @@ export function readXml(bytes: Uint8Array, handler: XmlHandler, budget: XmlBudge
     for (let i = s; i < e; i++) if (buf[i]! >= 0x80) return buf.toString('utf8', s, e);
     return buf.toString('latin1', s, e);
   };
+  // Element and attribute names repeat millions of times (c, r, s, t, v, row): a short ASCII
+  // name is looked up by its length and first and last bytes, and compared, not decoded again.
+  const cache = new Map<number, string>();
+  const name = (s: number, e: number): string => {
+    const len = e - s;
+    if (len === 0 || len > 24) return str(s, e);
+    const key = len * 65536 + buf[s]! * 256 + buf[e - 1]!;
+    const hit = cache.get(key);
+    if (hit !== undefined) {
+      let same = true;
+      for (let i = 1; i < len - 1; i++) {
+        if (hit.charCodeAt(i) !== buf[s + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return hit;
+    }
+    const fresh = str(s, e);
+    if (fresh.length === len) cache.set(key, fresh);
+    return fresh;
+  };
 
   while (pos < n) {
-    const lt = buf.indexOf(LT, pos);
+    const lt = buf[pos] === LT ? pos : buf.indexOf(LT, pos);
     const end = lt < 0 ? n : lt;
     if (end > pos) {
       if (names.length > 0) {
@@ -126,7 +151,7 @@ export function readXml(bytes: Uint8Array, handler: XmlHandler, budget: XmlBudge
     } else if (next === SLASH) {
       let i = lt + 2;
       while (i < n && buf[i] !== GT && !isSpace(buf[i]!)) i++;
-      const qname = str(lt + 2, i);
+      const qname = name(lt + 2, i);
       while (i < n && isSpace(buf[i]!)) i++;
       if (buf[i] !== GT) fail('XML 结束标记不完整', lt);
       const open = names.pop();
@@ -140,13 +165,18 @@ export function readXml(bytes: Uint8Array, handler: XmlHandler, budget: XmlBudge
     } else {
       // A start tag: its name, then attributes up to > or />.
       if (names.length === 0 && rootSeen) fail('XML 有不止一个根元素', lt);
-      if (--budget.elements < 0) fail(`工作簿的 XML 元素超过上限 ${nf.format(budget.elementLimit)} 个`, lt);
+      if (--budget.elements < 0) {
+        const e = new XmlError(`工作簿的 XML 元素超过上限 ${nf.format(budget.elementLimit)} 个（${part}）`);
+        e.tooLarge = true;
+        throw e;
+      }
       if (names.length >= budget.depth) fail(`工作簿的 XML 嵌套超过 ${nf.format(budget.depth)} 层`, lt);
       let i = lt + 1;
       while (i < n && buf[i] !== GT && buf[i] !== SLASH && !isSpace(buf[i]!)) i++;
       if (i === lt + 1) fail('XML 中有不成标记的“<”', lt);
-      const qname = str(lt + 1, i);
-      const raw: Array<[string, string]> = [];
+      const qname = name(lt + 1, i);
+      const attrs: XmlAttribute[] = [];
+      let prefixed = false;
       let scope: Map<string, string> | null = null;
       let selfClosing = false;
       for (;;) {
@@ -165,7 +195,7 @@ export function readXml(bytes: Uint8Array, handler: XmlHandler, budget: XmlBudge
         }
         const nameStart = i;
         while (i < n && buf[i] !== EQUALS && buf[i] !== GT && buf[i] !== SLASH && !isSpace(buf[i]!)) i++;
-        const attrName = str(nameStart, i);
+        const attrName = name(nameStart, i);
         while (i < n && isSpace(buf[i]!)) i++;
         if (buf[i] !== EQUALS || attrName === '') fail(`XML 属性“${attrName.slice(0, 40)}”没有值`, nameStart);
         i++;
@@ -176,13 +206,17 @@ export function readXml(bytes: Uint8Array, handler: XmlHandler, budget: XmlBudge
         if (close < 0) fail('XML 属性值的引号没有闭合', i);
         const rawValue = str(i + 1, close);
         if (rawValue.includes('<')) fail('XML 属性值中有“<”', i);
-        const value = decodeText(rawValue.replace(/[\t\n\r]/g, ' '), i, fail);
+        const value = decodeText(/[\t\n\r]/.test(rawValue) ? rawValue.replace(/[\t\n\r]/g, ' ') : rawValue, i, fail);
         i = close + 1;
-        if (raw.length >= MAX_ATTRIBUTES) fail(`XML 元素的属性超过 ${MAX_ATTRIBUTES} 个`, lt);
+        if (attrs.length >= MAX_ATTRIBUTES) fail(`XML 元素的属性超过 ${MAX_ATTRIBUTES} 个`, lt);
         if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) {
           scope ??= new Map();
           scope.set(attrName === 'xmlns' ? '' : attrName.slice(6), value);
-        } else raw.push([attrName, value]);
+        } else {
+          // An attribute without a prefix is in no namespace, whatever the default namespace is.
+          attrs.push({ ns: '', local: attrName, value });
+          if (attrName.includes(':')) prefixed = true;
+        }
       }
       names.push(qname);
       scopes.push(scope);
@@ -190,11 +224,15 @@ export function readXml(bytes: Uint8Array, handler: XmlHandler, budget: XmlBudge
       const colon = qname.indexOf(':');
       const ns = lookup(colon < 0 ? '' : qname.slice(0, colon), lt);
       const local = colon < 0 ? qname : qname.slice(colon + 1);
-      const attrs: XmlAttribute[] = raw.map(([name, value]) => {
-        const c = name.indexOf(':');
-        // An attribute without a prefix is in no namespace, whatever the default namespace is.
-        return c < 0 ? { ns: '', local: name, value } : { ns: lookup(name.slice(0, c), lt), local: name.slice(c + 1), value };
-      });
+      if (prefixed) {
+        for (const a of attrs) {
+          const c = a.local.indexOf(':');
+          if (c >= 0) {
+            a.ns = lookup(a.local.slice(0, c), lt);
+            a.local = a.local.slice(c + 1);
+          }
+        }
+      }
       handler.open(ns, local, attrs);
       if (selfClosing) {
         names.pop();
