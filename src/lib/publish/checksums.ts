@@ -9,6 +9,8 @@ import path from 'node:path';
 import { siteFiles } from './site-files.ts';
 
 export const CHECKSUM_FILE = 'SHA256SUMS';
+/** The build's mark of success, written after SHA256SUMS and so not listed in it (src/lib/release/build-ok.ts). */
+export const BUILD_OK_FILE = '.build-ok.json';
 /** Names the file where the downloads step leaves the lines of the files it wrote, for the SHA256SUMS step (set by scripts/build.ts). */
 export const WRITTEN_SUMS_ENV = 'GPDZC_WRITTEN_SUMS';
 
@@ -35,7 +37,7 @@ export async function checksums(site: string, known: Iterable<string> = []): Pro
 
 /** checksums()' text, and how many of its lines were handed on rather than read. */
 async function sumLines(site: string, known: Iterable<string>): Promise<{ text: string; files: number; handedOn: number }> {
-  const files = siteFiles(site).filter((f) => f !== CHECKSUM_FILE);
+  const files = siteFiles(site).filter((f) => f !== CHECKSUM_FILE && f !== BUILD_OK_FILE);
   const knownLines = new Map<string, string>();
   for (const line of known) knownLines.set(checksumPath(line), line);
   const sums = new Array<string>(files.length);
