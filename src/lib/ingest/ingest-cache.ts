@@ -19,7 +19,7 @@ import { textReport } from './report.ts';
 import { monthPublishedOn } from './revisions.ts';
 
 /** Bump when IngestResult's shape or the ingest rules change, so old snapshots are not reused. */
-const SNAPSHOT_VERSION = 3;
+const SNAPSHOT_VERSION = 4;
 
 /** Where snapshots live: next to Astro's own cache (ASTRO_CACHE_DIR, default node_modules/.astro). */
 function defaultIngestCacheDir(): string {

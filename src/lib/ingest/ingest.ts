@@ -13,6 +13,7 @@ import type { DatasetInfo, Decrease, Pairing, ProgressRecord, Unit, Village } fr
 import { diffRecords, revisionVersions, sha256, type Manifest, type RevisionWithChanges } from './revisions.ts';
 import { newSummary, type FileSummary, type RowCounts } from './read-table.ts';
 import { yuanToWanString } from './cell-values.ts';
+import { chooseWeekly, type WeeklyCandidate, type WeeklyChoice } from './weekly.ts';
 
 export interface SourceFile {
   /** as shown in reports: relative to DATA_DIR where possible */
@@ -34,6 +35,11 @@ export interface IngestInput {
   archived?: ReadonlyMap<string, Uint8Array>;
   /** true when `exports` is all of DATA_DIR (so a published file that is absent is missing) */
   complete?: boolean;
+  /**
+   * The exports that may be weekly versions of one another (weekly.ts): data:import's incoming
+   * files. Default: the files from an inbox, and those the manifest does not record as published.
+   */
+  weeklyCandidates?: ReadonlySet<string>;
 }
 
 /**
@@ -57,6 +63,8 @@ export interface IngestResult {
   manifest: Manifest | null;
   /** revisions of published months, oldest first, with the figures they changed */
   revisions: RevisionWithChanges[];
+  /** counties' months with several weekly tables: the month's table and the superseded ones */
+  weekly: WeeklyChoice[];
 }
 
 
@@ -100,9 +108,12 @@ export function ingest(input: IngestInput, read: ExportReader = readExport): Ing
   // Published context first within a month, so a duplicate is reported on the file being checked.
   const rank = (f: { role?: ExportRole }) => (f.role === 'context' ? 0 : 1);
   const exportFiles = [...input.exports].sort((a, b) => (a.month ?? '').localeCompare(b.month ?? '') || rank(a) - rank(b) || a.path.localeCompare(b.path, 'en'));
-  const exportRecords: ExportRecord[] = [];
+  const recordsOf = new Map<string, ExportRecord[]>();
   const summaries = new Map<string, FileSummary>();
   const metricColumns = new Map<string, Map<string, number>>();
+  const weeklyCandidates: WeeklyCandidate[] = [];
+  const isCandidate = (f: (typeof exportFiles)[number]) =>
+    input.weeklyCandidates ? input.weeklyCandidates.has(f.path) : f.role === 'inbox' || (f.role === undefined && !input.manifest?.published[f.path]);
   for (const f of exportFiles) {
     const r = read({ file: f.path, bytes: f.bytes, month: f.month, registry });
     summaries.set(f.path, r.summary);
@@ -110,8 +121,25 @@ export function ingest(input: IngestInput, read: ExportReader = readExport): Ing
       files.push(r.summary);
       pushAll(issues, r.issues);
     }
-    pushAll(exportRecords, r.records);
+    recordsOf.set(f.path, r.records);
     metricColumns.set(f.path, r.metricColumns);
+    if (f.month !== null && isCandidate(f)) weeklyCandidates.push({ file: f.path, month: f.month, summary: r.summary, records: r.records });
+  }
+  // Of a county's weekly tables for a month, the latest is the month's: the others' rows are skipped.
+  const weekly = chooseWeekly(weeklyCandidates, (code) => registry.counties.get(code)?.name ?? code);
+  pushAll(issues, weekly.issues);
+  const exportRecords: ExportRecord[] = [];
+  for (const [file, records] of recordsOf) {
+    const by = weekly.superseded.get(file);
+    if (by === undefined) {
+      pushAll(exportRecords, records);
+      continue;
+    }
+    const s = summaries.get(file)!;
+    s.supersededBy = by;
+    s.skipped.superseded = (s.skipped.superseded ?? 0) + s.rows.accepted;
+    s.rows.skipped += s.rows.accepted;
+    s.rows.accepted = 0;
   }
 
   const context = new Set(input.exports.filter((f) => f.role === 'context').map((f) => f.path));
@@ -119,7 +147,7 @@ export function ingest(input: IngestInput, read: ExportReader = readExport): Ing
   const progress = crossCheck(exportRecords, summaries, metricColumns, crossIssues).filter((p) => !context.has(p.source.file));
   // What the published context says about itself was reported when it was checked in full.
   pushAll(issues, crossIssues.filter((i) => !context.has(i.file)));
-  const revisions = input.manifest ? checkPublished(input, registry, issues, read) : [];
+  const revisions = input.manifest ? checkPublished(input, registry, issues, read, weekly.superseded) : [];
   const months = [...new Set(progress.map((p) => p.month))].sort();
   const rows = files.reduce<RowCounts>(
     (t, f) => ({ read: t.read + f.rows.read, accepted: t.accepted + f.rows.accepted, rejected: t.rejected + f.rows.rejected, skipped: t.skipped + f.rows.skipped }),
@@ -139,11 +167,12 @@ export function ingest(input: IngestInput, read: ExportReader = readExport): Ing
     issues: sorted,
     manifest: input.manifest ?? null,
     revisions,
+    weekly: weekly.choices,
   };
 }
 
 /** Published files are unchanged unless a revision says so; revisions get their changed figures. */
-function checkPublished(input: IngestInput, registry: ReturnType<typeof buildRegistryIndex>, issues: Issue[], read: ExportReader): RevisionWithChanges[] {
+function checkPublished(input: IngestInput, registry: ReturnType<typeof buildRegistryIndex>, issues: Issue[], read: ExportReader, superseded: ReadonlyMap<string, string>): RevisionWithChanges[] {
   const manifest = input.manifest!;
   const current = new Map(input.exports.map((f) => [f.path, f]));
   for (const f of input.exports) {
@@ -168,11 +197,20 @@ function checkPublished(input: IngestInput, registry: ReturnType<typeof buildReg
   }
   // Revisions are shown from DATA_DIR as a whole; a check of given paths does not show them.
   if (input.exports.some((f) => f.role)) return [];
+  // The superseded weekly versions are archived as they were received.
+  for (const w of manifest.superseded ?? []) {
+    const bytes = input.archived?.get(w.file);
+    if (bytes && sha256(bytes) === w.sha256) continue;
+    const sink = new IssueSink(w.file);
+    sink.error('WEEKLY_ARCHIVE_INVALID', bytes ? `被取代的周报版本 ${w.file}（${w.month}，由 ${w.supersededBy} 取代）存档后被改动过：请从备份或 git 取回原样` : `被取代的周报版本 ${w.file}（${w.month}，由 ${w.supersededBy} 取代）不见了：存档不能删除，请从备份或 git 取回`);
+    pushAll(issues, sink.issues);
+  }
   const bytesOf = (p: string) => current.get(p)?.bytes ?? input.archived?.get(p) ?? null;
   return revisionVersions(manifest.revisions).map(({ revision, pairs }) => {
     const before: ExportRecord[] = [];
     const after: ExportRecord[] = [];
-    for (const pair of pairs) {
+    // A weekly version superseded in this very import is filed as such, not as part of a revision.
+    for (const pair of pairs.filter((p) => !superseded.has(p.file))) {
       for (const [which, list] of [[pair.before, before], [pair.after, after]] as const) {
         if (which === null) continue;
         const bytes = bytesOf(which);

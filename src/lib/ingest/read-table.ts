@@ -16,7 +16,8 @@ export interface RowCounts {
   skipped: number;
 }
 
-export type SkipReason = 'title' | 'header' | 'total' | 'legend' | 'footer' | 'blank' | 'template';
+/** Why a row is not read into the figures; `superseded`: a data row of a weekly table a later one of the month replaces (weekly.ts). */
+export type SkipReason = 'title' | 'header' | 'total' | 'legend' | 'footer' | 'blank' | 'template' | 'superseded';
 
 export interface FileSummary {
   file: string;
@@ -30,6 +31,12 @@ export interface FileSummary {
   sheet: string | null;
   rows: RowCounts;
   skipped: Partial<Record<SkipReason, number>>;
+  /** the 「截至…」 day its title names (YYYY-MM-DD), for an export that states one */
+  asOf?: string;
+  /** its 填报日期 (YYYY-MM-DD), for an export that states one */
+  filledOn?: string;
+  /** for a weekly table a later one of the same county and month replaces: that table's path */
+  supersededBy?: string;
 }
 
 export function newSummary(file: string, kind: FileSummary['kind'], month: string | null = null): FileSummary {

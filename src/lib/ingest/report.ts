@@ -10,6 +10,8 @@ export interface JsonReport {
   files: Array<{ file: string; kind: string; month: string | null; encoding: string | null; sheet?: string; layout: string | null; county: string | null; rows: IngestResult['rows'] }>;
   rows: IngestResult['rows'];
   issues: IngestResult['issues'];
+  /** counties' months with several weekly tables: which is the month's, which are superseded (absent: none) */
+  weekly?: Array<{ month: string; county: string; file: string; superseded: string[]; message: string }>;
 }
 
 export function jsonReport(result: IngestResult): JsonReport {
@@ -18,6 +20,7 @@ export function jsonReport(result: IngestResult): JsonReport {
     files: result.files.map((f) => ({ file: f.file, kind: f.kind, month: f.month, encoding: f.encoding ?? (f.sheet ? 'xlsx' : null), ...(f.sheet ? { sheet: f.sheet } : {}), layout: f.layout, county: f.county, rows: f.rows })),
     rows: result.rows,
     issues: result.issues,
+    ...(result.weekly.length > 0 ? { weekly: result.weekly.map((w) => ({ month: w.month, county: w.county, file: w.kept.file, superseded: w.superseded.map((v) => v.file), message: w.message })) } : {}),
   };
 }
 
@@ -61,10 +64,12 @@ export function* textReportLines(result: IngestResult, options: { maxIssues?: nu
   const exports = result.files.filter((f) => f.kind === 'export');
   const workbooks = result.files.filter((f) => f.sheet);
   if (workbooks.length > 0) yield* emit('', ...workbooks.map((f) => `工作簿 ${f.file}：读取工作表“${f.sheet}”（${nf.format(f.rows.read)} 行）`));
+  if (result.weekly.length > 0) yield* emit('', '同一县同一月份的几份周报（取最新的一份为本月数据）：', ...result.weekly.map((w) => `  ${w.message}`));
+  const superseded = exports.reduce((n, f) => n + (f.skipped.superseded ?? 0), 0);
   yield* emit(
     '',
     `读取 ${nf.format(result.files.length)} 个文件（名录 ${nf.format(result.files.length - exports.length)} 个，月度进展表 ${nf.format(exports.length)} 个，月份：${result.months.join('、') || '无'}）`,
-    `共 ${nf.format(r.read)} 行：接受 ${nf.format(r.accepted)}，拒绝 ${nf.format(r.rejected)}，跳过 ${nf.format(r.skipped)}（表头、标题、合计、说明、空行）` +
+    `共 ${nf.format(r.read)} 行：接受 ${nf.format(r.accepted)}，拒绝 ${nf.format(r.rejected)}，跳过 ${nf.format(r.skipped)}（表头、标题、合计、说明、空行${superseded > 0 ? `；被取代的周报 ${nf.format(superseded)} 行` : ''}）` +
       (r.accepted + r.rejected + r.skipped === r.read ? '，合计相符' : '，合计不符！'),
     `登记：村 ${nf.format(result.villages.length)} 个，单位 ${nf.format(result.units.length)} 个，结对 ${nf.format(result.pairings.length)} 个；进展记录 ${nf.format(result.progress.length)} 条`,
     result.ok

@@ -105,6 +105,8 @@ export function readExport({ file, bytes, month, registry }: ReadExportOptions):
       } else summary.rows.rejected++;
     }
   }
+  if (table.period.asOf) summary.asOf = table.period.asOf;
+  if (table.period.filledOn) summary.filledOn = table.period.filledOn;
   if (table.layout === 'county-table' && !totalRowSeen && table.readable && summary.rows.accepted + summary.rows.rejected > 0) {
     sink.warn('TOTAL_MISSING', '县表没有合计行，无法核对合计', null, null);
   }

@@ -4,6 +4,10 @@
  * data:import's --month). A title naming another month is an error; so is a 填报日期 before
  * the month began (a July table cannot be filled in June). A 填报日期 more than a month after
  * is a warning only: a late correction is filled in later.
+ *
+ * The full dates are kept as well — the 「截至2020年7月24日」 of a title (`asOf`) and the
+ * 填报日期 (`filledOn`) — so that of several weekly tables of one county for one month the
+ * latest can be told apart (weekly.ts).
  */
 import { clip, type IssueSink } from '../issues.ts';
 import { normalizeCell, parseDate } from '../cell-values.ts';
@@ -19,6 +23,23 @@ function statedMonth(text: string): string | null {
   return found.size === 1 ? [...found][0]! : null;
 }
 
+/**
+ * The day a title's 「截至…」 names: 「截至2020年7月24日」, 「截至7月24日」 (the year of the file's
+ * month), 「截至2020年7月底」 or 「截至2020年7月」 (the month's last day); null when none or not a real day.
+ */
+export function statedAsOf(text: string, month: string | null): string | null {
+  const m = /截[至止](?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})[日号]|底|末)?/.exec(normalizeCell(text));
+  if (!m) return null;
+  const year = m[1] ?? month?.slice(0, 4);
+  if (!year) return null;
+  const mo = Number(m[2]);
+  if (mo < 1 || mo > 12) return null;
+  const last = new Date(Date.UTC(Number(year), mo, 0)).getUTCDate();
+  const day = m[3] === undefined ? last : Number(m[3]);
+  if (day < 1 || day > last) return null;
+  return `${year}-${String(mo).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 const monthText = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5))}月`;
 const nextMonth = (m: string) => {
   const y = Number(m.slice(0, 4));
@@ -29,6 +50,10 @@ const nextMonth = (m: string) => {
 export class PeriodCheck {
   private readonly month: string | null;
   private readonly sink: IssueSink;
+  /** the 「截至…」 day of the title (YYYY-MM-DD), the first one found */
+  asOf: string | null = null;
+  /** the 填报日期 (YYYY-MM-DD), the first one found, in the title lines or under the table */
+  filledOn: string | null = null;
   constructor(month: string | null, sink: IssueSink) {
     this.month = month;
     this.sink = sink;
@@ -38,7 +63,8 @@ export class PeriodCheck {
     for (let c = 0; c < row.length; c++) {
       const cell = row[c] ?? '';
       if (normalizeCell(cell) === '') continue;
-      if (this.filledOn(row, c, rowNumber)) continue;
+      if (this.readFilledOn(row, c, rowNumber)) continue;
+      this.asOf ??= statedAsOf(cell, this.month);
       const stated = statedMonth(cell);
       if (stated && this.month && stated !== this.month) {
         this.sink.error(
@@ -52,11 +78,11 @@ export class PeriodCheck {
   }
 
   scanFooter(row: string[], rowNumber: number): void {
-    for (let c = 0; c < row.length; c++) this.filledOn(row, c, rowNumber);
+    for (let c = 0; c < row.length; c++) this.readFilledOn(row, c, rowNumber);
   }
 
   /** A 填报日期 cell (the date in it, or in the next non-blank cell of the row); true when cell c is one. */
-  private filledOn(row: string[], c: number, rowNumber: number): boolean {
+  private readFilledOn(row: string[], c: number, rowNumber: number): boolean {
     const m = FILLED_ON.exec(normalizeCell(row[c] ?? ''));
     if (!m) return false;
     let text = m[2] ?? '';
@@ -71,6 +97,7 @@ export class PeriodCheck {
       }
     }
     const date = parseDate(text.replace(/[日号]$/, '日'));
+    if (date.ok && date.value !== null) this.filledOn ??= date.value;
     if (!this.month || !date.ok || date.value === null) return true;
     const filled = date.value.slice(0, 7);
     if (filled < this.month) {

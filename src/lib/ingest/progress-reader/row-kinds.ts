@@ -9,7 +9,7 @@ import { cellAt, isBlankRow, type SkipReason } from '../read-table.ts';
 import { isBlank, normalizeName } from '../cell-values.ts';
 import { HEADER_METRICS, metricHeaderCount, type Columns, type FieldId } from './header.ts';
 
-export type RowKind = Exclude<SkipReason, 'title'> | 'data';
+export type RowKind = Exclude<SkipReason, 'title' | 'superseded'> | 'data';
 
 const TOTAL_LABELS = new Set(['合计', '总计', '小计', '合计:', '总计:'].map(normalizeHeader));
 const PLACEHOLDER_VILLAGE = /^[A-Z]村$/;
