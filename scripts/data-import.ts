@@ -110,8 +110,13 @@ if (!values.month) {
 }
 const outcome = importMonth({ dataDir, month: values.month, date: values.date, note: values.note, files: parsed.positionals, log });
 if (!outcome.ok) refused(outcome);
-const { result, filed, registered, revision } = outcome;
+const { result, filed, registered, revision, superseded } = outcome;
 console.log(`\n已导入 ${formatMonth(values.month)}：${filed.length} 个文件（${filed.filter((f) => f.replaced).length} 个为更正）。`);
+if (superseded.length > 0) {
+  for (const w of result.weekly) console.log(w.message);
+  console.log(`被取代的 ${superseded.length} 份周报版本不进入本月数据，存档并登记在 data/manifest.json 的发布记录中（不是更正）：`);
+  for (const w of superseded) console.log(`  ${w.source} → ${w.file}`);
+}
 if (registered.length > 0) console.log(`另登记了 ${registered.length} 个此前未登记的已有文件。`);
 if (revision) {
   console.log(`这是对已发布月份的更正，记录为 ${revision.id}（${revision.date}），共 ${revision.changes.length} 处变化：`);

@@ -289,7 +289,7 @@ describe('the import journal is never followed blindly', () => {
     expect(recover.stderr).toContain('moves 第 1 项的 to：路径“exports/../../outside/new.csv”含有“.”或“..”');
     expect(recover.stderr).toContain('moves 第 2 项的 to：路径“exports\\..\\..\\outside\\new.csv”含有反斜杠');
     expect(recover.stderr).toContain('deletes 第 1 项：路径“exports/2020-07/贵州省.csv\u0000”含有控制字符（如 NUL）');
-    expect(recover.stderr).toContain('deletes 第 2 项：路径“registry/villages.csv”不在 exports/、revisions/ 之下，也不是 manifest.json');
+    expect(recover.stderr).toContain('deletes 第 2 项：路径“registry/villages.csv”不在 exports/、revisions/、weekly/ 之下，也不是 manifest.json');
   });
 
   it('a folder inside data/ that links out: no write or deletion through it', () => {

@@ -15,7 +15,7 @@
  *   `data:check` and the build ask for (IMPORT_INTERRUPTED) until then.
  * - The journal is never trusted: it is read only as a regular file, its shape checked
  *   (zod), every path in it must be a plain relative path inside DATA_DIR (moves from
- *   `.import-staging/N` to `exports/…`, `revisions/…` or `manifest.json`), and no folder on
+ *   `.import-staging/N` to `exports/…`, `revisions/…`, `weekly/…` or `manifest.json`), and no folder on
  *   the way may be a symbolic link. A journal that fails any check is refused whole, with
  *   what to do in Chinese, before a single file is moved or deleted.
  *
@@ -45,7 +45,7 @@ export interface FileChange {
 export function targetPathProblem(p: string): string | null {
   const problem = relativePathProblem(p);
   if (problem) return problem;
-  if (p !== 'manifest.json' && !p.startsWith('exports/') && !p.startsWith('revisions/')) return '不在 exports/、revisions/ 之下，也不是 manifest.json';
+  if (p !== 'manifest.json' && !p.startsWith('exports/') && !p.startsWith('revisions/') && !p.startsWith('weekly/')) return '不在 exports/、revisions/、weekly/ 之下，也不是 manifest.json';
   return null;
 }
 

@@ -5,6 +5,12 @@
  * previous copies are archived under revisions/ and the revision is recorded in
  * manifest.json, so the site can show what changed and when. On any error nothing is written.
  *
+ * Several tables of one county for one month (weekly tables: 福贡县-第1周.csv … 第4周.csv)
+ * are weekly versions (ingest/weekly.ts): the latest is filed as the month's under
+ * exports/YYYY-MM/, the earlier ones are archived under weekly/YYYY-MM/ and recorded in the
+ * manifest as `superseded`, with their dates. They are not a revision: the month was not yet
+ * published when they were replaced.
+ *
  * `withdrawImport` undoes a mistaken import (`--withdraw`): a file is taken out of its
  * month, or a revision's files are put back as they were, as a recorded revision of its own.
  *
@@ -22,7 +28,7 @@ import { acquireLock, commitChanges, recoverInterrupted, type FileChange } from 
 import { notRegularReason, readNamedFile } from './safe-fs.ts';
 import { collectInput, MANIFEST_FILE, TABLE_FILE } from '../ingest/ingest-fs.ts';
 import { ingest, type IngestInput, type IngestResult } from '../ingest/ingest.ts';
-import { EMPTY_MANIFEST, sha256, type Change, type Manifest, type Revision } from '../ingest/revisions.ts';
+import { EMPTY_MANIFEST, sha256, type Change, type Manifest, type Revision, type SupersededVersion } from '../ingest/revisions.ts';
 import { parseDate } from '../ingest/cell-values.ts';
 import { ISO_DATE_PATTERN } from '../patterns.ts';
 
@@ -46,7 +52,16 @@ export interface ImportOptions extends FilingOptions {
 
 export type ImportOutcome =
   | FilingRefusal
-  | { ok: true; result: IngestResult; filed: Array<{ source: string; target: string; replaced: boolean }>; registered: string[]; revision: (Revision & { changes: Change[] }) | null; recovered: boolean };
+  | {
+      ok: true;
+      result: IngestResult;
+      filed: Array<{ source: string; target: string; replaced: boolean }>;
+      registered: string[];
+      revision: (Revision & { changes: Change[] }) | null;
+      /** weekly versions a later table of the same county and month superseded: archived, not filed */
+      superseded: Array<SupersededVersion & { source: string }>;
+      recovered: boolean;
+    };
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -193,13 +208,45 @@ function importLocked(options: ImportOptions, date: string, recovered: boolean, 
   if (revision) manifest.revisions.push(revision);
 
   log(`校验 ${incoming.length} 个新文件，连同已有的 ${input.exports.length} 个进展表一起核对……`);
-  const result = ingest({ ...input, exports, manifest, archived, complete: true });
+  const result = ingest({ ...input, exports, manifest, archived, complete: true, weeklyCandidates: new Set(incoming.map((f) => f.path)) });
   if (!result.ok) return { ok: false, reason: 'invalid', result };
 
+  // Weekly versions superseded by a later table of theirs: archived under weekly/, not filed, not a revision.
+  const supersededBy = new Map(result.files.flatMap((f) => (f.supersededBy ? [[f.file, f.supersededBy] as const] : [])));
+  const clash = incoming.filter((f) => supersededBy.has(f.path) && existing.has(f.path));
+  if (clash.length > 0) {
+    return { ok: false, reason: 'usage', message: clash.map((f) => `${f.source} 与已发布的 ${f.path} 同名，但按日期它是被 ${supersededBy.get(f.path)} 取代的周报版本：请不要导入它，或改名后再导入`).join('\n') };
+  }
+  const superseded: Array<SupersededVersion & { source: string }> = [];
+  if (supersededBy.size > 0) {
+    const versions = new Map(result.weekly.flatMap((w) => w.superseded.map((v) => [v.file, v] as const)));
+    const taken = new Set((manifest.superseded ?? []).map((w) => w.file));
+    for (const f of incoming) {
+      const by = supersededBy.get(f.path);
+      if (by === undefined) continue;
+      const v = versions.get(f.path);
+      const archivedAs = uniqueWeeklyPath(`weekly/${month}/${path.posix.basename(f.path)}`, taken, dataDir);
+      taken.add(archivedAs);
+      delete manifest.published[f.path];
+      const entry: SupersededVersion = { month, file: archivedAs, sha256: sha256(f.bytes), date: v?.date ?? null, ...(v?.week ? { week: v.week } : {}), basis: v?.basis ?? 'week', supersededBy: by, filedOn: date };
+      superseded.push({ ...entry, source: f.source });
+      writes.push({ path: archivedAs, bytes: f.bytes });
+    }
+    manifest.superseded = [...(manifest.superseded ?? []), ...superseded.map(({ source: _, ...entry }) => entry)];
+    if (revision) {
+      revision.files = revision.files.filter((f) => !supersededBy.has(f.file));
+      if (revision.files.length === 0) manifest.revisions = manifest.revisions.filter((r) => r !== revision);
+    }
+  }
+  const recorded = revision && revision.files.length > 0 ? revision : null;
+
   log('校验通过，写入文件……');
+  for (const w of result.weekly) log(`  ${w.message}`);
   for (const f of revisionFiles) if (f.previous) log(`  存档原文件 ${f.file} → ${f.previous}`);
+  for (const w of superseded) log(`  存档被取代的周报版本 ${w.source} → ${w.file}`);
   const filed: Array<{ source: string; target: string; replaced: boolean }> = [];
   for (const f of incoming) {
+    if (supersededBy.has(f.path)) continue;
     writes.push({ path: f.path, bytes: f.bytes });
     filed.push({ source: f.source, target: f.path, replaced: existing.has(f.path) });
     log(`  ${existing.has(f.path) ? '更正' : '新增'} ${f.path}`);
@@ -207,8 +254,8 @@ function importLocked(options: ImportOptions, date: string, recovered: boolean, 
   writes.push({ path: MANIFEST_FILE, bytes: manifestBytes(manifest) });
   commitChanges(dataDir, writes);
   log(`  更新 ${MANIFEST_FILE}`);
-  const withChanges = revision ? (result.revisions.find((r) => r.id === revision.id) ?? { ...revision, changes: [] }) : null;
-  return { ok: true, result, filed, registered, revision: withChanges, recovered };
+  const withChanges = recorded ? { ...(result.revisions.find((r) => r.id === recorded.id) ?? { changes: [] }), ...recorded } : null;
+  return { ok: true, result, filed, registered, revision: withChanges, superseded, recovered };
 }
 
 export interface WithdrawOptions extends FilingOptions {
@@ -307,8 +354,18 @@ function uniqueRevisionId(manifest: Manifest, date: string, dataDir: string, mon
   return `${date}-${n}`;
 }
 
-/** Stable, readable JSON: sorted file keys, revisions in order. */
+/** A free place for an archived weekly version: `weekly/2020-07/福贡县-第1周.csv`, else `…福贡县-第1周-2.csv`. */
+function uniqueWeeklyPath(wanted: string, taken: ReadonlySet<string>, dataDir: string): string {
+  const ext = path.posix.extname(wanted);
+  const stem = wanted.slice(0, wanted.length - ext.length);
+  let p = wanted;
+  for (let n = 2; taken.has(p) || existsSync(path.join(dataDir, p)); n++) p = `${stem}-${n}${ext}`;
+  return p;
+}
+
+/** Stable, readable JSON: sorted file keys, revisions in order, superseded weekly versions (when any) in order. */
 function manifestBytes(manifest: Manifest): Uint8Array {
   const published = Object.fromEntries(Object.entries(manifest.published).sort(([a], [b]) => a.localeCompare(b, 'en')));
-  return new TextEncoder().encode(JSON.stringify({ published, revisions: manifest.revisions }, null, 2) + '\n');
+  const superseded = manifest.superseded && manifest.superseded.length > 0 ? { superseded: manifest.superseded } : {};
+  return new TextEncoder().encode(JSON.stringify({ published, revisions: manifest.revisions, ...superseded }, null, 2) + '\n');
 }

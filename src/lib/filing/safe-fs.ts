@@ -139,8 +139,8 @@ export function relativePathProblem(p: string): string | null {
   return null;
 }
 
-/** Why `p` is not a path under DATA_DIR/`top`/ (null: it is). */
-export function pathUnderProblem(p: string, top: 'exports' | 'revisions'): string | null {
+/** Why `p` is not a path under DATA_DIR/`top`/ (null: it is). `weekly/` holds superseded weekly tables. */
+export function pathUnderProblem(p: string, top: 'exports' | 'revisions' | 'weekly'): string | null {
   const problem = relativePathProblem(p);
   if (problem) return problem;
   if (!p.startsWith(`${top}/`)) return `不在 ${top}/ 之下`;

@@ -267,6 +267,13 @@ export function collectInput(dataDir: string, paths: string[] = []): { input: In
       else if (read.why !== 'missing') refused(path.join(dir, f.previous), dir, read.reason, listingIssues);
     }
   }
+  // the superseded weekly versions, archived under weekly/ (a missing one is the ingest's WEEKLY_ARCHIVE_INVALID)
+  for (const w of manifest?.superseded ?? []) {
+    if (archived.has(w.file)) continue;
+    const read = readInside(dir, w.file);
+    if (read.ok) archived.set(w.file, read.bytes);
+    else if (read.why !== 'missing') refused(path.join(dir, w.file), dir, read.reason, listingIssues);
+  }
   return {
     dataDir: dir,
     input: {
@@ -287,7 +294,7 @@ export const MANIFEST_FILE = 'manifest.json';
 
 /**
  * manifest.json: a regular file, valid JSON of the manifest's shape, every path in it a plain
- * path under exports/ or revisions/ (revisions.ts). Anything else is MANIFEST_INVALID saying
+ * path under exports/, revisions/ or weekly/ (revisions.ts). Anything else is MANIFEST_INVALID saying
  * what is wrong and where, and the manifest is not used.
  */
 function readManifest(dataDir: string, issues: Issue[]): Manifest | null {

@@ -4,6 +4,11 @@
  * a published month: which files it replaced (the old copies are archived under
  * `data/revisions/`) and when. The figures that changed are derived from the files
  * themselves (old copy vs new), so the record cannot drift from the data.
+ *
+ * It also records the weekly tables a later table of the same county and month superseded
+ * when they were imported together (weekly.ts): archived under `data/weekly/`, with their
+ * dates and the table that is the month's. They are versions before publication, not
+ * corrections: the corrections page does not list them.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -16,7 +21,7 @@ import { pathUnderProblem } from '../filing/safe-fs.ts';
  * A path the manifest records, which data:import reads, writes or deletes: a plain relative
  * path under DATA_DIR/`top`/, never `..`, an absolute path or a backslash (safe-fs.ts).
  */
-const pathUnder = (top: 'exports' | 'revisions') =>
+const pathUnder = (top: 'exports' | 'revisions' | 'weekly') =>
   z.string().superRefine((p, ctx) => {
     const problem = pathUnderProblem(p, top);
     if (problem) ctx.addIssue({ code: 'custom', message: `路径“${p}”${problem}` });
@@ -42,9 +47,29 @@ export const revisionSchema = z.object({
 });
 export type Revision = z.infer<typeof revisionSchema>;
 
+/** A weekly table superseded by a later one of the same county and month, archived when imported. */
+export const supersededSchema = z.object({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+  /** path under DATA_DIR of the archived table: weekly/YYYY-MM/… */
+  file: pathUnder('weekly'),
+  /** SHA-256 of the table as received */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** its date (YYYY-MM-DD) or week, and where that comes from: the title's 截至, the 填报日期, the file name */
+  date: z.string().regex(ISO_DATE_PATTERN).nullable(),
+  week: z.number().int().min(1).max(6).nullable().optional(),
+  basis: z.enum(['asOf', 'filledOn', 'fileName', 'week']),
+  /** path under DATA_DIR of the month's table that supersedes it */
+  supersededBy: pathUnder('exports'),
+  /** the day it was imported (and archived) */
+  filedOn: z.string().regex(ISO_DATE_PATTERN),
+});
+export type SupersededVersion = z.infer<typeof supersededSchema>;
+
 export const manifestSchema = z.object({
   published: z.record(pathUnder('exports'), z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), publishedOn: z.string().regex(ISO_DATE_PATTERN) })),
   revisions: z.array(revisionSchema).default([]),
+  /** weekly versions superseded before publication (absent: none) */
+  superseded: z.array(supersededSchema).optional(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 
