@@ -10,7 +10,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PersonalDataScanner, isIdNumber, maskHit, type PersonalName } from '../../src/lib/privacy/personal-data.ts';
+import { PersonalDataScanner, isIdNumber, maskHit, type PersonalName, type ScannerOptions } from '../../src/lib/privacy/personal-data.ts';
 import { collectPersonalNames, documentPropertyNames, personNames, signOffNames } from '../../src/lib/privacy/personal-names.ts';
 import { findingMessage, scanSite } from '../../src/lib/privacy/scan-site.ts';
 import { imageMetadata } from '../../src/lib/privacy/image-metadata.ts';
@@ -25,8 +25,8 @@ const NAMES: PersonalName[] = [
   { name: '王芳', source: '附件2 驻村人员（registry/pairings.csv 第 3 行）', stationed: true },
   { name: '李建国', source: 'exports/2020-07/福贡县.xlsx 的落款“填报人”', stationed: false },
 ];
-const scanner = (opts: Partial<ConstructorParameters<typeof PersonalDataScanner>[0]> = {}) =>
-  new PersonalDataScanner({ names: NAMES, consentedNames: false, publishedContacts: SITE.feedback.contacts.map((c) => c.value), ...opts });
+const options = (opts: Partial<ScannerOptions> = {}): ScannerOptions => ({ names: NAMES, consentedNames: false, publishedContacts: SITE.feedback.contacts.map((c) => c.value), ...opts });
+const scanner = (opts: Partial<ScannerOptions> = {}) => new PersonalDataScanner(options(opts));
 const found = (text: string, s = scanner()) => s.scan(text).map((h) => `${h.kind}:${h.text}`);
 
 describe('phone numbers', () => {
@@ -188,7 +188,7 @@ describe('collecting the names', () => {
 describe('the walk over a site', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-privacy-site-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
-  const scan = async (dir: string) => (await scanSite(dir, { scanner: scanner() })).findings;
+  const scan = async (dir: string) => (await scanSite(dir, { scanner: options() })).findings;
 
   it('reads text, gzip, zip entries, an xlsx inside a zip with its docProps, and images', async () => {
     const dir = path.join(work, 'site');
@@ -230,6 +230,18 @@ describe('the walk over a site', () => {
     writeFileSync(path.join(dir, 'long.txt'), long);
     const messages = (await scan(dir)).map(findingMessage);
     expect(messages).toEqual([`big.csv 第 ${lines - 6} 行：固定电话号码 077*-***4567`, `long.txt 第 1 行第 ${(4 << 20) - 4} 个字符：手机号码 139****5678`]);
+  });
+
+  it('shares a large site out to worker threads and gives the same findings in file order', async () => {
+    const dir = path.join(work, 'many');
+    mkdirSync(dir, { recursive: true });
+    const leaks = new Map([[17, '13912345678'], [2500, 'lijianguo@example.com'], [4001, '533323198001011232']]);
+    for (let i = 0; i < 4200; i++) writeFileSync(path.join(dir, `p${String(i).padStart(5, '0')}.html`), `<p>${i} 450225001200 ${leaks.get(i) ?? ''}</p>`);
+    const one = await scanSite(dir, { scanner: options(), workers: 1 });
+    const two = await scanSite(dir, { scanner: options(), workers: 2 });
+    expect(two.findings).toEqual(one.findings);
+    expect([two.files, two.bytes]).toEqual([one.files, one.bytes]);
+    expect(two.findings.map(findingMessage)).toEqual(['p00017.html 第 1 行：手机号码 139****5678', 'p02500.html 第 1 行：电子邮箱地址 l***@example.com', 'p04001.html 第 1 行：身份证号码 5333**********1232']);
   });
 
   it('reports a zip it cannot read instead of passing it', async () => {

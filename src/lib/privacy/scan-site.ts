@@ -15,8 +15,9 @@
 import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
-import { kindLabel, maskHit, type PersonalDataScanner, type TextHit, type TextHitKind } from './personal-data.ts';
+import { PersonalDataScanner, kindLabel, maskHit, type ScannerOptions, type TextHit, type TextHitKind } from './personal-data.ts';
 import { personNames } from './personal-names.ts';
 import { imageMetadata, isImageBytes } from './image-metadata.ts';
 import { bufferSource, entryPieces, fileSource, isZipBytes, zipEntries, type ByteSource } from './zip-entries.ts';
@@ -41,9 +42,12 @@ export interface Finding {
 }
 
 export interface ScanOptions {
-  scanner: PersonalDataScanner;
+  /** what the scanner looks for and allows (each worker makes its own scanner from it) */
+  scanner: ScannerOptions;
   /** owner values that are the programme's own (its name as a copyright holder or a document's author) */
   allowedOwners?: ReadonlyArray<string>;
+  /** worker threads reading the files (default 1: this thread alone) */
+  workers?: number;
 }
 
 export interface ScanResult {
@@ -322,25 +326,75 @@ function decodeWhole(bytes: Buffer): string {
   return textDecoder(bytes).decode(bytes);
 }
 
-/** Every regular file under `dir`, read for personal data; the findings in file order. */
+interface Tally {
+  findings: Finding[];
+  files: number;
+  bytes: number;
+  inner: number;
+}
+
+/** Read the given files (full path, path in the site) one after another. */
+async function scanFiles(files: ReadonlyArray<readonly [string, string]>, options: ScanOptions): Promise<Tally> {
+  const scan = new SiteScan(new PersonalDataScanner(options.scanner), options.allowedOwners ?? []);
+  for (const [full, rel] of files) {
+    try {
+      await scan.file(full, rel);
+    } catch (e) {
+      scan.findings.push({ file: rel, inside: [], kind: 'unreadable', found: (e as Error).message });
+    }
+  }
+  return { findings: scan.findings, files: scan.files, bytes: scan.bytes, inner: scan.inner };
+}
+
+/** Below this many files one thread is quicker than starting workers. */
+const FILES_PER_WORKER = 2000;
+const WORKER = 'gpdzc-privacy-scan';
+
+/**
+ * Every regular file under `dir`, read for personal data; the findings in file order. The
+ * folder is listed here; the files are shared out to worker threads in turn (file i to
+ * worker i mod n, so each gets every kind of page), and their findings put back in order.
+ */
 export async function scanSite(dir: string, options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
-  const scan = new SiteScan(options.scanner, options.allowedOwners ?? []);
-  const walk = async (d: string, rel: string) => {
+  const files: Array<[string, string]> = [];
+  const order = new Map<string, number>();
+  const listed: Finding[] = [];
+  const walk = (d: string, rel: string) => {
     for (const name of readdirSync(d).sort()) {
       const full = path.join(d, name);
       const r = rel ? `${rel}/${name}` : name;
       const st = lstatSync(full);
-      if (st.isDirectory()) await walk(full, r);
-      else if (st.isFile()) {
-        try {
-          await scan.file(full, r);
-        } catch (e) {
-          scan.findings.push({ file: r, inside: [], kind: 'unreadable', found: (e as Error).message });
-        }
-      } else scan.findings.push({ file: r, inside: [], kind: 'not-a-file', found: st.isSymbolicLink() ? '符号链接（未跟随，发布后会指向站点以外的内容）' : '特殊文件' });
+      order.set(r, order.size);
+      if (st.isDirectory()) walk(full, r);
+      else if (st.isFile()) files.push([full, r]);
+      else listed.push({ file: r, inside: [], kind: 'not-a-file', found: st.isSymbolicLink() ? '符号链接（未跟随，发布后会指向站点以外的内容）' : '特殊文件' });
     }
   };
-  await walk(path.resolve(dir), '');
-  return { findings: scan.findings, files: scan.files, bytes: scan.bytes, inner: scan.inner, seconds: (performance.now() - started) / 1000 };
+  walk(path.resolve(dir), '');
+  const n = Math.max(1, Math.min(options.workers ?? 1, Math.floor(files.length / FILES_PER_WORKER)));
+  const tallies =
+    n === 1
+      ? [await scanFiles(files, options)]
+      : await Promise.all(
+          Array.from({ length: n }, (_, w) => {
+            const share = files.filter((_f, i) => i % n === w);
+            return new Promise<Tally>((resolve, reject) => {
+              const worker = new Worker(new URL(import.meta.url), { workerData: { [WORKER]: true, files: share, options } });
+              worker.once('message', resolve);
+              worker.once('error', reject);
+              worker.once('exit', (code) => code !== 0 && reject(new Error(`检查线程异常退出（${code}）`)));
+            });
+          }),
+        );
+  const findings = [...listed, ...tallies.flatMap((t) => t.findings)];
+  // stable: a file's own findings keep their order
+  findings.sort((a, b) => order.get(a.file)! - order.get(b.file)!);
+  const sum = (k: 'files' | 'bytes' | 'inner') => tallies.reduce((a, t) => a + t[k], 0);
+  return { findings, files: sum('files'), bytes: sum('bytes'), inner: sum('inner'), seconds: (performance.now() - started) / 1000 };
+}
+
+if (!isMainThread && workerData?.[WORKER]) {
+  const { files, options } = workerData as { files: Array<[string, string]>; options: ScanOptions };
+  parentPort!.postMessage(await scanFiles(files, options));
 }
