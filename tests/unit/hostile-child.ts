@@ -29,4 +29,6 @@ if (isZip(bytes)) {
   workbook = r.ok ? { ok: true, sheets: r.sheets.map((s) => ({ name: s.name, rows: s.rows.length, columns: Math.max(0, ...s.rows.map((x) => x.length)), head: s.rows.slice(0, 3), problems: s.problems.length })) } : r;
 }
 const errors = result.issues.filter((i) => i.severity === 'error').slice(0, 3).map((i) => `${i.code} ${i.message}`);
-process.stdout.write(`${JSON.stringify({ ms, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), workbook, errors })}\n`);
+const usage = process.resourceUsage();
+const cpuMs = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000);
+process.stdout.write(`${JSON.stringify({ ms, cpuMs, maxRssMB: Math.round(usage.maxRSS / 1024), workbook, errors })}\n`);

@@ -4,7 +4,9 @@
  * here (no binaries committed), written to a temporary file and read in a child process as
  * the ingest reads an export (tests/unit/hostile-child.ts), with V8's default heap, so an
  * out-of-memory crash shows as what it is. Each must end within 10 s and 1 GB of peak memory
- * (the child's own maxRSS) with a Chinese refusal or a correct read.
+ * (the child's own maxRSS) with a Chinese refusal or a correct read. Time is the child's CPU
+ * time (user and system, Node's start included): on a shared machine wall time also counts
+ * other processes; the wall time is reported beside it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Outcome {
   ms: number;
+  cpuMs: number;
   maxRssMB: number;
   workbook: { ok: true; sheets: Array<{ name: string; rows: number; columns: number; head: string[][]; problems: number }> } | { ok: false; reason: string; detail: string } | null;
   errors: string[];
@@ -160,7 +163,7 @@ const CASES: Array<[string, () => { bytes: Uint8Array | string; ext?: string }, 
   ],
 ];
 
-const report: string[] = ['| attack class | file | result | time | peak RSS |', '| --- | --- | --- | --- | --- |'];
+const report: string[] = ['| attack class | file | result | CPU time | wall time | peak RSS |', '| --- | --- | --- | --- | --- | --- |'];
 afterAll(() => console.log(report.join('\n')));
 
 describe('hostile workbooks and CSV files: a Chinese refusal or a correct read, within 10 s and 1 GB, never a crash', () => {
@@ -179,10 +182,10 @@ describe('hostile workbooks and CSV files: a Chinese refusal or a correct read, 
       expect(child.status, child.stderr).toBe(0);
       const outcome = JSON.parse(child.stdout) as Outcome;
       const result = outcome.workbook && !outcome.workbook.ok ? outcome.workbook.detail : outcome.workbook ? `读取成功（${outcome.workbook.sheets.map((s) => `${s.rows} 行 × ${s.columns} 列`).join('、')}）` : (outcome.errors.find((e) => e.startsWith('CSV_MALFORMED')) ?? outcome.errors[0] ?? '读取成功');
-      report.push(`| ${what} | ${(size / 1024).toFixed(0)} KB | ${result.replace(/\|/g, '¦').slice(0, 160)} | ${(wall / 1000).toFixed(1)} s | ${outcome.maxRssMB} MB |`);
+      report.push(`| ${what} | ${(size / 1024).toFixed(0)} KB | ${result.replace(/\|/g, '¦').slice(0, 160)} | ${(outcome.cpuMs / 1000).toFixed(1)} s | ${(wall / 1000).toFixed(1)} s | ${outcome.maxRssMB} MB |`);
       check(outcome);
       for (const e of outcome.errors) expect(e).toMatch(/[\u4e00-\u9fff]/);
-      expect(wall).toBeLessThanOrEqual(10_000);
+      expect(outcome.cpuMs).toBeLessThanOrEqual(10_000);
       expect(outcome.maxRssMB).toBeLessThanOrEqual(1024);
     }, 90_000);
   });
