@@ -12,6 +12,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { decodeTable } from '../ingest/decode.ts';
 import { IssueSink } from '../ingest/issues.ts';
 import { loadTable, newSummary } from '../ingest/read-table.ts';
 import { readPairings, readUnits, readVillages } from '../ingest/registry.ts';
@@ -36,6 +37,8 @@ export interface CollectedNames {
 const PERSON_LABELS = ['单位负责人', '主要负责人', '分管负责人', '分管领导', '主要领导', '负责人', '填报人', '填表人', '制表人', '审核人', '审批人', '复核人', '核对人', '联系人', '经办人', '统计人', '报送人', '签发人'];
 const LABEL = new RegExp(`(${PERSON_LABELS.map((l) => [...l].join('\\s*')).join('|')})\\s*[:：]?`, 'g');
 const IS_LABEL = new RegExp(LABEL.source);
+/** The end of any label (填报人 → 报人): a table without one has no sign-off line and is not parsed. */
+const LABEL_HINT = new RegExp([...new Set(PERSON_LABELS.map((l) => [...l.slice(-2)].join('\\s*')))].join('|'));
 const ANY_LABEL = /(填报|填表|制表|审核|审批|复核|核对|联系|经办|统计|报送|签发|负责|领导|日期|电话|单位|地址|邮箱)\s*(人|日期|电话|单位|时间)?\s*[:：]/;
 
 /** Words written where a name belongs that are not names. */
@@ -180,6 +183,10 @@ export function collectPersonalNames(dataDir: string): CollectedNames {
       }
       for (const sheet of wb.sheets) rows.push(sheet.rows);
     } else {
+      // National exports are a million rows: decoding is quick, parsing is not, so only a
+      // table whose text has a label is parsed.
+      const decoded = decodeTable(bytes);
+      if (decoded.ok && !LABEL_HINT.test(decoded.text)) continue;
       const table = loadTable(bytes, new IssueSink(shown), newSummary(shown, 'export'));
       if (table) rows.push(table.rows);
     }
