@@ -12,6 +12,7 @@
  *   file whole, a large one in pieces with the line counted across them.
  * One file at a time, so memory stays flat whatever the size of the site.
  */
+import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -310,19 +311,23 @@ async function* limited(stream: AsyncIterable<Buffer> & { destroy(): void }, lim
 }
 
 /** UTF-16 by its BOM; UTF-8 unless the start of the file is not UTF-8 and not binary, then GB18030 (Excel's CSV on Chinese Windows). */
-function textDecoder(head: Uint8Array): TextDecoder {
+function textDecoder(head: Buffer): TextDecoder {
   if (head[0] === 0xff && head[1] === 0xfe) return new TextDecoder('utf-16le');
   if (head[0] === 0xfe && head[1] === 0xff) return new TextDecoder('utf-16be');
-  const sample = head.subarray(0, 64 * 1024);
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
-    return new TextDecoder('utf-8');
-  } catch {
-    return sample.includes(0) ? new TextDecoder('utf-8') : new TextDecoder('gb18030');
+  let sample = head.subarray(0, 64 * 1024);
+  if (sample.length < head.length) {
+    // end the sample before a character the cut splits
+    let end = sample.length;
+    while (end > sample.length - 4 && ((sample[end - 1] ?? 0) & 0xc0) === 0x80) end--;
+    if (end > 0 && (sample[end - 1] ?? 0) >= 0xc0) end--;
+    sample = sample.subarray(0, end);
   }
+  return isUtf8(sample) || sample.includes(0) ? new TextDecoder('utf-8') : new TextDecoder('gb18030');
 }
 
+/** A whole file as text: nearly always UTF-8, decoded by Buffer without a decoder made for it. */
 function decodeWhole(bytes: Buffer): string {
+  if (bytes[0] !== 0xff && bytes[0] !== 0xfe && isUtf8(bytes)) return bytes.toString('utf8');
   return textDecoder(bytes).decode(bytes);
 }
 
