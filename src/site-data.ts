@@ -14,6 +14,7 @@ import { groupBy, pairingsKeyData, pairingsKeyDataUpTo, stableDigest } from './l
 import { correctionsByEntity, pageUpdatedOn, type PageUpdated } from './lib/model/page-updated.ts';
 import { recordsAsOf, type RevisionWithChanges } from './lib/ingest/revisions.ts';
 import { withPublishedSources } from './lib/filing/sources.ts';
+import { SITE } from './lib/site-config.ts';
 import { publishedSources, type PublishedSources as SourceFiles } from './lib/filing/sources-fs.ts';
 
 let model: Promise<SiteModel> | null = null;
@@ -155,10 +156,14 @@ export async function countyMonthUpdated(code: string, month: string): Promise<P
   return pageUpdatedOn(dataset.publishedOn, [month], corrections.filter((r) => r.month === month));
 }
 
-/** Settings and layout data every entity page shows (not the site-wide 「数据更新于」: each page has its own). */
+/**
+ * Settings and layout data every entity page shows (not the site-wide 「数据更新于」: each page has its own).
+ * `site`: the footer's 主办/承办单位 and record numbers and the feedback contacts, read from the
+ * environment at build time: setting SITE_ICP for going live renders every page again.
+ */
 async function keyBase() {
   const [dataset, model] = await Promise.all([getDatasetInfo(), getSiteModel()]);
-  return { synthetic: dataset.synthetic, names: PUBLISH_PERSONAL_NAMES, months: model.months, latestMonth: model.latestMonth };
+  return { synthetic: dataset.synthetic, names: PUBLISH_PERSONAL_NAMES, months: model.months, latestMonth: model.latestMonth, site: SITE };
 }
 
 /** A story as a list shows it: its front matter and the places of its villages. */
@@ -207,7 +212,7 @@ export async function countyMonthPageKeys(): Promise<Map<string, string>> {
     for (const month of reportedMonths(c.byMonth, model.months)) {
       // the page links its previous and next reported months and says when its month was last published or corrected
       const around = countyMonthNeighbours(model, c.code, month);
-      keys.set(`${c.code}/${month}`, stableDigest([dataset.synthetic, PUBLISH_PERSONAL_NAMES, month, c.code, c.name, c.province, c.prefecture, c.provinceCode, upTo(month), around, await countyMonthUpdated(c.code, month)]));
+      keys.set(`${c.code}/${month}`, stableDigest([dataset.synthetic, PUBLISH_PERSONAL_NAMES, SITE, month, c.code, c.name, c.province, c.prefecture, c.provinceCode, upTo(month), around, await countyMonthUpdated(c.code, month)]));
     }
   }
   return keys;

@@ -1,6 +1,7 @@
 /**
  * Site-wide settings that are not data: the site's name, its public address (for sharing
- * tags) and the contacts of the 监督与反馈 block on every page. One place, so a deployment
+ * tags), the contacts of the 监督与反馈 block on every page and the footer's 主办/承办单位 and
+ * record numbers (SITE_HOST_ORG, SITE_OPERATOR_ORG, SITE_ICP, SITE_PSB, SITE_ID_CODE). One place, so a deployment
  * changes them here (or through the environment variables named below) and nowhere else.
  */
 import { PAGES, entityPrefix } from './routes.ts';
@@ -14,6 +15,42 @@ export interface FeedbackContact {
   href?: string;
 }
 
+/**
+ * What a website in China shows at its foot once it is registered: the organisations that run
+ * it and its record numbers. None has a default — each is shown only when the deployment sets
+ * it, so nothing is ever made up.
+ */
+export interface SiteIdentity {
+  /** 主办单位 (SITE_HOST_ORG) */
+  hostOrg: string | null;
+  /** 承办单位 (SITE_OPERATOR_ORG) */
+  operatorOrg: string | null;
+  /** ICP 备案号, e.g. 京ICP备XXXXXXXX号 (SITE_ICP), linked to the MIIT record system */
+  icp: string | null;
+  /** 公安机关备案号, e.g. 京公网安备 XXXXXXXXXXXXXX号 (SITE_PSB), linked to the 公安 record system */
+  psb: string | null;
+  /** 网站标识码 of a government website (SITE_ID_CODE) */
+  siteCode: string | null;
+}
+
+/** Where the ICP number links (the MIIT's public record system; a link, not a query). */
+export const ICP_RECORD_URL = 'https://beian.miit.gov.cn/';
+
+/** Where a 公安机关备案号 links: the 公安 record system's page for its number (the digits of the record), or its home page. */
+export function psbRecordUrl(record: string): string {
+  const code = /\d{6,}/.exec(record)?.[0];
+  return code ? `https://beian.mps.gov.cn/#/query/webSearch?code=${code}` : 'https://beian.mps.gov.cn/';
+}
+
+/** The identity fields from the environment (or any lookup of the same names): unset or blank is null. */
+export function siteIdentity(lookup: (key: string) => string | undefined): SiteIdentity {
+  const get = (key: string) => {
+    const v = lookup(key)?.trim();
+    return v ? v : null;
+  };
+  return { hostOrg: get('SITE_HOST_ORG'), operatorOrg: get('SITE_OPERATOR_ORG'), icp: get('SITE_ICP'), psb: get('SITE_PSB'), siteCode: get('SITE_ID_CODE') };
+}
+
 export interface SiteConfig {
   name: string;
   shortName: string;
@@ -23,6 +60,8 @@ export interface SiteConfig {
     intro: string;
     contacts: FeedbackContact[];
   };
+  /** 主办单位, 承办单位 and record numbers for the footer; all null in the shipped config */
+  identity: SiteIdentity;
 }
 
 const env = (key: string): string | undefined => {
@@ -49,6 +88,7 @@ export const SITE: SiteConfig = {
       ...(officeEmail ? [{ label: '电子邮箱', value: officeEmail, href: `mailto:${officeEmail}` }] : []),
     ],
   },
+  identity: siteIdentity(env),
 };
 
 /** The menu's sections: link and the paths that belong to it (for aria-current). */
