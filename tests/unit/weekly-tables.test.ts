@@ -14,6 +14,7 @@ import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { jsonReport, textReport } from '../../src/lib/ingest/report.ts';
 import { nameVersion, tableVersion } from '../../src/lib/ingest/weekly.ts';
 import { statedAsOf } from '../../src/lib/ingest/progress-reader/period.ts';
+import { publishedSources } from '../../src/lib/filing/sources-fs.ts';
 import { SMALL, countsAddUp, countyTable, flatRow, FLAT_HEADER, ingestExports, issuesOf, utf8 } from './helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -39,12 +40,14 @@ function fugongTable(w: number, options: { title?: string; filledOn?: string } =
 
 const asOfTitle = (day: string) => `${TITLE}（截至${Number(day.slice(0, 4))}年${Number(day.slice(5, 7))}月${Number(day.slice(8))}日）`;
 
+type Table = { name: string; text: string };
+const four = (list: Table[]) => list as [Table, Table, Table, Table];
 /** The four weekly tables told apart by the 「截至…」 of their titles. */
-const byTitle = WEEK_DAYS.map((day, w) => ({ name: `福贡县-第${w + 1}周.csv`, text: fugongTable(w, { title: asOfTitle(day) }) }));
+const byTitle = four(WEEK_DAYS.map((day, w) => ({ name: `福贡县-第${w + 1}周.csv`, text: fugongTable(w, { title: asOfTitle(day) }) })));
 /** Told apart by their file names only (a date, a 截至 date, a week would not mix: all dates here). */
-const byName = ['福贡县_0710.csv', '福贡县_0717.csv', '福贡县（截至7月24日）.csv', '福贡县_0731.csv'].map((name, w) => ({ name, text: fugongTable(w) }));
+const byName = four(['福贡县_0710.csv', '福贡县_0717.csv', '福贡县（截至7月24日）.csv', '福贡县_0731.csv'].map((name, w) => ({ name, text: fugongTable(w) })));
 /** Told apart by their 填报日期 under the table. */
-const byFilledOn = WEEK_DAYS.map((day, w) => ({ name: `福贡县-${'甲乙丙丁'[w]}.csv`, text: fugongTable(w, { filledOn: day.replace(/-/g, '/') }) }));
+const byFilledOn = four(WEEK_DAYS.map((day, w) => ({ name: `福贡县-${'甲乙丙丁'[w]}.csv`, text: fugongTable(w, { filledOn: day.replace(/-/g, '/') }) })));
 
 const ingestTables = (tables: Array<{ name: string; text: string }>, month = '2020-07') => ingestExports(tables.map((t) => ({ path: `收文/${month}/${t.name}`, bytes: utf8(t.text), month })));
 
@@ -120,7 +123,7 @@ describe('four weekly tables of one county in one month', () => {
   });
 
   it('dates that tie are an error naming every table, and nothing is picked', () => {
-    const tied = [byTitle[0], byTitle[1], { name: '福贡县-第2周（重报）.csv', text: byTitle[1]!.text }];
+    const tied = [byTitle[0], byTitle[1], { name: '福贡县-第2周（重报）.csv', text: byTitle[1].text }];
     const r = ingestTables(tied);
     expect(r.ok).toBe(false);
     const errors = issuesOf(r, 'WEEKLY_VERSIONS_UNCLEAR');
@@ -214,6 +217,12 @@ describe('data:check and data:import with four weekly tables', () => {
     expect(Object.fromEntries(result.progress.map((p) => [p.villageCode, p.values.fundsDone]))).toEqual({ '533323101001': 1_000_000, '533323101002': 500_000 });
     expect(result.revisions).toEqual([]);
     expect(result.progress.flatMap((p) => p.decreases)).toEqual([]);
+    // /sources/ publishes the month's table and, beside it, the superseded weekly versions as such
+    const { index } = publishedSources(result, data);
+    expect(index.list.map((x) => [x.url, x.label, x.supersededBy ?? null, x.publishedOn])).toEqual([
+      ['/sources/2020-07/533323.csv', '福贡县-第4周 2020年7月报表', null, '2020-08-05'],
+      ...[1, 2, 3].map((w) => [`/sources/2020-07/533323.w${WEEK_DAYS[w - 1]}.csv`, `福贡县-第${w}周 2020年7月报表（被取代的周报版本，截至2020年7月${[10, 17, 24][w - 1]}日）`, 'exports/2020-07/福贡县-第4周.csv', '2020-08-05']),
+    ]);
     // an archived weekly version changed by hand is caught
     const archived = path.join(data, 'weekly/2020-07/福贡县-第1周.csv');
     writeFileSync(archived, byTitle[1]!.text);

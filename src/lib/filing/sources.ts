@@ -8,7 +8,8 @@
  * original (whoever holds it can check it), the SHA-256 of the copy, and what the copy leaves
  * out. Pages name a figure's source in words — 「融水苗族自治县 2020年12月报表 第 4 行」 — and
  * link the copy; the row is the copy's row, and the downloads' sourceFile/sourceRow are the
- * same.
+ * same. The weekly tables a later one of the same county and month superseded (weekly/, in
+ * the manifest's `superseded`) are published the same way, as 「被取代的周报版本」.
  */
 import path from 'node:path';
 import { formatDate, formatMonth } from '../render/format.ts';
@@ -41,6 +42,8 @@ export interface PublishedSource {
   /** the revision that replaced this copy (archived copies only), and its date */
   replacedBy: string | null;
   replacedOn: string | null;
+  /** for a superseded weekly version: the path under DATA_DIR of the month's table that superseded it */
+  supersededBy?: string;
 }
 
 export interface SourceIndex {
@@ -90,7 +93,7 @@ export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'm
     return new Set(c.map((x) => x.slice(0, 2))).size === 1 ? c[0]!.slice(0, 2) : null;
   };
   const manifest = result.manifest;
-  const entries: Array<{ file: string; month: string; replacedBy: string | null; replacedOn: string | null; base: string; area: string | null }> = [];
+  const entries: Array<{ file: string; month: string; replacedBy: string | null; replacedOn: string | null; base: string; area: string | null; weekly?: { by: string; tag: string; label: string; filedOn: string } }> = [];
   for (const f of result.files) {
     if (f.kind !== 'export' || !f.month) continue;
     entries.push({ file: f.file, month: f.month, replacedBy: null, replacedOn: null, base: path.posix.basename(f.file).replace(/\.[^.]+$/, ''), area: areaOf(f.file) });
@@ -103,6 +106,13 @@ export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'm
       entries.push({ file: x.previous, month: rev.month, replacedBy: rev.id, replacedOn: rev.date, base: path.posix.basename(x.file).replace(/\.[^.]+$/, ''), area: now?.area ?? null });
     }
   }
+  // weekly versions superseded before publication: named after the table, with their date or week
+  for (const w of manifest?.superseded ?? []) {
+    const by = entries.find((e) => e.file === w.supersededBy);
+    const tag = w.date ? `w${w.date}` : `w${w.week ?? 0}`;
+    const when = w.date ? `${w.basis === 'asOf' ? '截至' : w.basis === 'filledOn' ? '填报于' : ''}${formatDate(w.date)}` : `第${w.week}周`;
+    entries.push({ file: w.file, month: w.month, replacedBy: null, replacedOn: null, base: path.posix.basename(w.file).replace(/\.[^.]+$/, ''), area: by?.area ?? null, weekly: { by: w.supersededBy, tag, label: `被取代的周报版本，${when}`, filedOn: w.filedOn } });
+  }
   entries.sort((a, b) => a.month.localeCompare(b.month) || (a.replacedBy === null ? 0 : 1) - (b.replacedBy === null ? 0 : 1) || a.file.localeCompare(b.file, 'en'));
 
   const list: PublishedSource[] = [];
@@ -114,8 +124,9 @@ export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'm
     const copy = makePublicCopy(bytes, e.file);
     // a stable safe name: the area code, else a short hash of the path; a revision's copy carries its id
     const stem = e.area ?? `f-${sha256(Buffer.from(e.file, 'utf8')).slice(0, 10)}`;
-    let name = `${stem}${e.replacedBy ? `.${e.replacedBy}` : ''}`;
-    for (let k = 2; taken.has(`${e.month}/${name}.csv`); k++) name = `${stem}-${k}${e.replacedBy ? `.${e.replacedBy}` : ''}`;
+    const suffix = e.replacedBy ? `.${e.replacedBy}` : e.weekly ? `.${e.weekly.tag}` : '';
+    let name = `${stem}${suffix}`;
+    for (let k = 2; taken.has(`${e.month}/${name}.csv`); k++) name = `${stem}-${k}${suffix}`;
     taken.add(`${e.month}/${name}.csv`);
     const url = copy ? sourceFileUrl(e.month, `${name}.csv`) : null;
     // the copy is made again when it is published, not held meanwhile (236 MB nationally)
@@ -127,15 +138,16 @@ export function planSources(result: Pick<IngestResult, 'files' | 'progress' | 'm
       file: e.file,
       month: e.month,
       url,
-      label: `${e.base} ${formatMonth(e.month)}报表${e.replacedOn ? `（${formatDate(e.replacedOn)}更正之前的版本）` : ''}`,
+      label: `${e.base} ${formatMonth(e.month)}报表${e.replacedOn ? `（${formatDate(e.replacedOn)}更正之前的版本）` : e.weekly ? `（${e.weekly.label}）` : ''}`,
       sha256: manifest?.published[e.file]?.sha256 ?? sha256(bytes),
       publishedSha256: copy ? sha256(copy.bytes) : null,
-      publishedOn: manifest?.published[e.file]?.publishedOn ?? null,
+      publishedOn: manifest?.published[e.file]?.publishedOn ?? e.weekly?.filedOn ?? null,
       size: bytes.length,
       publishedSize: copy ? copy.bytes.length : null,
       leftOut: copy?.leftOut ?? null,
       replacedBy: e.replacedBy,
       replacedOn: e.replacedOn,
+      ...(e.weekly ? { supersededBy: e.weekly.by } : {}),
     });
   }
   const byFile = new Map(list.map((s) => [s.file, s]));
