@@ -232,4 +232,22 @@ describe('data:check and data:import with four weekly tables', () => {
       writeFileSync(archived, byTitle[0]!.text);
     }
   });
+
+  it('after publication a later weekly table is a correction: refused as a duplicate under its own name, recorded as a revision under the published name', () => {
+    // July's table again, 「截至2020年7月底」, received after the month was published: 青松村's 资金已到位 100 → 101 万元
+    const later = fugongTable(3, { title: asOfTitle('2020-07-31').replace('7月31日', '7月底') }).replace('120.5,100,', '120.5,101,').replace('合计,,,170.5,150,', '合计,,,170.5,151,');
+    const own = path.join(work, '收文', '福贡县-第5周.csv');
+    writeFileSync(own, later);
+    const refused = run('scripts/data-import.ts', ['--month', '2020-07', '--date', '2020-08-10', own]);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain('DUPLICATE_PAIRING');
+    const renamed = path.join(work, '收文', '福贡县-第4周.csv');
+    writeFileSync(renamed, later);
+    const r = run('scripts/data-import.ts', ['--month', '2020-07', '--date', '2020-08-10', '--note', '本月后续周报', renamed]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const result = ingestDataDir(data);
+    expect(result.ok, textReport(result)).toBe(true);
+    expect(result.revisions).toEqual([expect.objectContaining({ month: '2020-07', date: '2020-08-10', note: '本月后续周报', changes: [expect.objectContaining({ villageCode: '533323101001', metric: 'fundsDone', old: 1_000_000, new: 1_010_000 })] })]);
+    expect(JSON.parse(readFileSync(path.join(data, 'manifest.json'), 'utf8')).superseded).toHaveLength(3);
+  });
 });
