@@ -27,6 +27,7 @@ export const PAGES = {
   compare: '/compare/',
   search: '/search/',
   about: '/about/',
+  verify: '/verify/',
   privacy: '/privacy/',
   notFound: '/404/',
 } as const;
