@@ -48,7 +48,7 @@ export const revisionSchema = z.object({
 export type Revision = z.infer<typeof revisionSchema>;
 
 /** A weekly table superseded by a later one of the same county and month, archived when imported. */
-export const supersededSchema = z.object({
+const supersededSchema = z.object({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
   /** path under DATA_DIR of the archived table: weekly/YYYY-MM/… */
   file: pathUnder('weekly'),
