@@ -241,7 +241,6 @@ function importLocked(options: ImportOptions, date: string, recovered: boolean, 
   const recorded = revision && revision.files.length > 0 ? revision : null;
 
   log('校验通过，写入文件……');
-  for (const w of result.weekly) log(`  ${w.message}`);
   for (const f of revisionFiles) if (f.previous) log(`  存档原文件 ${f.file} → ${f.previous}`);
   for (const w of superseded) log(`  存档被取代的周报版本 ${w.source} → ${w.file}`);
   const filed: Array<{ source: string; target: string; replaced: boolean }> = [];
