@@ -7,7 +7,8 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { compareCsv } from '../../src/lib/model/compare-csv.ts';
-import { chartLines, compareTable, MAX_COMPARED, parseSelection, refFromHref, selectionSearch } from '../../src/lib/model/compare.ts';
+import { compareChart, compareTable, MAX_COMPARED, parseSelection, refFromHref, selectionSearch, viewOf } from '../../src/lib/model/compare.ts';
+import { compareSvgDocument, panelSvg } from '../../src/lib/render/compare-svg.ts';
 import { COUNTY_SORTS, countyRows, sortCountyRows } from '../../src/lib/model/county-table.ts';
 import { entitySeriesOf } from '../../src/lib/model/entity-series.ts';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
@@ -99,9 +100,11 @@ describe('the units directory', () => {
 
 describe('the compare tool', () => {
   it('a selection survives the URL; junk, repeats and a sixth entity are dropped', () => {
-    const s = { entities: [{ kind: 'villages', code: '533323101001' }, { kind: 'counties', code: '520525' }, { kind: 'units', code: '91520500MA6K0002XC' }], measure: 'employment' } as const;
+    const s = { entities: [{ kind: 'villages', code: '533323101001' }, { kind: 'counties', code: '520525' }, { kind: 'units', code: '91520500MA6K0002XC' }], measure: 'employment', view: 'ratio' } as const;
     expect(parseSelection(selectionSearch({ ...s, entities: [...s.entities] }))).toEqual(s);
-    expect(parseSelection('?e=v:1,x:2,v:533323101001,v:533323101001,c:<script>&m=nope')).toEqual({ entities: [{ kind: 'villages', code: '533323101001' }], measure: 'industry' });
+    expect(selectionSearch({ ...s, entities: [...s.entities] })).toBe('?e=v:533323101001,c:520525,u:91520500MA6K0002XC&m=employment');
+    expect(parseSelection(selectionSearch({ ...s, entities: [...s.entities], view: 'amount' }))).toEqual({ ...s, view: 'amount' });
+    expect(parseSelection('?e=v:1,x:2,v:533323101001,v:533323101001,c:<script>&m=nope&v=log')).toEqual({ entities: [{ kind: 'villages', code: '533323101001' }], measure: 'industry', view: 'ratio' });
     const many = Array.from({ length: 7 }, (_, i) => `c:52052${i}`).join(',');
     expect(parseSelection(`?e=${many}`).entities).toHaveLength(MAX_COMPARED);
     expect(refFromHref('/units/91520500MA6K0002XC/')).toEqual({ kind: 'units', code: '91520500MA6K0002XC' });
@@ -121,16 +124,102 @@ describe('the compare tool', () => {
     expect(table.rows).toHaveLength(v.months.length + c.months.length);
     const parsed = Papa.parse<string[]>(compareCsv(table).replace(/^\ufeff/, ''), { skipEmptyLines: true }).data;
     expect(parsed).toEqual([table.head, ...table.rows]);
-    const lines = chartLines([v, c], 'industry');
-    expect(lines.lines).toHaveLength(4);
-    const jan = { ...v, months: ['2020-05', ...v.months], records: [0, ...v.records] };
-    jan.measures = Object.fromEntries(Object.entries(v.measures).map(([k, m]) => [k, { ...m, plan: [null, ...m.plan], done: [null, ...m.done], planMissing: [0, ...m.planMissing], doneMissing: [0, ...m.doneMissing], ratio: [null, ...m.ratio] }])) as typeof v.measures;
-    expect(chartLines([jan], 'industry').lines[0]!.values[0]).toBeNull();
+    const amounts = compareChart([v, c], 'industry', 'amount');
+    expect(amounts.panels.map((p) => p.lines.length)).toEqual([2, 2]);
+    const jan = { ...v, months: ['2020-04', ...v.months], records: [0, ...v.records], absent: [v.pairings, ...v.absent] };
+    jan.measures = Object.fromEntries(Object.entries(v.measures).map(([k, m]) => [k, { ...m, plan: [null, ...m.plan], done: [null, ...m.done], planMissing: [0, ...m.planMissing], doneMissing: [0, ...m.doneMissing], ratio: [null, ...m.ratio], ratioMissing: [0, ...m.ratioMissing] }])) as typeof v.measures;
+    expect(compareChart([jan], 'industry', 'ratio').panels[0]!.lines[0]!.points[0]).toEqual({ value: null, text: '未上报', partial: null });
+    expect(compareChart([jan], 'industry', 'amount').panels[0]!.lines[0]!.points[0]!.value).toBeNull();
     expect(compareTable([jan], 'industry').rows[0]!.slice(5)).toEqual(['未上报', '未上报', '未上报']);
   });
 
   it('a cell that looks like a formula is escaped in the CSV', () => {
     const csv = compareCsv({ caption: '', head: ['对象'], rows: [['=1+1']], entity: [0] });
     expect(csv).toContain("'=1+1");
+  });
+
+  // The issue's own comparison: a village, its county and its province (shipped data).
+  const trio = [entitySeriesOf(model, 'villages', '450225001200', true)!, entitySeriesOf(model, 'counties', '450225', true)!, entitySeriesOf(model, 'provinces', '45', true)!];
+
+  it('draws the completion ratio by default: one axis in %, each point the series’ own ratio', () => {
+    const chart = compareChart(trio, 'industry', parseSelection('?e=v:450225001200,c:450225,p:45&m=industry').view);
+    expect(chart.view).toBe('ratio');
+    expect(chart.panels).toHaveLength(1);
+    expect(chart.panels[0]!.unit).toBe('%');
+    expect(chart.panels[0]!.lines.map((l) => l.role)).toEqual(['ratio', 'ratio', 'ratio']);
+    trio.forEach((s, i) => {
+      const line = chart.panels[0]!.lines[i]!;
+      chart.months.forEach((m, k) => {
+        const j = s.months.indexOf(m);
+        const r = s.measures.industry.ratio[j];
+        const p = line.points[k]!;
+        if (r?.kind === 'value' && s.records[j]! > 0) {
+          expect(p.value).toBe(Math.round(r.percent * 10) / 10);
+          expect(p.text).toMatch(/^[\d,.]+%/);
+        } else expect(p.value).toBeNull();
+      });
+    });
+    expect(chart.asOf).toBe(model.months.at(-1));
+    expect(chart.units).toContain('%');
+  });
+
+  it('a partial month is drawn with its note, never dropped: the province’s months are nearly all partial', () => {
+    const province = trio[2]!;
+    for (const view of ['ratio', 'amount'] as const) {
+      const chart = compareChart(trio, 'industry', view);
+      const lines = chart.panels.flatMap((p) => p.lines).filter((l) => l.entity === 2);
+      for (const line of lines) {
+        province.months.forEach((m, j) => {
+          const p = line.points[chart.months.indexOf(m)]!;
+          const ms = province.measures.industry;
+          const [blank, value] = line.role === 'ratio' ? [ms.ratioMissing[j]!, ms.ratio[j]?.kind === 'value' ? 1 : null] : line.role === 'plan' ? [ms.planMissing[j]!, ms.plan[j]] : [ms.doneMissing[j]!, ms.done[j]];
+          if (value === null || value === undefined || province.records[j] === 0) return expect(p.value).toBeNull();
+          expect(p.value, `${view} ${line.role} ${m}`).not.toBeNull();
+          const absent = province.absent[j]!;
+          if (blank + absent > 0) {
+            expect(p.partial).toMatch(/^部分合计：/);
+            if (blank) expect(p.partial).toContain(`${blank}\u00a0个结对未填报`);
+            if (absent) expect(p.partial).toContain(`${absent}\u00a0个结对未上报`);
+          } else expect(p.partial).toBeNull();
+        });
+      }
+      // the province's done line is drawn in most months, as partial points
+      const done = lines.find((l) => l.role !== 'plan')!;
+      expect(done.points.filter((p) => p.value !== null && p.partial).length).toBeGreaterThan(province.months.length / 2);
+      expect(chart.partials).toBeGreaterThan(0);
+    }
+  });
+
+  it('plan and done in amounts: small multiples, one per entity, each on its own axis with its unit; 派驻力量 has no ratio', () => {
+    const chart = compareChart(trio, 'industry', 'amount');
+    expect(chart.panels.map((p) => p.entity)).toEqual([0, 1, 2]);
+    expect(chart.panels.map((p) => p.unit)).toEqual(['万元', '万元', '万元']);
+    const county = trio[1]!;
+    const j = county.months.length - 1;
+    expect(chart.panels[1]!.lines[1]!.points[chart.months.indexOf(county.months[j]!)]!.value).toBe(county.measures.industry.done[j]! / 10000);
+    expect(viewOf({ measure: 'stationing', view: 'ratio' })).toBe('amount');
+    const stationing = compareChart(trio, 'stationing', 'ratio');
+    expect(stationing.view).toBe('amount');
+    expect(stationing.panels[0]!.unit).toBe('个 / 人');
+  });
+
+  it('the SVG writer draws partial months hollow with their note; the image file carries title, units, source and month', () => {
+    const chart = compareChart(trio, 'industry', 'ratio');
+    const { svg, geometry } = panelSvg(chart, chart.panels[0]!, 600, 320);
+    expect(geometry.xs).toHaveLength(chart.months.length);
+    const hollow = [...svg.matchAll(/<path [^>]*fill="#ffffff"[^>]*data-partial="([^"]+)"[^>]*><title>([^<]+)<\/title>/g)];
+    expect(hollow.length).toBe(chart.partials);
+    for (const [, note, title] of hollow) {
+      expect(note).toMatch(/^部分合计：\d+/);
+      expect(title).toContain(note);
+    }
+    expect(svg).not.toMatch(/style=|<script|href=/);
+    // a hidden entity is not drawn
+    expect(panelSvg(chart, chart.panels[0]!, 600, 320, new Set([1])).svg).not.toContain('data-entity="1"');
+    const doc = compareSvgDocument(chart, { site: '宣传公示专区', link: 'https://example.invalid/compare/?e=v:450225001200' });
+    expect(doc).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" viewBox="0 0 960 \d+"/);
+    for (const text of [chart.title, '单位：%', '来源：宣传公示专区', `数据截至：${chart.asOf!.replace(/^(\d+)-0?(\d+)$/, '$1年$2月')}`, '合成数据', '部分合计：', trio[0]!.name]) expect(doc, text).toContain(text);
+    const amounts = compareSvgDocument(compareChart(trio, 'industry', 'amount'), { site: 'x', link: 'y' });
+    expect(amounts).toContain('单位：万元');
   });
 });

@@ -25,6 +25,8 @@ export interface MeasureSeries {
   doneMissing: number[];
   /** per month: the 附件3 ratio over the records with both figures; null for 派驻力量 */
   ratio: Array<Ratio | null>;
+  /** per month: records that are not in the ratio (plan or done blank); with `absent`, a ratio is partial */
+  ratioMissing: number[];
 }
 
 export interface EntitySeries {
@@ -62,6 +64,7 @@ function entitySeries(area: AreaTotals, months: readonly string[], id: { kind: E
           planMissing: months.map((mo) => at(mo)?.metrics[m.plan].missing ?? 0),
           doneMissing: months.map((mo) => at(mo)?.metrics[m.done].missing ?? 0),
           ratio: months.map((mo) => (m.ratio ? (at(mo)?.ratios[m.ratio] ?? { kind: 'unreported' }) : null)),
+          ratioMissing: months.map((mo) => (m.ratio ? (at(mo)?.ratioMissing[m.ratio] ?? 0) : 0)),
         } satisfies MeasureSeries,
       ];
     }),
