@@ -95,7 +95,8 @@ export const SITE: SiteConfig = {
 export const SECTIONS: ReadonlyArray<{ href: string; label: string; prefixes: readonly string[] }> = [
   { href: PAGES.home, label: '首页', prefixes: [] },
   { href: PAGES.provinces, label: '各省进展', prefixes: [PAGES.provinces, entityPrefix('villages')] },
-  { href: PAGES.counties, label: '全部县', prefixes: [PAGES.counties, PAGES.compare] },
+  // /compare/ is no section's: it compares villages, units, counties and provinces alike.
+  { href: PAGES.counties, label: '全部县', prefixes: [PAGES.counties] },
   { href: PAGES.units, label: '帮扶单位', prefixes: [PAGES.units] },
   { href: PAGES.stories, label: '典型案例', prefixes: [PAGES.stories] },
   { href: PAGES.bulletins, label: '月度通报', prefixes: [PAGES.bulletins] },

@@ -185,6 +185,8 @@ describe('the menu', () => {
     expect(currentSection(routes.correctionUrl('x').replace(/#.*/, ''))).toBe(routes.PAGES.data);
     expect(currentSection(routes.sourceFileUrl('2020-12', '450225.csv'))).toBe(routes.PAGES.data);
     expect(currentSection(routes.PAGES.home)).toBe(routes.PAGES.home);
+    // the compare tool spans every kind of entity: no section is marked current
+    expect(currentSection(routes.PAGES.compare)).toBeNull();
     for (const s of SECTIONS) expect(pageFor(s.href), s.href).not.toBeNull();
   });
 });
