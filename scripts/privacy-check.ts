@@ -66,7 +66,14 @@ const lines = [
   ...result.findings.map((f) => `  ${findingMessage(f)}`),
   ...collected.problems.map((p) => `  收到的表格 ${p}：其中的姓名无法收集，检查不完整`),
 ];
-console.error(`[个人信息] 网站中发现个人信息 ${result.findings.length} 处${collected.problems.length ? `，另有 ${collected.problems.length} 个收到的表格无法读取` : ''}，不能发布（${path.relative(process.cwd(), dir) || dir}）：`);
+// how many of each kind, then every one
+const kinds = new Map<string, number>();
+for (const f of result.findings) {
+  const what = findingMessage({ ...f, inside: [], line: undefined, column: undefined, field: undefined, found: '', source: undefined }).replace(/^[^：]*：/, '');
+  kinds.set(what, (kinds.get(what) ?? 0) + 1);
+}
+const byKind = [...kinds].map(([what, n]) => `${what} ${n.toLocaleString('zh-CN')} 处`).join('、');
+console.error(`[个人信息] 网站中发现个人信息 ${result.findings.length.toLocaleString('zh-CN')} 处${byKind ? `（${byKind}）` : ''}${collected.problems.length ? `，另有 ${collected.problems.length} 个收到的表格无法读取` : ''}，不能发布（${path.relative(process.cwd(), dir) || dir}）：`);
 console.error(lines.join('\n'));
 console.error(`\n已检查 ${scope}，用时 ${seconds} 秒。电话、身份证号码、电子邮箱、姓名只显示一部分。公开的联系方式在 src/lib/site-config.ts；驻村人员姓名只有在 PUBLISH_PERSONAL_NAMES=1（本人已同意）时可以公开。`);
 process.exit(1);
