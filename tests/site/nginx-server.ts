@@ -11,11 +11,11 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-export const PRODUCTION_CONF = path.join(ROOT, 'deploy/nginx.conf');
-export const SITE_RULES = path.join(ROOT, 'deploy/gpdzc-site.conf');
+const PRODUCTION_CONF = path.join(ROOT, 'deploy/nginx.conf');
+const SITE_RULES = path.join(ROOT, 'deploy/gpdzc-site.conf');
 
 /** The nginx binary: NGINX_PATH, else Debian's. */
-export function nginxBinary(): string {
+function nginxBinary(): string {
   const candidates = [process.env.NGINX_PATH, '/usr/sbin/nginx', '/usr/bin/nginx'].filter((p): p is string => !!p);
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error('没有找到 nginx：运行 bash scripts/ensure-chromium.sh（以 root）安装，或设置 NGINX_PATH');
@@ -23,7 +23,7 @@ export function nginxBinary(): string {
 }
 
 /** The `map $uri $gpdzc_cache_control { … }` block of deploy/nginx.conf, as written there. */
-export function productionCacheMap(): string {
+function productionCacheMap(): string {
   const text = readFileSync(PRODUCTION_CONF, 'utf8');
   const m = /^map \$uri \$gpdzc_cache_control \{\n[\s\S]*?^\}\n/m.exec(text);
   if (!m) throw new Error('deploy/nginx.conf 里没有找到 map $uri $gpdzc_cache_control { … }');

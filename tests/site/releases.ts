@@ -13,7 +13,7 @@ import { writeBuildOk } from '../../src/lib/release/build-ok.ts';
 import { siteFiles } from '../../src/lib/publish/site-files.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-export const FAKE_SSH_DIR = path.join(ROOT, 'tests/site');
+const FAKE_SSH_DIR = path.join(ROOT, 'tests/site');
 
 /** After editing files of a built site: its SHA256SUMS and build mark as the build would write them. */
 export async function resum(site: string): Promise<void> {

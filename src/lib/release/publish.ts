@@ -64,7 +64,7 @@ export interface CheckedDist {
 }
 
 /** Whether dist/ is a finished, checked build (and, signed or not, agrees with its /verify/ page); the reason in Chinese if not. */
-export function checkDist(dist: string, key: SigningKey | null): Outcome<CheckedDist & { warnings: string[] }> {
+function checkDist(dist: string, key: SigningKey | null): Outcome<CheckedDist & { warnings: string[] }> {
   const refuse = (message: string) => ({ ok: false as const, reason: 'refused' as const, message: `不能发布 ${dist}：${message}` });
   if (!existsSync(dist) || !statSync(dist).isDirectory()) return refuse('没有这个目录。请先运行 npm run build。');
   let mark: { ok?: unknown; sha256sums?: unknown };

@@ -22,9 +22,9 @@ import path from 'node:path';
 export const SIGNATURE_FILE = 'SHA256SUMS.sig';
 export const ALLOWED_SIGNERS_FILE = 'allowed_signers';
 /** The signature's namespace: OpenSSH's convention for signing files. */
-export const SIGNING_NAMESPACE = 'file';
+const SIGNING_NAMESPACE = 'file';
 /** Whom the signature names (`-I` when verifying) unless PUBLISH_SIGNING_IDENTITY says otherwise. */
-export const DEFAULT_IDENTITY = 'gpdzc-release';
+const DEFAULT_IDENTITY = 'gpdzc-release';
 
 /** The identity from the environment (a plain principal: letters, digits, . _ @ -). */
 export function signingIdentity(env: NodeJS.ProcessEnv = process.env): string {

@@ -11,7 +11,7 @@ import { BUILD_OK_FILE, CHECKSUM_FILE } from '../publish/checksums.ts';
 import { ALLOWED_SIGNERS_FILE, SIGNATURE_FILE } from './signing.ts';
 
 /** Files a release holds beside the ones SHA256SUMS lists. */
-export const BESIDE_SUMS: ReadonlySet<string> = new Set([CHECKSUM_FILE, SIGNATURE_FILE, ALLOWED_SIGNERS_FILE, BUILD_OK_FILE]);
+const BESIDE_SUMS: ReadonlySet<string> = new Set([CHECKSUM_FILE, SIGNATURE_FILE, ALLOWED_SIGNERS_FILE, BUILD_OK_FILE]);
 
 /** SHA256SUMS text → path → hash. Throws on a line that is not `<64 hex>  <path>`. */
 export function parseSums(text: string): Map<string, string> {
