@@ -154,6 +154,7 @@ describe('collecting the names', () => {
   it('takes people, not offices, dates or placeholders', () => {
     expect(signOffNames(['填报单位：福贡县扶贫办', '填报日期：2020年8月3日'])).toEqual([]);
     expect(signOffNames(['负责人：福贡县扶贫办', '联系人：无', '审核人：（签字）'])).toEqual([]);
+    expect(signOffNames(['序号', '联系人', '联系电话'])).toEqual([]);
     expect(personNames('阿不都·热合曼（签字）')).toEqual(['阿不都·热合曼']);
     expect(personNames('Administrator')).toEqual([]);
   });

@@ -43,6 +43,8 @@ const ANY_LABEL = /(填报|填表|制表|审核|审批|复核|核对|联系|经�
 
 /** Words written where a name belongs that are not names. */
 const NOT_NAMES = new Set(['无', '暂无', '待定', '同上', '见上', '本人', '签字', '签名', '盖章', '姓名', '日期', '电话', '手机', '未填', '不详', '略', '空', '某某']);
+/** A header or a label, not a name (a table's 联系人 column header beside its 联系电话 header). */
+const LABEL_WORD = /(电话|手机|日期|时间|号码|方式|地址|邮箱|签字|签名|盖章|姓名|职务|人员|填报|审核)/;
 /** The end of an organisation's or a place's name: 福贡县扶贫办, 某某公司. */
 const ORGANISATION = /(办|局|委|厅|公司|政府|中心|办公室|合作社|委员会|村委|协会|基金会|乡|镇|县|市|省|州|盟|旗|街道|社区|组织)$/;
 /** What office software writes as the author when nobody set one. */
@@ -61,7 +63,7 @@ export function personNames(value: string): string[] {
     const joined = words.length > 1 && words.every((w) => /^[\u3400-\u9fff]$/.test(w)) ? [words.join('')] : words.every((w) => /^[A-Za-z]+$/.test(w)) ? [words.join(' ')] : words;
     for (const w of joined) {
       const name = w.replace(/^[:：]+|[:：。.]+$/g, '');
-      if (NOT_NAMES.has(name) || GENERIC_AUTHORS.test(name) || ORGANISATION.test(name)) continue;
+      if (NOT_NAMES.has(name) || GENERIC_AUTHORS.test(name) || ORGANISATION.test(name) || LABEL_WORD.test(name)) continue;
       if (/^[\u3400-\u9fff]{2,4}$/.test(name) || /^[\u3400-\u9fff]{1,8}[·•・][\u3400-\u9fff·•・]{1,16}$/.test(name) || /^[A-Za-z]{4,}(?: [A-Za-z]+){0,3}$/.test(name)) out.push(name);
     }
   }
