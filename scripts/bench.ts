@@ -7,7 +7,9 @@
  * month, the month added, rebuilt with the same cache (timed, with how many pages were
  * reused, and checked to equal the full build's SHA256SUMS) — and one search query in
  * headless Chromium (bytes fetched, time to the first result). Writes the tables into
- * BENCHMARKS.md with the machine it ran on.
+ * BENCHMARKS.md with the machine it ran on. With `--lighthouse`: then Lighthouse mobile over
+ * one page of each type of the first scale's build (scripts/lighthouse.ts), into the file's
+ * Lighthouse section.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -271,4 +273,10 @@ if (write) {
   const previous = existsSync(file) ? readFileSync(file, 'utf8').split('\n### ').slice(1).map((x) => `### ${x}`) : [];
   writeFileSync(file, head + [table, ...previous].join('\n'));
   console.log(`已写入 ${path.relative(ROOT, file)}`);
+}
+
+if (args.includes('--lighthouse') && !ingestOnly) {
+  const { runLighthouse, writeLighthouseSection } = await import('./lighthouse.ts');
+  const rows = await runLighthouse(path.join(WORK, scales[0]!, 'dist'));
+  if (write) writeLighthouseSection(rows, `\`npm run bench -- --lighthouse\`, ${scales[0]} scale`);
 }
