@@ -9,8 +9,6 @@ import sitemap from '@astrojs/sitemap';
 import { STORY_MDX_PROCESSOR } from './src/lib/content/story-mdx.ts';
 import { watchHeap } from './scripts/build-log.ts';
 import { writeOverEarlierBuild } from './src/lib/publish/astro-writes.ts';
-import { digestSynchronously } from './src/lib/publish/astro-digests.ts';
-import { gatherWrites } from './src/lib/publish/gathered-writes.ts';
 import { onBundlerLog } from './src/lib/publish/bundler-log.ts';
 import { imageMetadataRemoval } from './src/integrations/image-metadata.ts';
 
@@ -22,14 +20,7 @@ const outDir = process.env.ASTRO_OUT_DIR || './dist';
 const cacheDir = process.env.ASTRO_CACHE_DIR || './node_modules/.astro';
 // Inside scripts/build.ts, which keeps the site folder: pages are written over the last build's
 // in place, and Astro's cache keeps no second copy of them (src/lib/publish/astro-writes.ts).
-// There, too, the CSP hashes of each page's inline styles and scripts are computed at once
-// instead of as WebCrypto jobs (src/lib/publish/astro-digests.ts), and Astro's two log lines a
-// page reach stdout in a few large writes (src/lib/publish/gathered-writes.ts).
-if (process.env.GPDZC_KEEP_OUT_DIR === '1') {
-  await writeOverEarlierBuild(outDir);
-  digestSynchronously();
-  gatherWrites(process.stdout, { flushBefore: [process.stderr] });
-}
+if (process.env.GPDZC_KEEP_OUT_DIR === '1') await writeOverEarlierBuild(outDir);
 
 export default defineConfig({
   site: process.env.SITE_URL || 'https://example.invalid',
@@ -55,6 +46,9 @@ export default defineConfig({
   // and owner): the originals Astro copies into /_astro/ and public/'s images are re-encoded
   // (src/integrations/image-metadata.ts).
   integrations: [mdx({ processor: satteri(STORY_MDX_PROCESSOR) }), react({ include: [/\.tsx$/] }), sitemap(), imageMetadataRemoval()],
+  // Astro's messages through the site's logger (Astro's Logger API): pages counted, not a line
+  // each; inside npm run build, events for the build's console (src/build/astro-logger.mjs).
+  logger: { entrypoint: new URL('./src/build/astro-logger.mjs', import.meta.url) },
   devToolbar: { enabled: false },
   // Pages whose data and code are unchanged since the last build are copied, not rendered
   // again (cacheKey in getStaticPaths; see src/lib/publish/page-keys.ts).

@@ -68,47 +68,6 @@ export class StdoutLines {
   }
 }
 
-/**
- * Astro's per-page log, read as it streams. A page is logged as `├─ /villages/1/index.html`
- * when it starts and ` (+3ms)` (or ` (+1.20s)`) when written; a reused page as its path
- * followed at once by ` (cached)` or ` (restored)`. With several pages in flight the start of
- * one page and the end of another share a line, so a page's time is given to the route of
- * the last page started (exact in the counts, close in the times).
- */
-export class AstroPageLog {
-  /** pages (and endpoints) written by rendering; the optimised images Astro logs alike are not counted */
-  rendered = 0;
-  reused = 0;
-  readonly routes: NonNullable<StepRecord['routes']> = {};
-  #last: string | null = null;
-
-  line(raw: string): void {
-    // (colours off; a timestamp can follow a page's path on the same line)
-    const line = raw.replace(/\x1b\[[0-9;]*m/g, '').replace(/\d\d:\d\d:\d\d/g, ' ');
-    // an optimised image (logged after the pages, with a time of its own)
-    if (line.includes('▶')) return;
-    for (const m of line.matchAll(/[├└]─ \/([^/\s]*)\S*( \((?:cached|restored)\))?|\(\+([\d.]+)(m?s)\)/g)) {
-      if (m[3] !== undefined) {
-        if (this.#last) this.route(this.#last).ms = round(this.route(this.#last).ms + Number(m[3]) * (m[4] === 's' ? 1000 : 1));
-        continue;
-      }
-      const route = m[1] || '/';
-      if (m[2]) {
-        this.reused++;
-        this.route(route).reused++;
-      } else {
-        this.rendered++;
-        this.route(route).rendered++;
-        this.#last = route;
-      }
-    }
-  }
-
-  private route(name: string) {
-    return (this.routes[name] ??= { rendered: 0, reused: 0, ms: 0 });
-  }
-}
-
 export interface BuildLog {
   version: 1;
   ok: boolean;

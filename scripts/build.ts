@@ -19,14 +19,15 @@
  * result is exactly a build into an empty folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SNAPSHOT_ENV } from '../src/lib/ingest/ingest-cache.ts';
 import { WRITTEN_SUMS_ENV } from '../src/lib/publish/checksums.ts';
 import { SITE_DOWNLOADS_ENV } from '../src/lib/publish/opendata/site-downloads.ts';
 import { PAGE_SUMS_ENV } from '../src/lib/publish/page-sums.ts';
 import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
-import { AstroPageLog, defaultBuildLogFile, readParts, round, StdoutLines, treeRss, type BuildLog, type StepRecord } from './build-log.ts';
+import { defaultBuildLogFile, readParts, round, StdoutLines, treeRss, type BuildLog, type StepRecord } from './build-log.ts';
+import { BuildConsole } from '../src/build/build-console.ts';
 import { hasEarlierOutput, pruneStale, startMark } from './build-prune.ts';
 import { clearBuildOk, writeBuildOk } from '../src/lib/release/build-ok.ts';
 
@@ -59,11 +60,26 @@ const INDEX_HEAP = '--max-old-space-size=5632';
  */
 const ASTRO_V8_FLAGS = ['--external-memory-accounted-in-global-limit'];
 const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} 秒`;
+// `npm run build -- --verbose` lists every page and every message of Astro's; other arguments go to astro build
+const verbose = process.argv.includes('--verbose');
+const astroArgs = process.argv.slice(2).filter((a) => a !== '--verbose');
 
 const started = performance.now();
 const log: BuildLog = { version: 1, ok: false, startedAt: new Date().toISOString(), seconds: 0, peakRssMB: 0, outDir: OUT_DIR, steps: [] };
 const logFile = defaultBuildLogFile(OUT_DIR);
 mkdirSync(path.dirname(logFile), { recursive: true });
+const out = new BuildConsole((text) => process.stdout.write(text), { tty: Boolean(process.stdout.isTTY) && !process.env.CI, verbose, expectedPages: lastPageCount(logFile) });
+
+/** How many pages the last build had (the progress bar's total), from its step log. */
+function lastPageCount(file: string): number | null {
+  try {
+    const last = JSON.parse(readFileSync(file, 'utf8')) as BuildLog;
+    const counts = last.steps.find((x) => x.id === 'astro-build')?.counts;
+    return counts ? (counts.pagesRendered ?? 0) + (counts.pagesReused ?? 0) : null;
+  } catch {
+    return null;
+  }
+}
 // Until this build finishes, the site folder has not passed its checks: npm run publish refuses it.
 clearBuildOk(OUT_DIR);
 // The downloads step hashes the files it writes and leaves the lines here for SHA256SUMS (scripts/site-extras.ts).
@@ -103,6 +119,7 @@ const running = new Set<ChildProcess>();
 
 function fail(code: number): never {
   for (const child of running) child.kill();
+  out.end();
   writeLog(false);
   process.exit(code);
 }
@@ -117,7 +134,7 @@ interface StepRun {
  * Run one step as a child process (its parts reported through a file of its own, see
  * build-log.ts). `passStdout`: its output goes straight through, else it is kept and returned.
  */
-async function runStep(id: string, name: string, args: string[], opts: { env: NodeJS.ProcessEnv; passStdout: boolean; onLine?: (line: string) => void }): Promise<StepRun> {
+async function runStep(id: string, name: string, args: string[], opts: { env: NodeJS.ProcessEnv; passStdout: boolean }): Promise<StepRun> {
   const t = performance.now();
   const events = `${logFile}.${process.pid}.${id}.events`;
   writeFileSync(events, '');
@@ -125,9 +142,9 @@ async function runStep(id: string, name: string, args: string[], opts: { env: No
   running.add(child);
   stepOfPid.set(child.pid!, id);
   let stdout = '';
-  const lines = new StdoutLines(opts.onLine ?? (() => {}));
+  // whole lines to the console (a line split by the pipe is joined first)
+  const lines = new StdoutLines(opts.passStdout ? (line) => out.line(line) : () => {});
   child.stdout.on('data', (chunk: Buffer) => {
-    if (opts.passStdout) process.stdout.write(chunk);
     const text = lines.push(chunk);
     if (!opts.passStdout) stdout += text;
   });
@@ -159,11 +176,11 @@ if (check.status !== 0) {
   console.error(`数据校验未通过（DATA_DIR=${defaultDataDir()}），网站未构建：\n\n${check.stdout}`);
   fail(1);
 }
-process.stdout.write(check.stdout);
+for (const line of check.stdout.replace(/\n$/, '').split('\n')) if (line !== '') out.print(line);
 // The later steps read the snapshot the check wrote or found, without reading and hashing DATA_DIR again.
 const snapshot = check.record.parts?.find((p) => p.detail?.snapshot)?.detail?.snapshot;
 const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]: snapshot } : {}), [WRITTEN_SUMS_ENV]: writtenSums, [PAGE_SUMS_ENV]: pageSums, [SITE_DOWNLOADS_ENV]: siteDownloads };
-console.log(`[数据] 校验通过，用时 ${seconds(t)}`);
+out.print(`[数据] 校验通过，用时 ${seconds(t)}`);
 
 // 2. the pages, and 3. the downloads and the name index from the read model, side by side
 // (heap caps above); Astro renders four pages at a time (chosen when its page writes were
@@ -174,18 +191,18 @@ const mark = startMark(CACHE_DIR);
 // Into an empty folder nothing can be stale: the prune's walk (a stat of each of 900,000 files nationally, 10–65 s) is skipped.
 const pruneNeeded = hasEarlierOutput(OUT_DIR);
 writeFileSync(pageSums, '');
-const pageLog = new AstroPageLog();
-const pages = runStep('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...process.argv.slice(2)], {
+const pages = runStep('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...astroArgs], {
   // GPDZC_KEEP_OUT_DIR: astro.config.mjs then leaves the site folder as it is (pruned below).
   // ASTRO_CONCURRENCY: pages in flight (see astro.config.mjs).
-  env: { ...env, ASTRO_TELEMETRY_DISABLED: '1', GPDZC_KEEP_OUT_DIR: '1', ASTRO_CONCURRENCY: process.env.ASTRO_CONCURRENCY ?? '4', NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP },
+  // BUILD_VERBOSE: Astro's logger (src/build/astro-logger.mjs) hands on every page's line too.
+  env: { ...env, ASTRO_TELEMETRY_DISABLED: '1', GPDZC_KEEP_OUT_DIR: '1', ASTRO_CONCURRENCY: process.env.ASTRO_CONCURRENCY ?? '4', NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP, ...(verbose ? { BUILD_VERBOSE: '1' } : {}) },
   passStdout: true,
-  onLine: (line) => pageLog.line(line),
 }).then((astro) => {
   if (astro.status !== 0) fail(astro.status);
-  astro.record.counts = { pagesRendered: pageLog.rendered, pagesReused: pageLog.reused };
-  astro.record.routes = pageLog.routes;
-  console.log(`[页面] astro build 用时 ${seconds(t)}：渲染 ${pageLog.rendered.toLocaleString('zh-CN')} 个，数据和代码未变、沿用上次 ${pageLog.reused.toLocaleString('zh-CN')} 个`);
+  const done = out.pagesDone;
+  astro.record.counts = { pagesRendered: done?.rendered ?? 0, pagesReused: done?.reused ?? 0 };
+  astro.record.routes = done?.routes ?? {};
+  out.print(`[页面] astro build 用时 ${seconds(t)}：渲染 ${(done?.rendered ?? 0).toLocaleString('zh-CN')} 个，数据和代码未变、沿用上次 ${(done?.reused ?? 0).toLocaleString('zh-CN')} 个`);
 });
 const extras = runStep('site-extras', '下载和名称索引', [path.join(ROOT, 'scripts/site-extras.ts')], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? EXTRAS_HEAP }, passStdout: true }).then((extras) => {
   if (extras.status !== 0) fail(extras.status);
@@ -197,8 +214,8 @@ t = performance.now();
 if (pruneNeeded) {
   const pruned = pruneStale(OUT_DIR, CACHE_DIR, mark);
   log.steps.push({ id: 'prune', name: '清理上次构建留下、本次没有的文件', seconds: round((performance.now() - t) / 1000), peakRssMB: null, counts: pruned });
-  console.log(`[清理] 删除上次构建留下、本次没有的文件 ${pruned.deleted.toLocaleString('zh-CN')} 个（沿用未变的页面 ${pruned.kept.toLocaleString('zh-CN')} 个），用时 ${seconds(t)}`);
-} else console.log('[清理] 构建前输出目录为空，没有上次留下的文件');
+  out.print(`[清理] 删除上次构建留下、本次没有的文件 ${pruned.deleted.toLocaleString('zh-CN')} 个（沿用未变的页面 ${pruned.kept.toLocaleString('zh-CN')} 个），用时 ${seconds(t)}`);
+} else out.print('[清理] 构建前输出目录为空，没有上次留下的文件');
 
 // 5. Pagefind over the content pages, then SHA256SUMS
 const index = await runStep('site-index', '搜索索引和 SHA256SUMS', [path.join(ROOT, 'scripts/site-extras.ts'), '--index'], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? INDEX_HEAP }, passStdout: true });

@@ -12,7 +12,8 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** scripts/build.ts on `dataDir` into `out` with the cache `cache`; fails the test on a failed build; the log without colour codes. */
 export function build(dataDir: string, bulletinsDir: string, out: string, cache: string): string {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
+  // --verbose: the log lists every page, reused ones marked "(cached)" or "(restored)"
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts'), '--verbose'], {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, STORIES_DIR: FIXTURE_STORIES, BULLETINS_DIR: bulletinsDir, ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: cache, ASTRO_TELEMETRY_DISABLED: '1' },
     encoding: 'utf8',

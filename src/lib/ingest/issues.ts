@@ -29,6 +29,7 @@ export const ISSUE_CODES = {
   OLD_EXCEL_FORMAT: '旧版 .xls 或加密的工作簿（请另存为 .xlsx）',
   WORKBOOK_CORRUPT: '工作簿已损坏',
   WORKBOOK_TOO_LARGE: '工作簿超过大小限制',
+  TABLE_TOO_LARGE: '文本表格超过大小限制',
   SHEET_NOT_FOUND: '工作簿中没有附件3工作表',
   SHEET_AMBIGUOUS: '工作簿中有多个附件3工作表',
   SHEET_HIDDEN: '隐藏的工作表',

@@ -110,8 +110,8 @@ function openTable(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, opt
   }
   const decoded = decodeTable(bytes);
   if (!decoded.ok) {
-    const code = decoded.reason === 'empty' ? 'EMPTY_FILE' : decoded.reason === 'binary' ? 'BINARY_FILE' : 'ENCODING_UNKNOWN';
-    sink.error(code, `${decoded.reason === 'empty' ? '文件为空' : decoded.reason === 'binary' ? '不是文本表格文件' : '无法识别文件编码'}：${decoded.detail}`);
+    const { code, what } = DECODE_FAILURES[decoded.reason];
+    sink.error(code, `${what}：${decoded.detail}`);
     return null;
   }
   summary.encoding = decoded.encoding;
@@ -120,6 +120,14 @@ function openTable(bytes: Uint8Array, sink: IssueSink, summary: FileSummary, opt
 }
 
 const nf = new Intl.NumberFormat('zh-CN');
+
+/** Why a text table was not decoded → its issue code and the start of its message. */
+const DECODE_FAILURES = {
+  empty: { code: 'EMPTY_FILE', what: '文件为空' },
+  binary: { code: 'BINARY_FILE', what: '不是文本表格文件' },
+  'unknown-encoding': { code: 'ENCODING_UNKNOWN', what: '无法识别文件编码' },
+  'too-large': { code: 'TABLE_TOO_LARGE', what: '文本表格过大，未读取：请把它按县或按月拆成几个文件再提交' },
+} as const;
 
 interface LoadedSheet {
   rows: string[][];
