@@ -1,7 +1,8 @@
 /**
- * The personal-data gate's walk over a built site: every regular file under the folder
- * (lstat, no link followed; a link or any other kind of file is itself a finding), each read
- * for what it holds rather than what its name says:
+ * The personal-data gate's walk over a built site: every regular file under the folder (by
+ * the directory's own entry types, which are lstat's: no link followed, and a file opened with
+ * O_NOFOLLOW; a link or any other kind of file is itself a finding), each read for what it
+ * holds rather than what its name says:
  * - a zip (a download, an .xlsx) entry by entry, inflated as a stream, entries inside entries
  *   too (an .xlsx in a zip), and a document's properties (docProps: author, last modified by,
  *   manager) checked as owner fields;
@@ -13,7 +14,7 @@
  * One file at a time, so memory stays flat whatever the size of the site.
  */
 import { isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -256,7 +257,7 @@ class SiteScan {
 
   async file(full: string, rel: string): Promise<void> {
     const place = { file: rel, inside: [] };
-    const fd = openSync(full, 'r');
+    const fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW);
     try {
       const size = fstatSync(fd).size;
       this.files++;
@@ -366,14 +367,14 @@ export async function scanSite(dir: string, options: ScanOptions): Promise<ScanR
   const order = new Map<string, number>();
   const listed: Finding[] = [];
   const walk = (d: string, rel: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const full = path.join(d, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(full);
+    // the entries' types as the directory gives them (lstat's: a link is a link), no stat per file
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = path.join(d, entry.name);
+      const r = rel ? `${rel}/${entry.name}` : entry.name;
       order.set(r, order.size);
-      if (st.isDirectory()) walk(full, r);
-      else if (st.isFile()) files.push([full, r]);
-      else listed.push({ file: r, inside: [], kind: 'not-a-file', found: st.isSymbolicLink() ? '符号链接（未跟随，发布后会指向站点以外的内容）' : '特殊文件' });
+      if (entry.isDirectory()) walk(full, r);
+      else if (entry.isFile()) files.push([full, r]);
+      else listed.push({ file: r, inside: [], kind: 'not-a-file', found: entry.isSymbolicLink() ? '符号链接（未跟随，发布后会指向站点以外的内容）' : '特殊文件' });
     }
   };
   walk(path.resolve(dir), '');
