@@ -32,8 +32,8 @@ export default defineConfig({
   build: { format: 'directory', concurrency: Number(process.env.ASTRO_CONCURRENCY || 1) },
   // scripts/build.ts keeps the previous build's folder (unchanged pages stay where they are)
   // and deletes what this build did not write or keep itself (scripts/build-prune.ts).
-  // `npm run dev` does not watch what builds write: with the bench's national site in tmp/
-  // (900,000 files) its watcher missed editors' saves (tests/site/dev-stories.test.ts failed).
+  // `npm run dev` does not watch what builds write: with a national site in tmp/ (900,000
+  // files, as the bench leaves it) the watcher misses editors' saves (tests/site/dev-stories.test.ts).
   // Rolldown's warning on Astro's own head-inject directive, once per MDX file, is dropped
   // (src/lib/publish/bundler-log.ts); every other bundler log is printed as before.
   vite: { build: { emptyOutDir: process.env.GPDZC_KEEP_OUT_DIR !== '1', rolldownOptions: { onLog: onBundlerLog } }, server: { watch: { ignored: [`${fileURLToPath(new URL('./tmp/', import.meta.url))}**`, `${path.resolve(outDir)}/**`] } } },

@@ -36,27 +36,24 @@ const OUT_DIR = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
 const CACHE_DIR = path.resolve(ROOT, process.env.ASTRO_CACHE_DIR || 'node_modules/.astro');
 /**
  * Heap caps. The pages (astro build) and the downloads run side by side, one on each core, and
- * each holds the read model: at national scale about 1.3 GB of heap (see read-model.ts). V8
+ * each holds the read model (at national scale about 1.3 GB of heap, see read-model.ts). V8
  * grows a heap towards its cap with garbage, so the caps, not the live data, set the resident
- * peak. National full build, 2026-11-30, after the site-wide open-data files moved to the
- * downloads step: Astro kept at most 1.9 GB live (resident 4.0 GB at a 3 GB cap), the downloads
- * 1.43 GB (resident 2.3 GB at 1.75 GB), tree peak 6.09 GB: over the 6 GB budget, so Astro's cap
- * is 2.75 GB. Later the same day the ingest snapshot was read back with shared strings and
- * the downloads got cheaper: the downloads at most 1.25 GB live and done 150 s before Astro,
- * but resident 1.76 GB at its 1.75 GB cap beside Astro's 4.25 GB (tree peak 6.11 GB), so its
- * cap is 1.5 GB: more collections where there is time to spare. The steps that run alone
- * (Pagefind and SHA256SUMS) keep more room. Raise the caps (or set NODE_OPTIONS) if the data
- * outgrows them: a process over its cap stops the build.
+ * peak of the process tree. Each cap sits a little above what its process keeps live at
+ * national scale (the step log's `heap` parts say how much), so that the two fit in the
+ * memory budget together; the downloads step, which finishes first, takes more collections
+ * rather than more room. The steps that run alone (Pagefind and SHA256SUMS) keep more room.
+ * Raise the caps (or set NODE_OPTIONS) if the data outgrows them: a process over its cap
+ * stops the build. The runs that set them: docs/decisions/0005-heap-caps.md.
  */
 const ASTRO_HEAP = '--max-old-space-size=2816';
 const EXTRAS_HEAP = '--max-old-space-size=1536';
 const INDEX_HEAP = '--max-old-space-size=5632';
 /**
  * Every page Astro renders passes through a Response: its bytes are V8 "external memory", and
- * by default each 64 MB of it starts a full mark of the heap (~1–3 s each at national scale).
- * Counted in the global heap limit instead, a full GC comes when the heap itself has grown.
- * 32,000 national village pages, before and after this: 13 full GCs -> 4, 2.37 -> 1.62 ms a
- * page. The flag is a V8 option, which NODE_OPTIONS does not accept.
+ * by default each 64 MB of it starts a full mark of the heap, which holds the read model.
+ * Counted in the global heap limit instead, a full GC comes when the heap itself has grown
+ * (docs/decisions/0014-external-memory-in-global-limit.md). The flag is a V8 option, which
+ * NODE_OPTIONS does not accept.
  */
 const ASTRO_V8_FLAGS = ['--external-memory-accounted-in-global-limit'];
 const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} 秒`;
@@ -183,9 +180,9 @@ const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]
 out.print(`[数据] 校验通过，用时 ${seconds(t)}`);
 
 // 2. the pages, and 3. the downloads and the name index from the read model, side by side
-// (heap caps above); Astro renders four pages at a time (chosen when its page writes were
-// asynchronous, to overlap them with rendering; they are synchronous now, astro-writes.ts, and
-// four against one has not been measured since).
+// (heap caps above); Astro renders four pages at a time. Four overlap page writes with
+// rendering where writes are asynchronous; inside this build they are synchronous
+// (astro-writes.ts), where four against one is not measured.
 t = performance.now();
 const mark = startMark(CACHE_DIR);
 // Into an empty folder nothing can be stale: the prune's walk (a stat of each of 900,000 files nationally, 10–65 s) is skipped.

@@ -4,8 +4,8 @@
  * full Chinese report.
  *
  * The registry and the monthly progress themselves are not collections: at national scale
- * (128,000 villages, 1.2 M progress records) Astro's data store took minutes to persist and
- * ran out of memory (BENCHMARKS.md). Pages read them from the same ingest through
+ * (128,000 villages, 1.2 M progress records) Astro's data store runs out of memory
+ * (docs/decisions/0002-read-model-outside-content-store.md). Pages read them from the same ingest through
  * src/site-data.ts, typed by the Zod schemas in src/lib/ingest/records.ts.
  */
 import path from 'node:path';

@@ -4,8 +4,8 @@
  * reduced copies of received files) goes through csvField / csvLine / csvDocument here.
  * Pure (no Node builtins), so the browser bundle and the build share it. Written out rather
  * than through `Papa.unparse`: the downloads write 2.4 M rows nationally, and papaparse's
- * per-call and per-cell work was most of that step; tests/unit/csv-field.test.ts holds the
- * quoting to papaparse's own.
+ * per-call and per-cell work would be most of that step (docs/decisions/0007-one-csv-writer.md);
+ * tests/unit/csv-field.test.ts holds the quoting to papaparse's own.
  *
  * Quoting is RFC 4180 with `,` and `"`, quotes only where needed, as papaparse writes it: a
  * field is quoted when it holds a line break (CR or LF), a quote, a comma or a BOM, or starts

@@ -114,8 +114,8 @@ function cachedIngest(input: IngestInput, digest: string, dataDir: string, cache
 
 /**
  * Each export's reading, kept from one ingest to the next. Adding a month changes one month's
- * files; the other months' files (nationally 7 of 8, and 30 of the check's 45 s are spent
- * reading exports) are then read back as readExport returned them instead of being decoded,
+ * files; the other months' files (nationally 7 of 8, and reading exports is most of the
+ * check; docs/decisions/0016-export-readings-kept.md) are then read back as readExport returned them instead of being decoded,
  * parsed and checked row by row again. The checks across files and months still run on every
  * ingest, on all the records. An entry is keyed by all that readExport's result depends on: the
  * file's path, month and bytes, the registry files (every village and unit a row names) and

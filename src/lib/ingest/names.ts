@@ -104,8 +104,8 @@ export function nameDistance(a: string, b: string, wildcard: (ch: string) => boo
 
 /**
  * A string function's results, remembered: the same unit, village and county names come
- * back on every row of every month (at national scale, NFKC over them was 9 s of a 60 s
- * ingest). Bounded, so hostile input cannot grow it without limit.
+ * back on every row of every month, and NFKC over each of them again would be a large part
+ * of a national ingest. Bounded, so hostile input cannot grow it without limit.
  */
 export function memo(cache: Map<string, string>, key: string, f: (key: string) => string): string {
   let value = cache.get(key);

@@ -85,8 +85,9 @@ const recordsOf = (list: PairingView[]) => list.flatMap((p) => [...p.byMonth.val
 
 /**
  * A village's or unit's totals are computed when asked and not kept: kept for every one of
- * them, at national scale (218,000 of them, 8 months), they were 3.1 GB of a 4.2 GB read
- * model. Each is a few records, so computing them again is cheap; a month is computed when
+ * them (218,000 at national scale, each for every month), they would be most of the read
+ * model's memory (docs/decisions/0003-entity-totals-on-demand.md). Each is a few records, so
+ * computing them again is cheap; a month is computed when
  * first asked (the bulletin and the home page ask every village for one or two months), and
  * the last few villages and units asked are remembered, since one page (or one entity's
  * downloads) asks several times.

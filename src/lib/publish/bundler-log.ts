@@ -3,8 +3,8 @@
  * every MDX story and bulletin, that the module-level directive "use astro:head-inject" "may not
  * be preserved when bundling". Astro writes that directive into the module itself and reads it
  * before bundling, so the warning says nothing about the content or the code here (Astro's own
- * issue: withastro/astro#18087). On the shipped demo it was 27 yellow blocks of ten lines in
- * every build, enough to bury a warning that matters; only that warning is dropped, every other
+ * issue: withastro/astro#18087). On the shipped demo that is a yellow block of ten lines per
+ * MDX file in every build, enough to bury a warning that matters; only that warning is dropped, every other
  * log reaches Vite's own handler unchanged.
  */
 import type { Rolldown } from 'vite';

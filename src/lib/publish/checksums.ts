@@ -27,7 +27,7 @@ export function checksumPath(line: string): string {
 /**
  * `sha256  path` lines, sorted by path, as sha256sum writes and checks them. Files are read
  * 32 at a time: at national scale the site is 900,000 files, and one at a time the per-file
- * waits alone took five minutes. `known`: lines of files hashed as they were written (the
+ * waits alone add up to minutes. `known`: lines of files hashed as they were written (the
  * per-page downloads and the pages astro build rendered, all but 8,000 of the 900,000 files at
  * national scale), which are not read again; they must not have changed since.
  */

@@ -2,9 +2,9 @@
  * "Download what you see": every village, unit, county and province page links its own
  * progress rows, all months, as `data.csv` (Excel flavour, with BOM) and `data.json`.
  *
- * At national scale these are ~440,000 files (664,000 with series.json). As Astro endpoints each cost about 1 ms of
- * routing and response handling (7 minutes in all); written here, straight from the read
- * model beside `astro build`, they cost a fraction of that. Same tables, same bytes.
+ * At national scale these are ~440,000 files (664,000 with series.json). As Astro endpoints each would cost about 1 ms of
+ * routing and response handling; written here, straight from the read model beside
+ * `astro build`, they cost a fraction of that (docs/decisions/0012). Same tables, same bytes.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';

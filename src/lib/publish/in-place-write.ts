@@ -6,15 +6,12 @@
  * Written over in place instead, a file keeps its blocks. Two rules keep the kernel from
  * reading the old file back from the disk (at national scale it is long gone from memory):
  * the new bytes go out in whole pages, and before the last, partial page is written the file
- * is cut to its new length if it was longer. This machine, 20,000 files of 12 KB no longer in
- * memory, each written anew in pieces of 300 bytes, 700 bytes longer: with truncation 4.2–4.8 s;
- * in place piece by piece 5.9 s (pages read back first: the monthly rebuild of the national
- * sample got slower); in place in whole pages (FileSink) 0.7 s; 700 bytes shorter: with
- * truncation 4.4 s, FileSink 2.1 s. The bytes left are the same every way. The old last block
- * is still read when the new bytes end inside it; cutting the file at that block's start so that
- * nothing is read was tried on the national downloads written over the national site (663,820
- * files, the same bytes again, page cache dropped): 513.7 s against 334.0 s as here. The 673,000
- * reads it saved cost less than a block freed (and trimmed) and taken anew for every file.
+ * is cut to its new length if it was longer. Written piece by piece, a write that covers part
+ * of a page makes the kernel read that page back first, which costs more than truncating. The
+ * bytes left are the same every way. The old last block is still read when the new bytes end
+ * inside it: cutting the file at that block's start instead saves that read but frees (and
+ * trims) a block and takes one anew for every file, which costs more. The micro-benchmark and
+ * the national runs behind these rules: docs/decisions/0004-incremental-build-in-place.md.
  */
 import { closeSync, constants, ftruncateSync, fstatSync, openSync, writeSync } from 'node:fs';
 
@@ -46,8 +43,7 @@ export function writeLast(fd: number, oldSize: number, bytes: Uint8Array, at: nu
 /**
  * `fs.promises.writeFile(file, bytes)` for astro build's pages, in place by the same rules and
  * synchronously: a page is one write, and the promise round trips of opening, writing and
- * closing cost more than the write (20,000 files of 12 KB not in memory, each 700 bytes longer:
- * `fs.promises.writeFile` 5.1 s, this 0.5 s).
+ * closing cost several times more than the write itself (docs/decisions/0004).
  */
 export async function writeFileInPlace(file: string | URL, bytes: Uint8Array): Promise<void> {
   const { fd, oldSize } = openInPlace(file);

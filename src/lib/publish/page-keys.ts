@@ -18,8 +18,8 @@ const rowDigests = new WeakMap<object, string>();
 /**
  * sha1 of a registry row's or a progress record's JSON, worked out once per build: a record
  * is in the keys of its village, its unit, its county and each later 附件3 month of its
- * county (national scale: digesting the records again for each was 70 s before the first
- * page). The rows are the ingest's plain data (its schemas: no Map, Set or Date), so plain
+ * county, so digesting it again for each key would be about seven times the work before the
+ * first page. The rows are the ingest's plain data (its schemas: no Map, Set or Date), so plain
  * JSON is their whole content (tests/unit/page-keys.test.ts).
  */
 export function rowDigest(row: object): string {
@@ -38,8 +38,8 @@ export function pairingsKeyData(pairings: ReadonlyArray<PairingView>, upToMonth?
 
 /**
  * pairingsKeyData for one list of pairings and several months: the digests are looked up once
- * (a county's 附件3 pages, one per month, share its pairings; nationally, looking them up again
- * for each month was 8 s of astro build).
+ * (a county's 附件3 pages, one per month, share its pairings, which need not be looked up again
+ * for each month).
  */
 export function pairingsKeyDataUpTo(pairings: ReadonlyArray<PairingView>): (upToMonth?: string) => unknown[] {
   const rows = pairings.map((p) => ({ head: [rowDigest(p.pairing), rowDigest(p.village), rowDigest(p.unit)], records: [...p.byMonth.values()].map((r) => ({ month: r.month, digest: rowDigest(r) })) }));

@@ -1,7 +1,7 @@
 /**
  * Astro's pages hashed as they are rendered (src/middleware.ts), so that SHA256SUMS need not
- * read them back. Nationally that reading was the whole SHA256SUMS step (230,000 pages, 86–121 s
- * alone at the end of the build, once Astro's pages had left the page cache). Astro writes a
+ * read them back: at the end of a national build they have left the page cache, and reading
+ * 230,000 pages from the disk would be most of that step (docs/decisions/0013). Astro writes a
  * page's file as exactly the bytes of its response (core/build/generate.js); the lines are
  * only used for files that exist when SHA256SUMS is written (checksums.ts), and a page that
  * was not rendered (reused from the last build) is read as before.

@@ -15,8 +15,8 @@ import { siteFiles } from './site-files.ts';
  * The site's HTML files that opt in to search (data-pagefind-body: stories and bulletins),
  * relative. Villages, units and counties are found through the name index instead
  * (name-index.ts). Pagefind would drop a page without data-pagefind-body, but only after
- * parsing and segmenting it: at national scale the 7,000 county tables cost 3 minutes and
- * 4 GB that way, so pages are checked here first.
+ * parsing and segmenting it (at national scale minutes and gigabytes for the 7,000 county
+ * tables), so pages are checked here first.
  */
 function searchablePages(site: string): Array<{ rel: string; content: string }> {
   const pages: Array<{ rel: string; content: string }> = [];

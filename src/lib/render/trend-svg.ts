@@ -1,8 +1,9 @@
 /**
  * Trend (line) charts drawn straight to SVG markup, without ECharts.
  *
- * Why: ECharts SSR costs ~2–3 ms per chart and a national build has ~350,000 trend charts;
- * this writer does the same picture in a few microseconds. It keeps the ECharts version's
+ * Why: ECharts SSR costs milliseconds per chart and a national build has ~350,000 trend
+ * charts; this writer does the same picture in microseconds
+ * (docs/decisions/0015-trend-charts-as-svg.md). It keeps the ECharts version's
  * visual language (charts.ts: palette, dash pattern and symbol per series, legend on top for
  * ≥2 series, `单位：…` over the y axis, light grid, bold last value at each line's end).
  *

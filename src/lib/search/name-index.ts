@@ -2,10 +2,11 @@
  * The name index: how the search page finds villages, units and counties by name, place or
  * code without loading an index that grows with the site.
  *
- * Why not Pagefind for these: Pagefind's meta file lists every page, so at national scale
- * (218,000 villages and units) one query fetched 1.6 MB, and indexing them took 10 minutes
- * and 9.5 GB (Pagefind issue 842). Pagefind still indexes the content pages (stories,
- * bulletins), whose text is worth searching word by word.
+ * Why not Pagefind for these: Pagefind's meta file lists every page, so a query's bytes and
+ * the index's memory grow with the site, far past the budgets at national scale (218,000
+ * villages and units; Pagefind issue 842; docs/decisions/0001-sharded-name-index.md).
+ * Pagefind still indexes the content pages (stories, bulletins), whose text is worth
+ * searching word by word.
  *
  * How it works: every village, unit and county is a record with an id (villages by code,
  * then units, then counties). Names and places are cut into overlapping pairs of characters (bigrams:

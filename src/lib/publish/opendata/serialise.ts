@@ -143,8 +143,8 @@ const jsonKeys = new WeakMap<TableDef, string[]>();
 
 /**
  * One row as a JSON object, keys = field ids in the table's order. Written out directly
- * rather than as an object through JSON.stringify: 2.4 M rows nationally, and the object
- * per row was most of the time (the same text; tests/unit/opendata.test.ts compares).
+ * rather than as an object through JSON.stringify: 2.4 M rows nationally, and an object per
+ * row would be most of the time (the same text; tests/unit/opendata.test.ts compares).
  */
 function jsonRow(def: TableDef, r: Raw[]): string {
   let keys = jsonKeys.get(def);
