@@ -1,6 +1,6 @@
 /** The one number format: money in 万元 with two decimals at least and exact, 亿元 for headlines, ratios one decimal, dates in Chinese, units that never break from their number. */
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatDate, formatFigure, formatMoneyHeadline, formatRatio, formatRatioFigure, formatWan, NBSP } from '../../src/lib/render/format.ts';
+import { formatAmount, formatDate, formatFigure, formatMoneyHeadline, formatRatio, formatRatioFigure, formatWan, figureParts, NBSP } from '../../src/lib/render/format.ts';
 
 describe('format.ts', () => {
   it('money: 万元 with two decimals at least, exact to the 元', () => {
@@ -32,5 +32,21 @@ describe('format.ts', () => {
     expect(formatFigure({ value: 24, blank: 0, absent: 0, partial: false }, '人')).toBe(`24${NBSP}人`);
     expect(formatFigure({ value: null, blank: 2, absent: 0, partial: false }, '人')).toBe('未填报');
     expect(formatFigure({ value: null, blank: 0, absent: 3, partial: false }, '人')).toBe('未上报');
+  });
+});
+
+describe('figureParts: the figures in a text, to keep each on one line', () => {
+  it('cuts out numbers with their unit or percent sign and dates, not digits inside codes or names', () => {
+    const figures = (t: string) => figureParts(t).filter((p) => p.figure).map((p) => p.text);
+    expect(figures('120.50\u00a0万元')).toEqual(['120.50\u00a0万元']);
+    expect(figures('已驻村 2\u00a0人（部分合计）· 62.5%')).toEqual(['2\u00a0人', '62.5%']);
+    expect(figures('签署于 2020年6月1日，有效期至 2021年5月')).toEqual(['2020年6月1日', '2021年5月']);
+    expect(figures('SHA-256 与 UTF-8，代码 91520500MA6K0002XC')).toEqual([]);
+    expect(figures('-1,234.5\u00a0万元')).toEqual(['-1,234.5\u00a0万元']);
+  });
+  it('keeps every character, in order', () => {
+    const text = '计划 1,000.00\u00a0万元，完成 3\u00a0人，62.5%（超额）';
+    expect(figureParts(text).map((p) => p.text).join('')).toBe(text);
+    expect(figureParts('')).toEqual([]);
   });
 });

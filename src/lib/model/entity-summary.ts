@@ -5,7 +5,7 @@
  */
 import { figure, ratioFigure, reportedMonths, type Totals } from './aggregate.ts';
 import { PAIR, type MeasureId, type ReportedMetricId } from '../metric-catalogue.ts';
-import { formatAmount, formatCount, formatFigure, formatMonth, formatRatioFigure, partialNote, type FigureUnit } from '../render/format.ts';
+import { formatAmount, formatCount, formatFigure, formatMonth, formatRatioFigure, partialNote, NBSP, type FigureUnit } from '../render/format.ts';
 import { MEASURE_PAIRS } from './measure-pairs.ts';
 import type { Ratio } from '../ratio.ts';
 import { ISO_DATE_PATTERN } from '../patterns.ts';
@@ -68,11 +68,11 @@ export function entitySummary(byMonth: ReadonlyMap<string, Totals>, months: read
       const planned = figure(t, p.plan);
       const people = figure(t, p.done);
       const text =
-        planned.value === null ? formatFigure(planned, '') : planned.value > 0 ? `${formatCount(planned.value)} 个结对派驻，已驻村 ${people.value === null ? formatFigure(people, '人') : formatFigure(people, '人', { short: true })}` : '未派驻';
+        planned.value === null ? formatFigure(planned, '') : planned.value > 0 ? `${formatCount(planned.value)}${NBSP}个结对派驻，已驻村 ${people.value === null ? formatFigure(people, '人') : formatFigure(people, '人', { short: true })}` : '未派驻';
       return { id: p.id, name, text, ratio: '', state: planned.value === null ? 'missing' : planned.value > 0 ? 'done' : 'none' };
     }
     const r = ratioFigure(t, p.ratio);
-    return { id: p.id, name, text: `${short(t, p.done, p.unit)} / ${short(t, p.plan, p.unit)} ${p.unit}`, ratio: formatRatioFigure(r, { short: true }), state: stateOf(r.ratio) };
+    return { id: p.id, name, text: `${short(t, p.done, p.unit)} / ${short(t, p.plan, p.unit)}${NBSP}${p.unit}`, ratio: formatRatioFigure(r, { short: true }), state: stateOf(r.ratio) };
   });
   const plan = figure(t, PAIR.funds.plan);
   const done = figure(t, PAIR.funds.done);

@@ -113,3 +113,25 @@ function yuanToYiString(yuan: number): string {
 export function formatReportedAsOf(latestMonth: string | null, reported: number, pairings: number): string {
   return latestMonth ? `${formatMonth(latestMonth)}（${formatCount(reported)}/${formatCount(pairings)}）` : '未上报';
 }
+
+/**
+ * A figure in running text: a number standing on its own (not inside a code or a name) with its
+ * percent sign or its no-break-space unit, or a date 「2020年5月6日」.
+ */
+const FIGURE_IN_TEXT = /\d{4}年\d{1,2}月(?:\d{1,2}日)?|(?<![A-Za-z0-9_.\-/])-?\d[\d,]*(?:\.\d+)?(?:%|\u00a0(?:万元|亿元|元|人|个|家))?(?![A-Za-z0-9_])/g;
+
+/**
+ * Text cut into its figures and the words between, for markup that keeps each figure whole on
+ * one line (a no-break space does not: a line may still break inside 「万元」).
+ */
+export function figureParts(text: string): Array<{ text: string; figure: boolean }> {
+  const parts: Array<{ text: string; figure: boolean }> = [];
+  let from = 0;
+  for (const m of text.matchAll(FIGURE_IN_TEXT)) {
+    if (m.index > from) parts.push({ text: text.slice(from, m.index), figure: false });
+    parts.push({ text: m[0], figure: true });
+    from = m.index + m[0].length;
+  }
+  if (from < text.length) parts.push({ text: text.slice(from), figure: false });
+  return parts;
+}
