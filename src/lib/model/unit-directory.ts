@@ -8,8 +8,9 @@
  * whatever the number of units: lists are province × type (each with 全部), plus one list
  * per measure over all provinces and types; three sorts each; at most MAX_PAGES pages of
  * PER_PAGE units per list (the first 1,000 of each order). At national scale (90,000 units,
- * 7 provinces) that is at most (8 × 3 + 5) × 3 × 10 = 870 pages; the rest are found by
- * search and are all in the units download.
+ * 7 provinces) that is at most (8 × 3 + 5) × 3 × 20 = 1,740 pages; the rest are found by
+ * search and are all in the units download. A page holds 50 units: a table of 100 rows took
+ * a phone too long to lay out (Lighthouse mobile total blocking time).
  */
 import { latestReportedMonth } from './entity-page.ts';
 import type { MeasureId } from '../metric-catalogue.ts';
@@ -23,8 +24,8 @@ import { rankValue } from './rankings.ts';
 import { PAGES, unitListUrl } from '../routes.ts';
 import { pageCount } from '../paging.ts';
 
-export const PER_PAGE = 100;
-export const MAX_PAGES = 10;
+export const PER_PAGE = 50;
+export const MAX_PAGES = 20;
 
 const TYPE_SLUGS: Record<(typeof UNIT_TYPES)[number], string> = { 民营企业: 'enterprise', 社会组织: 'social', 国有企业: 'state', 其他: 'other' };
 
