@@ -40,6 +40,24 @@ function keptPages(cacheDir: string): Set<string> {
   return kept;
 }
 
+/** The files of the public folder (relative, '/'): copied into every build, but not written again when unchanged, so never stale. */
+function publicFiles(publicDir: string): Set<string> {
+  const files = new Set<string>();
+  const walk = (dir: string, rel: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(dir, e.name), r);
+      else files.add(r);
+    }
+  };
+  try {
+    walk(publicDir, '');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  return files;
+}
+
 /** Whether `site` holds anything an earlier build could have left (`.git` at the top aside): if not, nothing can be stale. */
 export function hasEarlierOutput(site: string): boolean {
   try {
@@ -51,11 +69,14 @@ export function hasEarlierOutput(site: string): boolean {
 }
 
 /**
- * Delete every file under `site` last written before `mark` that is not a page Astro kept,
- * and the folders left empty. `.git` at the top is left alone, as Astro does.
+ * Delete every file under `site` last written before `mark` that is not a page Astro kept or a
+ * file of `publicDir` (the build copies public/ over the site folder and leaves a file that is
+ * already there as it is), and the folders left empty. `.git` at the top is left alone, as
+ * Astro does.
  */
-export function pruneStale(site: string, cacheDir: string, mark: number): { deleted: number; kept: number } {
+export function pruneStale(site: string, cacheDir: string, mark: number, publicDir: string): { deleted: number; kept: number } {
   const kept = keptPages(cacheDir);
+  const fromPublic = publicFiles(publicDir);
   let deleted = 0;
   let old = 0;
   const walk = (dir: string, rel: string): boolean => {
@@ -73,6 +94,10 @@ export function pruneStale(site: string, cacheDir: string, mark: number): { dele
         continue;
       }
       if (lstatSync(full).mtimeMs >= mark) {
+        empty = false;
+        continue;
+      }
+      if (fromPublic.has(r)) {
         empty = false;
         continue;
       }

@@ -209,7 +209,7 @@ await Promise.all([pages, extras]);
 // 4. what an earlier build left and this one neither wrote nor kept goes, before the index and checksums see the folder
 t = performance.now();
 if (pruneNeeded) {
-  const pruned = pruneStale(OUT_DIR, CACHE_DIR, mark);
+  const pruned = pruneStale(OUT_DIR, CACHE_DIR, mark, path.join(ROOT, 'public'));
   log.steps.push({ id: 'prune', name: '清理上次构建留下、本次没有的文件', seconds: round((performance.now() - t) / 1000), peakRssMB: null, counts: pruned });
   out.print(`[清理] 删除上次构建留下、本次没有的文件 ${pruned.deleted.toLocaleString('zh-CN')} 个（沿用未变的页面 ${pruned.kept.toLocaleString('zh-CN')} 个），用时 ${seconds(t)}`);
 } else out.print('[清理] 构建前输出目录为空，没有上次留下的文件');

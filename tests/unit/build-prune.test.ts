@@ -1,6 +1,6 @@
 /**
  * scripts/build-prune.ts: a build into the previous build's folder ends as a build into an
- * empty one — files the build did not write and Astro did not keep in place are deleted.
+ * empty one — files the build did not write, Astro did not keep in place and public/ does not hold are deleted.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,10 @@ describe('pruneStale', () => {
     put(site, 'villages/2/data.csv', true);
     put(site, '_astro/old.css', true); // an asset of the old code
     put(site, '.git/HEAD', true); // never touched, as Astro never empties .git
+    put(site, 'favicon.svg', true); // from public/, left as it was: the build does not copy an unchanged file again
+    put(site, 'icons/old.png', true); // was in public/, no longer is
+    const publicDir = path.join(work, 'public');
+    put(publicDir, 'favicon.svg', false);
     const mark = startMark(cache);
     // Astro's record of this build's keyed pages, and what this build wrote
     writeFileSync(path.join(cache, 'incremental-build.json'), JSON.stringify({ routes: { 'src/pages/villages/[code].astro': { paths: { '/villages/1': { outputFile: 'villages/1/index.html' }, '/villages/3': { outputFile: 'villages/3/index.html' } } } } }));
@@ -42,7 +46,9 @@ describe('pruneStale', () => {
     put(site, 'villages/3/index.html', false);
     put(site, '_astro/new.css', false);
 
-    expect(pruneStale(site, cache, mark)).toEqual({ deleted: 3, kept: 1 });
+    expect(pruneStale(site, cache, mark, publicDir)).toEqual({ deleted: 4, kept: 1 });
+    expect(existsSync(path.join(site, 'favicon.svg'))).toBe(true);
+    expect(existsSync(path.join(site, 'icons'))).toBe(false);
     expect(existsSync(path.join(site, 'villages/2'))).toBe(false);
     expect(readdirSync(path.join(site, 'villages')).sort()).toEqual(['1', '3']);
     expect(readdirSync(path.join(site, 'villages/1')).sort()).toEqual(['data.csv', 'index.html']);
@@ -57,9 +63,9 @@ describe('pruneStale', () => {
     put(site, 'a/index.html', true);
     const mark = startMark(path.join(work, 'cache'));
     put(site, 'b/index.html', false);
-    expect(pruneStale(site, path.join(work, 'cache'), mark)).toEqual({ deleted: 1, kept: 0 });
+    expect(pruneStale(site, path.join(work, 'cache'), mark, path.join(work, 'no-public'))).toEqual({ deleted: 1, kept: 0 });
     expect(readdirSync(site)).toEqual(['b']);
-    expect(pruneStale(path.join(work, 'none'), path.join(work, 'cache'), mark)).toEqual({ deleted: 0, kept: 0 });
+    expect(pruneStale(path.join(work, 'none'), path.join(work, 'cache'), mark, path.join(work, 'no-public'))).toEqual({ deleted: 0, kept: 0 });
   });
 });
 
