@@ -9,6 +9,7 @@ CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium)
 if ! command -v fc-list >/dev/null || [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then missing+=(fonts-wqy-microhei); fi
+command -v "${JAVA:-java}" >/dev/null || missing+=(default-jre-headless)
 [ -x "${NGINX_PATH:-/usr/sbin/nginx}" ] || command -v nginx >/dev/null || missing+=(nginx)
 command -v rsync >/dev/null || missing+=(rsync)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)

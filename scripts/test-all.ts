@@ -1,6 +1,6 @@
 /**
  * npm test: every test, in order — type check (astro check, strict), lint, then vitest (unit,
- * build and browser). Sets up what a fresh machine lacks (Debian's chromium).
+ * build and browser). Sets up what a fresh machine lacks (Debian's chromium, a Chinese font, Java for the Nu HTML checker).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ function step(title: string, cmd: string, args: string[], extraEnv: Record<strin
   }
 }
 
-step('准备 Chromium', 'bash', [path.join(ROOT, 'scripts/ensure-chromium.sh')]);
+step('准备 Chromium、中文字体和 Java', 'bash', [path.join(ROOT, 'scripts/ensure-chromium.sh')]);
 // Type check; its content sync also validates the shipped data and stories.
 step('类型检查（astro check）', bin('astro'), ['check']);
 // ESLint, knip (unused exports and files) and what browser code reaches (scripts/lint.ts).
