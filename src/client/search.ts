@@ -117,9 +117,10 @@ function setUp(form: HTMLFormElement) {
   async function showMore(g: Group, mine: number) {
     const slice = g.results.slice(g.shown, g.shown + PAGE_SIZE);
     g.shown += slice.length;
-    g.more.hidden = g.shown >= g.results.length;
     const items = await Promise.all(slice.map((r) => r()));
     if (mine !== seq) return;
+    // the button comes after the results it follows: shown before them, it would jump down (CLS)
+    g.more.hidden = g.shown >= g.results.length;
     for (const d of items) {
       const li = document.createElement('li');
       li.className = 'search-result';
