@@ -42,7 +42,7 @@ export interface FileChange {
 }
 
 /** Why `p` is not a place an import may write or delete (null: it may). */
-export function targetPathProblem(p: string): string | null {
+function targetPathProblem(p: string): string | null {
   const problem = relativePathProblem(p);
   if (problem) return problem;
   if (p !== 'manifest.json' && !p.startsWith('exports/') && !p.startsWith('revisions/') && !p.startsWith('weekly/')) return '不在 exports/、revisions/、weekly/ 之下，也不是 manifest.json';

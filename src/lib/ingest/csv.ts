@@ -76,7 +76,7 @@ const BATCH_CELLS = 1_000_000;
  * characters a cell; a cell may be longer here (a pasted note is read whole and reported cut
  * to its start), but not without end: one quote left open makes the rest of the file one cell.
  */
-export const CSV_LIMITS = { columns: 16_384, cellChars: 4 * 1024 * 1024 };
+const CSV_LIMITS = { columns: 16_384, cellChars: 4 * 1024 * 1024 };
 
 interface Scan {
   /** where the rows read end: after the last whole row of the batch, or before a refused row */

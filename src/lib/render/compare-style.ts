@@ -5,11 +5,11 @@
  * a partial month, so no entity has a hollow shape of its own. Plain data: the island's first
  * chunk carries it.
  */
-export const COMPARE_COLOURS = ['#0b57d0', '#b3261e', '#1a7f37', '#8250df', '#9a6700'] as const;
+const COMPARE_COLOURS = ['#0b57d0', '#b3261e', '#1a7f37', '#8250df', '#9a6700'] as const;
 export const COMPARE_SYMBOLS = ['circle', 'rect', 'triangle', 'diamond', 'triangleDown'] as const;
 export type CompareSymbol = (typeof COMPARE_SYMBOLS)[number];
 /** Ratio view: one dash per entity (solid first). Amount view: plan dashed, done solid. */
-export const COMPARE_DASHES = ['', '8 4', '2 3', '8 3 2 3', '14 4'] as const;
+const COMPARE_DASHES = ['', '8 4', '2 3', '8 3 2 3', '14 4'] as const;
 export const PLAN_DASH = '6 4';
 
 export const colourOf = (entity: number) => COMPARE_COLOURS[entity % COMPARE_COLOURS.length]!;
