@@ -192,7 +192,9 @@ const pages = runStep('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.joi
   // GPDZC_KEEP_OUT_DIR: astro.config.mjs then leaves the site folder as it is (pruned below).
   // ASTRO_CONCURRENCY: pages in flight (see astro.config.mjs).
   // BUILD_VERBOSE: Astro's logger (src/build/astro-logger.mjs) hands on every page's line too.
-  env: { ...env, ASTRO_TELEMETRY_DISABLED: '1', GPDZC_KEEP_OUT_DIR: '1', ASTRO_CONCURRENCY: process.env.ASTRO_CONCURRENCY ?? '4', NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP, ...(verbose ? { BUILD_VERBOSE: '1' } : {}) },
+  // NODE_ENV=production whoever calls the build (vitest sets 'test', and Vite would then bundle
+  // React's development build): the same input always gives the same site.
+  env: { ...env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1', GPDZC_KEEP_OUT_DIR: '1', ASTRO_CONCURRENCY: process.env.ASTRO_CONCURRENCY ?? '4', NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP, ...(verbose ? { BUILD_VERBOSE: '1' } : {}) },
   passStdout: true,
 }).then((astro) => {
   if (astro.status !== 0) fail(astro.status);

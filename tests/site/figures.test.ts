@@ -14,8 +14,9 @@ const KEYS = ['fundsDone', 'materialsDone', 'salesDone', 'jobsDone', 'trainingDo
 
 /** data-raw and text of a card figure (<dd data-key=… data-raw=…>…</dd>), null when absent. */
 function card(html: string, key: string): { raw: number; text: string } | null {
-  const m = new RegExp(`<dd data-key="${key}" data-raw="(\\d+)"[^>]*>([^<]*)</dd>`).exec(html);
-  return m ? { raw: Number(m[1]), text: m[2]! } : null;
+  // the text without its markup (a figure is wrapped whole, e.g. <span class="figure-n">, so it never breaks)
+  const m = new RegExp(`<dd data-key="${key}" data-raw="(\\d+)"[^>]*>([\\s\\S]*?)</dd>`).exec(html);
+  return m ? { raw: Number(m[1]), text: m[2]!.replace(/<[^>]+>/g, '') } : null;
 }
 
 describe('home, bulletin, province and county pages agree (latest month)', () => {

@@ -24,9 +24,7 @@ export default function setup(project: TestProject) {
   const outDir = path.join(work, 'dist');
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts')], {
     cwd: ROOT,
-    // NODE_ENV as `npm run build` has it (unset): under vitest it is 'test', and the browser
-    // bundle would carry React's development build (about twice the size).
-    env: { ...process.env, NODE_ENV: undefined, DATA_DIR: FIXTURE, STORIES_DIR: FIXTURE_STORIES, BULLETINS_DIR: FIXTURE_BULLETINS, ASTRO_OUT_DIR: outDir, ASTRO_CACHE_DIR: path.join(work, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, DATA_DIR: FIXTURE, STORIES_DIR: FIXTURE_STORIES, BULLETINS_DIR: FIXTURE_BULLETINS, ASTRO_OUT_DIR: outDir, ASTRO_CACHE_DIR: path.join(work, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`astro build of the fixture failed:\n${r.stdout}\n${r.stderr}`);

@@ -64,7 +64,8 @@ describe('home page', () => {
     const funds = sum('资金计划总投入', yuan) / 10000;
     expect(html).toContain(`${new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 4 }).format(funds)} 万元`);
     const ratio = (sum('资金已到位总投入', yuan) / sum('资金计划总投入', yuan)) * 100;
-    expect(html).toContain(`<dd data-key="fundsRatio">${ratio.toFixed(1)}%</dd>`);
+    // the figure whole in its span (it never breaks across lines)
+    expect(html).toContain(`<dd data-key="fundsRatio"><span class="figure-n">${ratio.toFixed(1)}%</span></dd>`);
   });
 
   it('ships no JavaScript', () => {
