@@ -25,6 +25,12 @@ describe('releases: names, order, retention, rollback', () => {
     expect(isReleaseName(name)).toBe(true);
     expect(isReleaseName('.incoming-20201206T020005Z-aeba51a')).toBe(false);
     expect(uniqueName(name, [name, `${name}-2`])).toBe(`${name}-3`);
+    // another commit published within the same second still sorts after it: a rollback goes back to the first
+    const other = name.replace(/-[0-9a-z]+$/, '-0000001');
+    const second = uniqueName(other, [name]);
+    expect(second).toBe(`${other}-2`);
+    expect(sortReleases([second, name])).toEqual([name, second]);
+    expect(rollbackTarget([name, second], second)).toBe(name);
     expect(sortReleases([`${name}-2`, '20201106T020000Z-fffffff', name, '.trash-x', '20210106T020000Z-0000000'])).toEqual(['20201106T020000Z-fffffff', name, `${name}-2`, '20210106T020000Z-0000000']);
   });
 

@@ -37,11 +37,19 @@ export function releaseName(at: Date, commit: string): string {
   return `${t}-${c}`;
 }
 
-/** A name not yet taken: `-2`, `-3` … after it when the same second and commit are there already. */
+/**
+ * A name that sorts after every release of the same second: `-2`, `-3` … after it when a release
+ * of that second is there already, whatever its commit (two publishes within one second keep the
+ * order they were made in, so a rollback goes to the one made first).
+ */
 export function uniqueName(name: string, taken: Iterable<string>): string {
-  const all = new Set(taken);
-  if (!all.has(name)) return name;
-  for (let i = 2; ; i++) if (!all.has(`${name}-${i}`)) return `${name}-${i}`;
+  const time = NAME.exec(name)?.[1];
+  let last = 0;
+  for (const t of taken) {
+    const m = NAME.exec(t);
+    if (m && m[1] === time) last = Math.max(last, Number(m[3] ?? 1));
+  }
+  return last === 0 ? name : `${name}-${last + 1}`;
 }
 
 /** Releases oldest first (the name starts with its time; same time: by suffix number). */
