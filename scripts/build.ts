@@ -157,6 +157,13 @@ async function runStep(id: string, name: string, args: string[], opts: { env: No
   return { status, stdout, record };
 }
 
+/** The environment without the import.meta.env names a test runner may have set (see the astro build step). */
+function withoutViteEnv(from: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...from };
+  for (const name of ['DEV', 'PROD', 'MODE', 'SSR', 'BASE_URL']) delete out[name];
+  return out;
+}
+
 /** A process step's counts: its parts' counts added up by name. */
 function sumCounts(parts: StepRecord[] = []): Record<string, number> {
   const out: Record<string, number> = {};
@@ -192,9 +199,10 @@ const pages = runStep('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.joi
   // GPDZC_KEEP_OUT_DIR: astro.config.mjs then leaves the site folder as it is (pruned below).
   // ASTRO_CONCURRENCY: pages in flight (see astro.config.mjs).
   // BUILD_VERBOSE: Astro's logger (src/build/astro-logger.mjs) hands on every page's line too.
-  // NODE_ENV=production whoever calls the build (vitest sets 'test', and Vite would then bundle
-  // React's development build): the same input always gives the same site.
-  env: { ...env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1', GPDZC_KEEP_OUT_DIR: '1', ASTRO_CONCURRENCY: process.env.ASTRO_CONCURRENCY ?? '4', NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP, ...(verbose ? { BUILD_VERBOSE: '1' } : {}) },
+  // NODE_ENV=production whoever calls the build, and without the names vitest's workers set for
+  // import.meta.env (DEV, PROD, MODE, SSR, BASE_URL: with DEV set the dev-only story report's CSS
+  // was bundled; with NODE_ENV=test, React's development build): the same input, the same site.
+  env: { ...withoutViteEnv(env), NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1', GPDZC_KEEP_OUT_DIR: '1', ASTRO_CONCURRENCY: process.env.ASTRO_CONCURRENCY ?? '4', NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP, ...(verbose ? { BUILD_VERBOSE: '1' } : {}) },
   passStdout: true,
 }).then((astro) => {
   if (astro.status !== 0) fail(astro.status);
