@@ -15,7 +15,13 @@ import path from 'node:path';
 /** Astro's record of the last build's keyed pages (its `experimental.incrementalBuild`). */
 const ASTRO_MANIFEST = 'incremental-build.json';
 
-/** A file's modification time taken from the file system's own clock, just before the build writes anything. */
+/**
+ * The file system's own clock just before the build writes anything: the status-change time
+ * (ctime) of a file written now. Every file the build writes or copies gets a later ctime,
+ * also one whose modification time Astro sets back to its source's (images copied from its
+ * cache, unchanged files of public/: Astro keeps their timestamps), which is why ctime, not
+ * mtime, tells what this build wrote.
+ */
 export function startMark(cacheDir: string): number {
   mkdirSync(cacheDir, { recursive: true });
   const file = path.join(cacheDir, 'gpdzc-build-start');
@@ -23,7 +29,7 @@ export function startMark(cacheDir: string): number {
   // system's clock is coarser than Date.now(), so that could not be compared with them).
   rmSync(file, { force: true });
   writeFileSync(file, `${process.pid}\n`);
-  return statSync(file).mtimeMs;
+  return statSync(file).ctimeMs;
 }
 
 /** The site files (relative, '/') Astro's latest build recorded for its keyed pages: the ones it may have left in place. */
@@ -69,7 +75,7 @@ export function hasEarlierOutput(site: string): boolean {
 }
 
 /**
- * Delete every file under `site` last written before `mark` that is not a page Astro kept or a
+ * Delete every file under `site` last written (ctime) before `mark` that is not a page Astro kept or a
  * file of `publicDir` (the build copies public/ over the site folder and leaves a file that is
  * already there as it is), and the folders left empty. `.git` at the top is left alone, as
  * Astro does.
@@ -93,7 +99,7 @@ export function pruneStale(site: string, cacheDir: string, mark: number, publicD
         else empty = false;
         continue;
       }
-      if (lstatSync(full).mtimeMs >= mark) {
+      if (lstatSync(full).ctimeMs >= mark) {
         empty = false;
         continue;
       }

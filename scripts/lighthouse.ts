@@ -65,14 +65,23 @@ export async function serveSite(dir: string): Promise<{ origin: string; close: (
 }
 
 /** Chromium with a DevTools port for Lighthouse (the port it picked is read from its profile folder). */
-async function launch(): Promise<{ port: number; close: () => void }> {
+async function launch(): Promise<{ port: number; close: () => Promise<void> }> {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'gpdzc-lh-'));
   const child = spawn(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage', '--no-first-run', '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore' });
   const portFile = path.join(profile, 'DevToolsActivePort');
   for (let i = 0; i < 300 && !existsSync(portFile); i++) await new Promise((r) => setTimeout(r, 100));
   if (!existsSync(portFile)) throw new Error(`Chromium（${CHROMIUM}）没有启动`);
   const port = Number(readFileSync(portFile, 'utf8').split('\n')[0]);
-  return { port, close: () => { child.kill(); rmSync(profile, { recursive: true, force: true }); } };
+  // the profile goes once Chromium has exited (it writes there until then)
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    port,
+    close: async () => {
+      child.kill();
+      await exited;
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    },
+  };
 }
 
 /** One page of each type, found in the built site. */
@@ -124,7 +133,7 @@ export async function runLighthouse(dir: string, pages = pagesOf(dir)): Promise<
       rows.push(row);
     }
   } finally {
-    chrome.close();
+    await chrome.close();
     await server.close();
   }
   return rows;
