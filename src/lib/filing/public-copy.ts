@@ -12,9 +12,8 @@
  * cites the copy's row N.
  */
 import { csvLine, csvNumber } from '../csv-field.ts';
-import { IssueSink } from '../ingest/issues.ts';
+import { columnLetter, IssueSink } from '../ingest/issues.ts';
 import { loadTable, newSummary } from '../ingest/read-table.ts';
-import { columnLetter } from '../ingest/issues.ts';
 import { HEAD, hasExportHeader, readHeader } from '../ingest/progress-reader/header.ts';
 import { rowKind, type RowKind } from '../ingest/progress-reader/row-kinds.ts';
 import { rowsFrom, take } from '../ingest/progress-reader/rows.ts';
@@ -50,7 +49,6 @@ export interface PublicCopy {
 }
 
 const KEPT: ReadonlySet<RowKind> = new Set(['data', 'total']);
-const BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
 const encoder = new TextEncoder();
 
 /**
@@ -105,24 +103,23 @@ export function makePublicCopy(bytes: Uint8Array, file = 'export'): PublicCopy |
   for (let c = 0; c < width; c++) if (!kept.has(c) && [header.groupRow?.[c], head[header.index]![c]].some((v) => (v ?? '').trim() !== '')) extraColumns.add(c);
   leftOut.columns = [...extraColumns].sort((a, b) => a - b).map(columnLetter);
 
-  const text = encoder.encode(lines.join('\r\n') + '\r\n');
-  const out = new Uint8Array(BOM.length + text.length);
-  out.set(BOM, 0);
-  out.set(text, BOM.length);
-  return { bytes: out, rows, leftOut };
+  // the BOM (EF BB BF) first, so Excel reads the copy as UTF-8
+  return { bytes: encoder.encode(`\ufeff${lines.join('\r\n')}\r\n`), rows, leftOut };
 }
 
-/** What the copy leaves out, in words: 「签字行 2 行（填报人、联系电话等）、其他工作表 1 个」; '' when nothing. */
+/** What the copy leaves out, in words: 「落款行 2 行（填报人、联系电话、审核人、填报日期等）、其他工作表 1 个」; '' when nothing. */
 export function describeLeftOut(l: LeftOut): string {
-  const parts: string[] = [];
-  if (l.title > 0) parts.push(`标题行 ${l.title} 行`);
-  if (l.footer > 0) parts.push(`落款行 ${l.footer} 行（填报人、联系电话、审核人、填报日期等）`);
-  if (l.legend > 0) parts.push(`填表说明 ${l.legend} 行`);
-  if (l.header > 0) parts.push(`重复的表头 ${l.header} 行`);
-  if (l.blank > 0) parts.push(`空行和空白模板行 ${l.blank} 行`);
+  const rows: string[] = [];
+  if (l.title > 0) rows.push(`标题行 ${l.title} 行`);
+  if (l.footer > 0) rows.push(`落款行 ${l.footer} 行（填报人、联系电话、审核人、填报日期等）`);
+  if (l.legend > 0) rows.push(`填表说明 ${l.legend} 行`);
+  if (l.header > 0) rows.push(`重复的表头 ${l.header} 行`);
+  if (l.blank > 0) rows.push(`空行和空白模板行 ${l.blank} 行`);
+  // the hidden ones are among the rows just counted
+  const hidden = l.hiddenRows > 0 ? `（以上各行中 ${l.hiddenRows} 行在工作表中是隐藏的）` : '';
+  const parts = rows.length > 0 ? [`${rows.join('、')}${hidden}`] : [];
   if (l.columns.length > 0) parts.push(`数据约定以外的列 ${l.columns.length} 列（${l.columns.join('、')} 列）`);
   if (l.sheets > 0) parts.push(`其他工作表 ${l.sheets} 个`);
-  if (l.hiddenRows > 0) parts.push(`（以上各行中 ${l.hiddenRows} 行在工作表中是隐藏的）`);
   if (l.workbook) parts.push('工作簿的批注、文档属性（作者等）和格式');
-  return parts.join('、').replace('、（', '（');
+  return parts.join('、');
 }
