@@ -18,7 +18,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ingestDataDirCached } from '../src/lib/ingest/ingest-cache.ts';
 import { createSample, type SampleScale } from '../tools/sample/generate.ts';
-import { treeRss, type BuildLog, type StepRecord } from './build-log.ts';
+import { treeRss, type BuildLog, type StepRecord } from '../src/build/build-log.ts';
 import { measureSearch, type SearchWeight } from './search-weight.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ASTRO_PAGE_COPIES } from '../../src/lib/publish/astro-writes.ts';
+import { ASTRO_PAGE_COPIES } from '../../src/build/patches/astro-writes.ts';
 import { checksums } from '../../src/lib/publish/checksums.ts';
 import { FIXTURE, FIXTURE_BULLETINS } from './global-setup.ts';
 import { build, pageCounts } from './incremental-build.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeOverEarlierBuild } from '../../src/lib/publish/astro-writes.ts';
+import { writeOverEarlierBuild } from '../../src/build/patches/astro-writes.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-hooks-'));
 const site = path.join(work, 'dist');

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hasEarlierOutput, pruneStale, startMark } from '../../scripts/build-prune.ts';
+import { hasEarlierOutput, pruneStale, startMark } from '../../src/build/prune.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -5,7 +5,7 @@
  * site's build (tests/site/shipped-site.test.ts) checks that a real build prints no warning.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { isAstroDirectiveWarning, onBundlerLog } from '../../src/lib/publish/bundler-log.ts';
+import { isAstroDirectiveWarning, onBundlerLog } from '../../src/build/bundler-log.ts';
 
 const astroDirective = {
   code: 'MODULE_LEVEL_DIRECTIVE',
