@@ -47,7 +47,7 @@ describe('monthly rebuild', () => {
       const fullSums = await checksums(full);
       expect(await checksums(out)).toBe(fullSums);
 
-      // Astro's cache keeps no second copy of the pages (src/lib/publish/astro-writes.ts) ...
+      // Astro's cache keeps no second copy of the pages (src/build/patches/astro-writes.ts) ...
       const copies = path.join(cache, ASTRO_PAGE_COPIES);
       expect(existsSync(copies) ? readdirSync(copies, { recursive: true }) : []).toEqual([]);
       expect(readdirSync(cache)).toContain('incremental-build.json');

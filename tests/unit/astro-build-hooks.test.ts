@@ -1,6 +1,6 @@
 /**
- * What scripts/build.ts's astro build process changes underneath Astro (astro.config.mjs):
- * folders in the site folder made synchronously (astro-writes.ts). It must behave exactly as
+ * What scripts/build.ts's astro build process changes underneath Astro (src/build/integration.ts):
+ * folders in the site folder made synchronously (src/build/patches/astro-writes.ts). It must behave exactly as
  * the call it stands for.
  */
 import { mkdirSync, mkdtempSync, promises as fsp, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * scripts/build-prune.ts: a build into the previous build's folder ends as a build into an
+ * src/build/prune.ts: a build into the previous build's folder ends as a build into an
  * empty one — files the build did not write, Astro did not keep in place and public/ does not hold are deleted.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
