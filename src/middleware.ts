@@ -1,11 +1,13 @@
 /**
  * During scripts/build.ts only: each rendered page's bytes are hashed for SHA256SUMS as they
- * pass (src/lib/publish/page-sums.ts). Elsewhere (astro dev, astro build alone) this does nothing.
+ * pass (src/build/page-sums.ts), into the file the build's handoff names. Elsewhere (astro dev)
+ * this does nothing.
  */
 import { defineMiddleware } from 'astro:middleware';
-import { PAGE_SUMS_ENV, pageSumsRecorder } from './lib/publish/page-sums.ts';
+import { pageSumsRecorder } from './build/page-sums.ts';
+import { readHandoff } from './build/handoff.ts';
 
-const record = pageSumsRecorder(process.env[PAGE_SUMS_ENV]);
+const record = pageSumsRecorder(readHandoff()?.sums.pages);
 
 export const onRequest = defineMiddleware(async (context, next) => {
   const response = await next();

@@ -1,0 +1,45 @@
+/**
+ * The build's first step (scripts/build.ts), a process of its own: `node src/build/steps/data.ts <site folder>`.
+ * 1. checks DATA_DIR as `npm run data:check` does (through the snapshot cache); when the data
+ *    is invalid, prints the full Chinese report and exits 1 (the build stops there);
+ * 2. composes the read model from the ingest it holds (src/lib/model/compose.ts) and writes
+ *    the site-wide open-data files under /downloads/ (every month, all months, the registry),
+ *    before astro build starts: the /data/ page and datapackage.json list them.
+ * It hands back the snapshot and the /downloads/ list in its report (reportStep's `detail`),
+ * from which the build writes the handoff manifest the later steps read (src/build/handoff.ts).
+ */
+import path from 'node:path';
+import { ingestDataDirCached } from '../../lib/ingest/ingest-cache.ts';
+import { defaultDataDir } from '../../lib/ingest/ingest-fs.ts';
+import { writeTextReport } from '../../lib/ingest/report.ts';
+import { composeReadModel } from '../../lib/model/compose.ts';
+import { siteDownloadsInput, writeSiteDownloads } from '../../lib/publish/opendata/site-downloads.ts';
+import { publishPersonalNames } from '../../lib/publish/opendata/tables.ts';
+import { reportStep, watchHeap } from '../build-log.ts';
+
+watchHeap();
+const site = process.argv[2];
+if (!site) throw new Error('用法：node src/build/steps/data.ts <网站目录>（由 npm run build 调用）');
+
+let t = performance.now();
+const cached = ingestDataDirCached(defaultDataDir());
+const { result } = cached;
+reportStep('ingest', cached.fromSnapshot ? '读取上次校验的快照' : '读取并校验', t, {
+  files: result.files.length,
+  progressRecords: result.progress.length,
+  issues: result.issues.length,
+  fromSnapshot: cached.fromSnapshot ? 1 : 0,
+});
+// the report, as data:check prints it: the build shows it whole when the data is invalid, its summary otherwise
+writeTextReport(result, (text) => process.stdout.write(text));
+if (!result.ok) process.exit(1);
+
+t = performance.now();
+const { model, dataset } = composeReadModel(defaultDataDir(), { result });
+reportStep('read-model', '读取校验结果并汇总', t, { villages: model.villages.size, units: model.units.size });
+t = performance.now();
+const written = writeSiteDownloads(siteDownloadsInput(model, dataset, publishPersonalNames()), path.join(path.resolve(site), 'downloads'));
+reportStep('site-downloads', '全站开放数据（/downloads/）', t, { filesWritten: written.size }, {
+  ...(cached.snapshot ? { snapshot: cached.snapshot } : {}),
+  siteDownloads: JSON.stringify([...written.values()]),
+});
