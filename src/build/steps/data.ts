@@ -18,13 +18,14 @@ import { publishPersonalNames } from '../../lib/publish/opendata/tables.ts';
 import { reportStep, watchHeap } from '../build-log.ts';
 
 watchHeap();
-const site = process.argv[2];
-if (!site) throw new Error('用法：node src/build/steps/data.ts <网站目录>（由 npm run build 调用）');
+const arg = process.argv[2];
+if (!arg) throw new Error('用法：node src/build/steps/data.ts <网站目录>（由 npm run build 调用）');
+const site = path.resolve(arg);
 
-let t = performance.now();
+const started = performance.now();
 const cached = ingestDataDirCached(defaultDataDir());
 const { result } = cached;
-reportStep('ingest', cached.fromSnapshot ? '读取上次校验的快照' : '读取并校验', t, {
+reportStep('ingest', cached.fromSnapshot ? '读取上次校验的快照' : '读取并校验', started, {
   files: result.files.length,
   progressRecords: result.progress.length,
   issues: result.issues.length,
@@ -32,14 +33,18 @@ reportStep('ingest', cached.fromSnapshot ? '读取上次校验的快照' : '读�
 });
 // the report, as data:check prints it: the build shows it whole when the data is invalid, its summary otherwise
 writeTextReport(result, (text) => process.stdout.write(text));
-if (!result.ok) process.exit(1);
+// invalid: exit 1 once the report is out (the build stops there); else /downloads/
+if (!result.ok) process.exitCode = 1;
+else writeDownloads();
 
-t = performance.now();
-const { model, dataset } = composeReadModel(defaultDataDir(), { result });
-reportStep('read-model', '读取校验结果并汇总', t, { villages: model.villages.size, units: model.units.size });
-t = performance.now();
-const written = writeSiteDownloads(siteDownloadsInput(model, dataset, publishPersonalNames()), path.join(path.resolve(site), 'downloads'));
-reportStep('site-downloads', '全站开放数据（/downloads/）', t, { filesWritten: written.size }, {
-  ...(cached.snapshot ? { snapshot: cached.snapshot } : {}),
-  siteDownloads: JSON.stringify([...written.values()]),
-});
+function writeDownloads(): void {
+  let t = performance.now();
+  const { model, dataset } = composeReadModel(defaultDataDir(), { result });
+  reportStep('read-model', '读取校验结果并汇总', t, { villages: model.villages.size, units: model.units.size });
+  t = performance.now();
+  const written = writeSiteDownloads(siteDownloadsInput(model, dataset, publishPersonalNames()), path.join(site, 'downloads'));
+  reportStep('site-downloads', '全站开放数据（/downloads/）', t, { filesWritten: written.size }, {
+    ...(cached.snapshot ? { snapshot: cached.snapshot } : {}),
+    siteDownloads: JSON.stringify([...written.values()]),
+  });
+}
