@@ -29,7 +29,12 @@ export default defineConfig({
   trailingSlash: 'always',
   // Pages in flight at once (scripts/build.ts sets 4, see there). The output does not depend on
   // the order (the sitemap sorts its URLs).
-  build: { format: 'directory', concurrency: Number(process.env.ASTRO_CONCURRENCY || 1) },
+  // The site's CSS goes inline into each page's <head> (about 4 KB gzip), not in a file under
+  // /_astro/: with a stylesheet still in flight when the document finishes parsing, Chromium's
+  // form autofill lays the whole page out unstyled at DOMContentLoaded (every page has the
+  // header's search box), then once more with the CSS: two full layouts and text shaping on
+  // the main thread instead of one (docs/decisions/0018-css-inline.md).
+  build: { format: 'directory', concurrency: Number(process.env.ASTRO_CONCURRENCY || 1), inlineStylesheets: 'always' },
   // scripts/build.ts keeps the previous build's folder (unchanged pages stay where they are)
   // and deletes what this build did not write or keep itself (scripts/build-prune.ts).
   // `npm run dev` does not watch what builds write: with a national site in tmp/ (900,000
