@@ -30,7 +30,12 @@ export default defineConfig({
   trailingSlash: 'always',
   // Pages in flight at once (scripts/build.ts hands 4, see there). The output does not depend on
   // the order (the sitemap sorts its URLs).
-  build: { format: 'directory', concurrency: handoff?.concurrency ?? 1 },
+  // The site's CSS goes inline into each page's <head> (about 4 KB gzip), not in a file under
+  // /_astro/: with a stylesheet still in flight when the document finishes parsing, Chromium's
+  // form autofill lays the whole page out unstyled at DOMContentLoaded (every page has the
+  // header's search box), then once more with the CSS: two full layouts and text shaping on
+  // the main thread instead of one (docs/decisions/0020-css-inline.md).
+  build: { format: 'directory', concurrency: handoff?.concurrency ?? 1, inlineStylesheets: 'always' },
   // scripts/build.ts keeps the previous build's folder (unchanged pages stay where they are, written
   // over in place: src/build/patches/, installed by buildWing) and deletes what this build did
   // not write or keep itself (src/build/prune.ts).

@@ -45,7 +45,7 @@ const files = () => [...sums.A!.keys()];
 
 describe('headers from the production rules', () => {
   it('long caching only for content-hashed files', async () => {
-    const hashed = [files().find((f) => /^_astro\/.+\.css$/.test(f))!, files().find((f) => /^pagefind\/(index|fragment)\//.test(f))!, files().find((f) => /^search-index\/[0-9a-f]+\//.test(f))!];
+    const hashed = [files().find((f) => /^_astro\/.+\.(?:css|js)$/.test(f))!, files().find((f) => /^pagefind\/(index|fragment)\//.test(f))!, files().find((f) => /^search-index\/[0-9a-f]+\//.test(f))!];
     for (const f of hashed) {
       const r = await get(urlPath(f));
       expect(r.status, f).toBe(200);
