@@ -21,23 +21,31 @@ export async function resum(site: string): Promise<void> {
   writeBuildOk(site);
 }
 
-/** A copy of `src` whose stylesheets are renamed `<name>.<tag>.css` with `tag` in their bytes; every page refers to the new names. */
+/**
+ * A copy of `src` as another release would be: every script or stylesheet under `_astro/` that
+ * a page names is renamed `<name>.<tag>.<ext>` with `tag` in its bytes, the pages name the new
+ * files, and every page carries `tag` (the CSS is inline, so most pages name no asset: without
+ * the mark their bytes would be the same in every release).
+ */
 export async function variant(src: string, dst: string, tag: string): Promise<{ assets: string[] }> {
   cpSync(src, dst, { recursive: true });
+  const pages = siteFiles(dst).filter((x) => x.endsWith('.html'));
+  const named = new Set(pages.flatMap((f) => [...readFileSync(path.join(dst, f), 'utf8').matchAll(/(?:href|src)="\/(_astro\/[^"]+\.(?:css|js))"/g)].map((m) => m[1]!)));
   const renames = new Map<string, string>();
-  for (const f of readdirSync(path.join(dst, '_astro')).filter((f) => f.endsWith('.css'))) {
-    const to = f.replace(/\.[^.]+\.css$/, `.${tag}.css`);
-    writeFileSync(path.join(dst, '_astro', f), `${readFileSync(path.join(dst, '_astro', f), 'utf8')}\n/* ${tag} */\n`);
-    renameSync(path.join(dst, '_astro', f), path.join(dst, '_astro', to));
-    renames.set(`/_astro/${f}`, `/_astro/${to}`);
+  for (const f of named) {
+    const to = f.replace(/\.[^./]+\.(css|js)$/, `.${tag}.$1`);
+    writeFileSync(path.join(dst, f), `${readFileSync(path.join(dst, f), 'utf8')}\n/* ${tag} */\n`);
+    renameSync(path.join(dst, f), path.join(dst, to));
+    renames.set(`/${f}`, `/${to}`);
   }
-  for (const f of siteFiles(dst).filter((x) => x.endsWith('.html'))) {
+  for (const f of pages) {
     const file = path.join(dst, f);
     let html = readFileSync(file, 'utf8');
-    for (const [from, to] of renames) html = html.replaceAll(from, to);
-    writeFileSync(file, html);
+    for (const [from, to] of renames) html = html.replaceAll(`"${from}"`, `"${to}"`);
+    writeFileSync(file, html.replace('</body>', `<!-- ${tag} --></body>`));
   }
   await resum(dst);
+  if (renames.size === 0) throw new Error('the built site names no script or stylesheet under /_astro/: no asset to tell releases apart by');
   return { assets: [...renames.values()] };
 }
 
