@@ -30,8 +30,35 @@ import { defaultBuildLogFile, readParts, round, StdoutLines, treeRss, type Build
 import { BuildConsole } from '../src/build/build-console.ts';
 import { hasEarlierOutput, pruneStale, startMark } from './build-prune.ts';
 import { clearBuildOk, writeBuildOk } from '../src/lib/release/build-ok.ts';
+// sharded builds (issue 34)
+import { parseShardSpec, type ShardSpec } from '../src/lib/shard/shard-rule.ts';
+import { SHARD_ENV, SHARD_SKIPPED_ENV } from '../src/lib/shard/shard-env.ts';
+import { codeDigest, dataDigestOfSnapshot, finishShard, inputDigest } from '../src/build/shard.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+// --- sharded builds (issue 34) -------------------------------------------------------------
+// `--merge DIR…`: scripts/build-merge.ts puts shards together and finishes the site as below.
+if (process.argv.includes('--merge')) {
+  await import('./build-merge.ts');
+  process.exit(0);
+}
+// `--shard I/N` or `--shard shared/N`: one shard (src/lib/shard/shard-rule.ts), its own cache
+// folder under ASTRO_CACHE_DIR, ending with its output manifest instead of the index steps.
+const shardAt = process.argv.findIndex((a) => a === '--shard' || a.startsWith('--shard='));
+let shard: ShardSpec | null = null;
+if (shardAt >= 0) {
+  const arg = process.argv[shardAt]!;
+  try {
+    shard = parseShardSpec(arg.startsWith('--shard=') ? arg.slice('--shard='.length) : (process.argv[shardAt + 1] ?? ''));
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+  process.argv.splice(shardAt, arg.startsWith('--shard=') ? 1 : 2);
+  process.env[SHARD_ENV] = shard.kind === 'shared' ? `shared/${shard.count}` : `${shard.index}/${shard.count}`;
+  process.env.ASTRO_CACHE_DIR = path.join(path.resolve(ROOT, process.env.ASTRO_CACHE_DIR || 'node_modules/.astro'), `shard-${shard.kind === 'shared' ? 'shared' : shard.index}-of-${shard.count}`);
+}
+// --- end sharded builds ---------------------------------------------------------------------
 const OUT_DIR = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
 const CACHE_DIR = path.resolve(ROOT, process.env.ASTRO_CACHE_DIR || 'node_modules/.astro');
 /**
@@ -85,6 +112,8 @@ const writtenSums = `${logFile}.${process.pid}.written-sums`;
 // astro build leaves the lines of the pages it renders here (src/middleware.ts).
 const siteDownloads = `${logFile}.${process.pid}.site-downloads.json`;
 const pageSums = `${logFile}.${process.pid}.page-sums`;
+// sharded builds: the pages astro build answered with a stub (another shard's), deleted at the end
+const shardSkipped = `${logFile}.${process.pid}.shard-skipped`;
 
 /** The build's whole process tree sampled every 100 ms: its peak, when it was and which steps made it, and each step process's own. */
 const stepPeaks = new Map<number, number>();
@@ -104,6 +133,7 @@ function writeLog(ok: boolean): void {
   rmSync(writtenSums, { force: true });
   rmSync(siteDownloads, { force: true });
   rmSync(pageSums, { force: true });
+  rmSync(shardSkipped, { force: true });
   log.ok = ok;
   log.seconds = round((performance.now() - started) / 1000);
   const tmp = `${logFile}.${process.pid}.tmp`;
@@ -184,6 +214,9 @@ for (const line of check.stdout.replace(/\n$/, '').split('\n')) if (line !== '')
 // The later steps read the snapshot the check wrote or found, without reading and hashing DATA_DIR again.
 const snapshot = check.record.parts?.find((p) => p.detail?.snapshot)?.detail?.snapshot;
 const env: NodeJS.ProcessEnv = { ...process.env, ...(snapshot ? { [SNAPSHOT_ENV]: snapshot } : {}), [WRITTEN_SUMS_ENV]: writtenSums, [PAGE_SUMS_ENV]: pageSums, [SITE_DOWNLOADS_ENV]: siteDownloads };
+// sharded builds: a slice writes no /downloads/ (the shared shard's); astro build lists the pages it leaves to other shards
+if (shard?.kind === 'slice') delete env[SITE_DOWNLOADS_ENV];
+if (shard) env[SHARD_SKIPPED_ENV] = shardSkipped;
 out.print(`[数据] 校验通过，用时 ${seconds(t)}`);
 
 // 2. the pages, and 3. the downloads and the name index from the read model, side by side
@@ -195,6 +228,7 @@ const mark = startMark(CACHE_DIR);
 // Into an empty folder nothing can be stale: the prune's walk (a stat of each of 900,000 files nationally, 10–65 s) is skipped.
 const pruneNeeded = hasEarlierOutput(OUT_DIR);
 writeFileSync(pageSums, '');
+writeFileSync(shardSkipped, '');
 const pages = runStep('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...astroArgs], {
   // GPDZC_KEEP_OUT_DIR: astro.config.mjs then leaves the site folder as it is (pruned below).
   // ASTRO_CONCURRENCY: pages in flight (see astro.config.mjs).
@@ -223,6 +257,26 @@ if (pruneNeeded) {
   log.steps.push({ id: 'prune', name: '清理上次构建留下、本次没有的文件', seconds: round((performance.now() - t) / 1000), peakRssMB: null, counts: pruned });
   out.print(`[清理] 删除上次构建留下、本次没有的文件 ${pruned.deleted.toLocaleString('zh-CN')} 个（沿用未变的页面 ${pruned.kept.toLocaleString('zh-CN')} 个），用时 ${seconds(t)}`);
 } else out.print('[清理] 构建前输出目录为空，没有上次留下的文件');
+
+// sharded builds: a shard ends here with its output manifest (src/build/shard.ts); the merge runs the steps below
+if (shard) {
+  t = performance.now();
+  const linesOf = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const done = await finishShard({
+    site: OUT_DIR,
+    spec: shard,
+    skipped: linesOf(shardSkipped),
+    known: [...linesOf(writtenSums), ...linesOf(pageSums)],
+    inputDigest: inputDigest(dataDigestOfSnapshot(snapshot)),
+    codeDigest: codeDigest(ROOT),
+    siteUrl: process.env.SITE_URL || 'https://example.invalid',
+  });
+  log.steps.push({ id: 'shard-finish', name: '分片清单', seconds: round((performance.now() - t) / 1000), peakRssMB: null, counts: { files: done.files, stubsDeleted: done.stubsDeleted, sitemapUrls: done.sitemapUrls } });
+  out.print(`[分片] ${done.shard}：${done.files.toLocaleString('zh-CN')} 个文件（删去其他分片的占位页 ${done.stubsDeleted.toLocaleString('zh-CN')} 个），清单写入 ${path.join(OUT_DIR, '.gpdzc-shard')}，用时 ${seconds(t)}`);
+  out.end();
+  writeLog(true);
+  process.exit(0);
+}
 
 // 5. Pagefind over the content pages, then SHA256SUMS
 const index = await runStep('site-index', '搜索索引和 SHA256SUMS', [path.join(ROOT, 'scripts/site-extras.ts'), '--index'], { env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? INDEX_HEAP }, passStdout: true });

@@ -22,6 +22,9 @@ import { PAGE_SUMS_ENV } from '../src/lib/publish/page-sums.ts';
 import { SITE_DOWNLOADS_ENV, handOverSiteDownloads, siteDownloadsInput, writeSiteDownloads } from '../src/lib/publish/opendata/site-downloads.ts';
 import { publishPersonalNames } from '../src/lib/publish/opendata/tables.ts';
 import { reportStep, watchHeap } from './build-log.ts';
+// sharded builds (issue 34)
+import { shardOfProcess } from '../src/lib/shard/shard-env.ts';
+import { entityInShard } from '../src/lib/shard/shard-model.ts';
 
 watchHeap();
 
@@ -74,12 +77,17 @@ if (process.argv.includes('--index')) {
     reportStep('site-downloads', '全站开放数据（/downloads/）', t, { filesWritten: site.size });
   }
   t = performance.now();
-  const files = await writeEntityDownloads(model, SITE, dataset.synthetic, hashed);
+  // a sharded build writes its own entities' files only (src/lib/shard/shard-model.ts)
+  const shard = shardOfProcess();
+  const files = await writeEntityDownloads(model, SITE, dataset.synthetic, hashed, entityInShard(model, shard));
   if (sumsFile !== null) closeSync(sumsFile);
   console.log(`[下载] 各村、单位、县、省的 data.csv / data.json / series.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
   reportStep('downloads', '各村、单位、县、省的 data.csv / data.json / series.json', t, { filesWritten: files });
-  t = performance.now();
-  const index = writeNameIndex(model, SITE);
-  console.log(`[索引] 村、单位和县的名称索引：${index.records.toLocaleString('zh-CN')} 条，${index.files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
-  reportStep('name-index', '村、单位和县的名称索引', t, { records: index.records, filesWritten: index.files });
+  // the name index is the shared shard's (a slice has no search page)
+  if (shard?.kind !== 'slice') {
+    t = performance.now();
+    const index = writeNameIndex(model, SITE);
+    console.log(`[索引] 村、单位和县的名称索引：${index.records.toLocaleString('zh-CN')} 条，${index.files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
+    reportStep('name-index', '村、单位和县的名称索引', t, { records: index.records, filesWritten: index.files });
+  }
 }

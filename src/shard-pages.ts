@@ -1,0 +1,20 @@
+/**
+ * Sharded builds (issue 34), inside astro build: which village and unit pages this shard's
+ * getStaticPaths returns (src/lib/shard/shard-rule.ts). The shared shard returns none of them,
+ * a slice only its own; an unsharded build all.
+ */
+import { getSiteModel } from './site-data.ts';
+import { unitSlice, villageSlice } from './lib/shard/shard-rule.ts';
+import { shardOfProcess } from './lib/shard/shard-env.ts';
+
+const shard = shardOfProcess();
+
+/** Whether this build renders the page of village or unit `code`. */
+export async function entityPageInShard(kind: 'villages' | 'units'): Promise<(code: string) => boolean> {
+  if (shard === null) return () => true;
+  if (shard.kind === 'shared') return () => false;
+  const { index, count } = shard;
+  if (kind === 'villages') return (code) => villageSlice(code, count) === index;
+  const model = await getSiteModel();
+  return (code) => unitSlice(code, (model.units.get(code)?.pairings ?? []).map((p) => p.village.code), count) === index;
+}
