@@ -15,7 +15,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sitemap from '@astrojs/sitemap';
 import { checksumLine, checksumPath } from '../lib/publish/checksums.ts';
-import { entityOfFile } from '../lib/shard/shard-rule.ts';
+import { allShardNames, entityOfFile } from '../lib/shard/shard-rule.ts';
 import { SHARD_DIR, SHARD_FORMAT, type ShardManifest } from './shard.ts';
 
 export interface ShardOutput {
@@ -98,7 +98,7 @@ export function checkShardSet(shards: ShardOutput[]): string[] {
   differ('网站地址（SITE_URL）', (m) => m.site);
   differ('分片数 N ', (m) => m.count);
   const count = shards[0]!.manifest.count;
-  const wanted = ['shared', ...Array.from({ length: count }, (_, i) => String(i + 1))].map((x) => `${x}/${count}`);
+  const wanted = allShardNames(count);
   const byName = new Map<string, string[]>();
   for (const s of shards) byName.set(s.manifest.shard, [...(byName.get(s.manifest.shard) ?? []), s.dir]);
   for (const [name, dirs] of byName) if (dirs.length > 1) problems.push(`分片 ${name} 重复：${dirs.join('、')}`);

@@ -65,7 +65,8 @@ function treeDigest(h: ReturnType<typeof createHash>, label: string, dir: string
 
 /**
  * The input digest: the data check's digest (of every byte it read), the stories and bulletins
- * folders, and the settings that change pages (SITE_*, PUBLISH_PERSONAL_NAMES).
+ * folders, and the settings that change pages (SITE_*, PUBLISH_PERSONAL_NAMES, the signing
+ * public key and identity the /verify/ page shows; never a secret).
  */
 export function inputDigest(dataDigest: string, env: NodeJS.ProcessEnv = process.env): string {
   const h = createHash('sha256');
@@ -75,7 +76,7 @@ export function inputDigest(dataDigest: string, env: NodeJS.ProcessEnv = process
     treeDigest(h, label, abs, filesUnder(abs));
   }
   const settings = Object.keys(env)
-    .filter((k) => k.startsWith('SITE_') || k === 'PUBLISH_PERSONAL_NAMES')
+    .filter((k) => k.startsWith('SITE_') || ['PUBLISH_PERSONAL_NAMES', 'PUBLISH_SIGNING_PUBLIC_KEY', 'PUBLISH_SIGNING_IDENTITY'].includes(k))
     .sort()
     .map((k) => [k, env[k]]);
   h.update(JSON.stringify(settings));

@@ -35,6 +35,11 @@ export function shardName(spec: ShardSpec): string {
   return spec.kind === 'shared' ? `shared/${spec.count}` : `${spec.index}/${spec.count}`;
 }
 
+/** Every shard of an N-shard build, the shared one first: `shared/N`, `1/N`, …, `N/N` (the CI matrix, the merge's check). */
+export function allShardNames(count: number): string[] {
+  return [`shared/${count}`, ...Array.from({ length: count }, (_, i) => `${i + 1}/${count}`)];
+}
+
 /**
  * FNV-1a over the UTF-16 code units of `key` (codes are ASCII), then MurmurHash3's 32-bit
  * finaliser: FNV-1a alone leaves the low bits of codes that differ in a few digits alike
