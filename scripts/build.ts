@@ -34,6 +34,7 @@ import { clearBuildOk, writeBuildOk } from '../src/lib/release/build-ok.ts';
 import { parseShardSpec, type ShardSpec } from '../src/lib/shard/shard-rule.ts';
 import { SHARD_ENV, SHARD_SKIPPED_ENV } from '../src/lib/shard/shard-env.ts';
 import { codeDigest, dataDigestOfSnapshot, finishShard, inputDigest } from '../src/build/shard.ts';
+import { reuseShard } from '../src/build/shard-reuse.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 // --- sharded builds (issue 34) -------------------------------------------------------------
@@ -219,6 +220,22 @@ if (shard?.kind === 'slice') delete env[SITE_DOWNLOADS_ENV];
 if (shard) env[SHARD_SKIPPED_ENV] = shardSkipped;
 out.print(`[数据] 校验通过，用时 ${seconds(t)}`);
 
+// sharded builds, incremental: a slice whose data and code did not change is reused whole (src/build/shard-reuse.ts)
+let sliceDigest: string | null = null;
+if (shard?.kind === 'slice') {
+  t = performance.now();
+  const digest = await runStep('slice-digest', '分片摘要', [path.join(ROOT, 'scripts/shard-digest.ts')], { env, passStdout: false });
+  if (digest.status !== 0) fail(digest.status);
+  sliceDigest = (JSON.parse(digest.stdout.trim().split('\n').at(-1)!) as { sliceDigest: string }).sliceDigest;
+  const reused = reuseShard(OUT_DIR, shard, sliceDigest, inputDigest(dataDigestOfSnapshot(snapshot)));
+  if (reused) {
+    out.print(`[分片] ${reused.shard}：本片的数据和代码未变，沿用上次的输出（${reused.files.toLocaleString('zh-CN')} 个文件），用时 ${seconds(t)}`);
+    out.end();
+    writeLog(true);
+    process.exit(0);
+  }
+}
+
 // 2. the pages, and 3. the downloads and the name index from the read model, side by side
 // (heap caps above); Astro renders four pages at a time. Four overlap page writes with
 // rendering where writes are asynchronous; inside this build they are synchronous
@@ -270,8 +287,9 @@ if (shard) {
     inputDigest: inputDigest(dataDigestOfSnapshot(snapshot)),
     codeDigest: codeDigest(ROOT),
     siteUrl: process.env.SITE_URL || 'https://example.invalid',
+    sliceDigest,
   });
-  log.steps.push({ id: 'shard-finish', name: '分片清单', seconds: round((performance.now() - t) / 1000), peakRssMB: null, counts: { files: done.files, stubsDeleted: done.stubsDeleted, sitemapUrls: done.sitemapUrls } });
+  log.steps.push({ id: 'shard-finish', name: '分片清单', seconds: round((performance.now() - t) / 1000), peakRssMB: null, counts: { files: done.files, stubsDeleted: done.stubsDeleted, imagesDropped: done.imagesDropped, sitemapUrls: done.sitemapUrls } });
   out.print(`[分片] ${done.shard}：${done.files.toLocaleString('zh-CN')} 个文件（删去其他分片的占位页 ${done.stubsDeleted.toLocaleString('zh-CN')} 个），清单写入 ${path.join(OUT_DIR, '.gpdzc-shard')}，用时 ${seconds(t)}`);
   out.end();
   writeLog(true);

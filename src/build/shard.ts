@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checksums } from '../lib/publish/checksums.ts';
-import { shardName, type ShardSpec } from '../lib/shard/shard-rule.ts';
+import { rendersPage, shardName, type ShardSpec } from '../lib/shard/shard-rule.ts';
 
 export const SHARD_DIR = '.gpdzc-shard';
 export const SHARD_FORMAT = 'gpdzc-shard/1';
@@ -37,6 +37,8 @@ export interface ShardManifest {
   /** SHA-256 of files.sha256 */
   filesSha256: string;
   sitemapUrls: number;
+  /** a slice's digest (src/build/slice-digest.ts): the same digest next time reuses this output whole; null for the shared shard */
+  sliceDigest: string | null;
 }
 
 /** Every file under `dir` (relative, '/'), sorted; a missing folder has none. */
@@ -75,11 +77,24 @@ export function inputDigest(dataDigest: string, env: NodeJS.ProcessEnv = process
     const abs = path.resolve(dir);
     treeDigest(h, label, abs, filesUnder(abs));
   }
-  const settings = Object.keys(env)
+  h.update(JSON.stringify(settingsOf(env)));
+  return h.digest('hex');
+}
+
+/** The settings that change pages, by name. */
+function settingsOf(env: NodeJS.ProcessEnv): Array<[string, string | undefined]> {
+  return Object.keys(env)
     .filter((k) => k.startsWith('SITE_') || ['PUBLISH_PERSONAL_NAMES', 'PUBLISH_SIGNING_PUBLIC_KEY', 'PUBLISH_SIGNING_IDENTITY'].includes(k))
     .sort()
     .map((k) => [k, env[k]]);
-  h.update(JSON.stringify(settings));
+}
+
+/** What a slice's pages show besides the data (src/build/slice-digest.ts): the stories and the settings (bulletins are the shared shard's). */
+export function contentDigest(env: NodeJS.ProcessEnv = process.env): string {
+  const h = createHash('sha256');
+  const stories = path.resolve(env.STORIES_DIR || 'content/stories');
+  treeDigest(h, 'stories', stories, filesUnder(stories));
+  h.update(JSON.stringify(settingsOf(env)));
   return h.digest('hex');
 }
 
@@ -133,16 +148,18 @@ function deleteSkipped(site: string, files: Iterable<string>): number {
  * delete the stubs, take the sitemap's addresses out, list every file with its hash
  * (`known`: lines hashed as written, not read again) and write the manifest.
  */
-export async function finishShard(opts: { site: string; spec: ShardSpec; skipped: string[]; known: string[]; inputDigest: string; codeDigest: string; siteUrl: string }): Promise<ShardManifest & { stubsDeleted: number }> {
+export async function finishShard(opts: { site: string; spec: ShardSpec; skipped: string[]; known: string[]; inputDigest: string; codeDigest: string; siteUrl: string; sliceDigest?: string | null }): Promise<ShardManifest & { stubsDeleted: number; imagesDropped: number }> {
   const { site, spec } = opts;
   rmSync(path.join(site, SHARD_DIR), { recursive: true, force: true });
   const stubsDeleted = deleteSkipped(site, new Set(opts.skipped));
   const urls = new Set<string>();
   for (const name of readdirSync(site)) {
     if (!isSitemapFile(name) || !statSync(path.join(site, name)).isFile()) continue;
-    if (name !== 'sitemap-index.xml') for (const u of sitemapLocs(readFileSync(path.join(site, name), 'utf8'))) urls.add(u);
+    // only the addresses of pages this shard rendered: a reused slice must not bring back a shared page that is gone
+    if (name !== 'sitemap-index.xml') for (const u of sitemapLocs(readFileSync(path.join(site, name), 'utf8'))) if (rendersPage(spec, new URL(u).pathname)) urls.add(u);
     rmSync(path.join(site, name));
   }
+  const imagesDropped = spec.kind === 'slice' ? dropUnreferencedImages(site) : 0;
   const all = await checksums(site, opts.known);
   const sums = all === '\n' ? '' : all;
   const sitemapText = [...urls].sort().map((u) => `${u}\n`).join('');
@@ -158,11 +175,49 @@ export async function finishShard(opts: { site: string; spec: ShardSpec; skipped
     files: sums === '' ? 0 : sums.split('\n').length - 1,
     filesSha256: createHash('sha256').update(sums).digest('hex'),
     sitemapUrls: urls.size,
+    sliceDigest: opts.sliceDigest ?? null,
   };
   const dir = path.join(site, SHARD_DIR);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'files.sha256'), sums);
   writeFileSync(path.join(dir, 'sitemap-urls.txt'), sitemapText);
   writeFileSync(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { ...manifest, stubsDeleted };
+  return { ...manifest, stubsDeleted, imagesDropped };
+}
+
+const IMAGE = /\.(png|jpe?g|webp|avif|gif|svg)$/i;
+
+/**
+ * A slice's images under /_astro/ that none of its pages and stylesheets names. Astro emits
+ * the original of every image the code imports (a story's cover and photos), and deletes an
+ * original once it has made the sizes pages use, unless a page uses the original itself
+ * (assets/build/generate.js). A slice renders no story page, so the originals the stories'
+ * pages would have replaced stay in its folder, where an unsharded build has none: they are
+ * dropped here. An image a slice's page does use (a village page showing a story's cover) is
+ * named in that page, and kept.
+ */
+function dropUnreferencedImages(site: string): number {
+  const assets = path.join(site, '_astro');
+  if (!existsSync(assets)) return 0;
+  const images = filesUnder(assets).filter((f) => IMAGE.test(f));
+  if (!images.length) return 0;
+  const named = new Set<string>();
+  const ref = /_astro\/([^"'()\s?#,]+)/g;
+  const scan = (dir: string, rel: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) {
+        if (!(rel === '' && e.name === SHARD_DIR)) scan(path.join(dir, e.name), `${rel}${e.name}/`);
+      } else if (/\.(html|css|xml|json|js)$/.test(e.name)) {
+        for (const m of readFileSync(path.join(dir, e.name), 'utf8').matchAll(ref)) named.add(m[1]!);
+      }
+    }
+  };
+  scan(site, '');
+  let dropped = 0;
+  for (const f of images) {
+    if (named.has(f)) continue;
+    rmSync(path.join(assets, f));
+    dropped++;
+  }
+  return dropped;
 }

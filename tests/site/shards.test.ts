@@ -5,7 +5,7 @@
  * merge refuses a missing shard and shards of another N, in Chinese.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -17,10 +17,10 @@ import { FIXTURE, FIXTURE_BULLETINS, FIXTURE_STORIES } from './global-setup.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let work: string;
 
-function run(args: string[], out: string): { status: number | null; output: string } {
+function run(args: string[], out: string, data = FIXTURE, cache = path.join(work, 'cache')): { status: number | null; output: string } {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: FIXTURE, STORIES_DIR: FIXTURE_STORIES, BULLETINS_DIR: FIXTURE_BULLETINS, ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: path.join(work, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, DATA_DIR: data, STORIES_DIR: FIXTURE_STORIES, BULLETINS_DIR: FIXTURE_BULLETINS, ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: cache, ASTRO_TELEMETRY_DISABLED: '1' },
     encoding: 'utf8',
   });
   return { status: r.status, output: r.stdout + r.stderr };
@@ -90,5 +90,34 @@ describe('sharded build', () => {
     expect(mixed.output).toMatch(/各分片的分片数 N 不同，不能合并/);
     expect(mixed.output).toContain('分片 2/2 重复');
     expect(existsSync(path.join(out, BUILD_OK_FILE))).toBe(false);
+  });
+
+  it('a change of one county rebuilds its slice and the shared shard; the other slice is reused whole, and the merge equals the unsharded build', { timeout: 900_000 }, async () => {
+    const data = path.join(work, 'data-c');
+    cpSync(FIXTURE, data, { recursive: true });
+    const cache = path.join(work, 'cache-c');
+    const dir = (s: string) => path.join(work, 'n2c', s);
+    const buildAll = () => Object.fromEntries(['shared', '1', '2'].map((s) => [s, run(['--shard', `${s}/2`], dir(s), data, cache)]));
+    for (const r of Object.values(buildAll())) expect(r.status, r.output).toBe(0);
+    // 纳雍县 (520525) is slice 1 of 2 (tests/unit/shard-rule.test.ts): one figure of 安乐村 corrected
+    const file = path.join(data, 'exports/2020-07/贵州省.csv');
+    const before = readFileSync(file, 'utf8');
+    const after = before.replace('安乐村,示例乌蒙山食品有限公司,200,150,75,', '安乐村,示例乌蒙山食品有限公司,200,160,80,');
+    expect(after).not.toBe(before);
+    writeFileSync(file, after);
+    const again = buildAll();
+    for (const r of Object.values(again)) expect(r.status, r.output).toBe(0);
+    expect(again['2']!.output).toMatch(/\[分片\] 2\/2：本片的数据和代码未变，沿用上次的输出/);
+    expect(again['1']!.output).not.toMatch(/沿用上次的输出/);
+    expect(again.shared!.output).not.toMatch(/沿用上次的输出/);
+    const merged = path.join(work, 'n2c', 'merged');
+    const m = run(['--merge', dir('shared'), dir('1'), dir('2')], merged, data, cache);
+    expect(m.status, m.output).toBe(0);
+    const full = path.join(work, 'full-c');
+    const f = run([], full, data, path.join(work, 'cache-full-c'));
+    expect(f.status, f.output).toBe(0);
+    expect(readFileSync(path.join(merged, 'villages/520525101001/data.csv'), 'utf8')).toContain('160');
+    expect(await checksums(merged)).toBe(await checksums(full));
+    expect(readFileSync(path.join(merged, CHECKSUM_FILE), 'utf8')).toBe(readFileSync(path.join(full, CHECKSUM_FILE), 'utf8'));
   });
 });

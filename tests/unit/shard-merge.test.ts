@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MergeRefused, mergeShards } from '../../src/build/merge.ts';
 import { finishShard, sitemapLocs } from '../../src/build/shard.ts';
+import { reuseShard } from '../../src/build/shard-reuse.ts';
 import { parseShardSpec } from '../../src/lib/shard/shard-rule.ts';
 
 let work: string;
@@ -22,7 +23,7 @@ const SITE = 'https://example.invalid';
 const sitemapXml = (urls: string[]) => `<?xml version="1.0" encoding="UTF-8"?><urlset>${urls.map((u) => `<url><loc>${u}</loc></url>`).join('')}</urlset>`;
 
 /** A shard's folder as astro build leaves it, finished into a shard output. */
-async function shard(name: string, spec: string, files: Record<string, string>, opts: { input?: string; code?: string; urls?: string[]; stubs?: Record<string, string> } = {}): Promise<string> {
+async function shard(name: string, spec: string, files: Record<string, string>, opts: { input?: string; code?: string; urls?: string[]; stubs?: Record<string, string>; slice?: string } = {}): Promise<string> {
   const dir = path.join(work, name);
   for (const [f, text] of Object.entries({ ...files, ...(opts.stubs ?? {}) })) {
     mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
@@ -31,7 +32,7 @@ async function shard(name: string, spec: string, files: Record<string, string>, 
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'sitemap-0.xml'), sitemapXml(opts.urls ?? []));
   writeFileSync(path.join(dir, 'sitemap-index.xml'), sitemapXml([`${SITE}/sitemap-0.xml`]));
-  await finishShard({ site: dir, spec: parseShardSpec(spec), skipped: Object.keys(opts.stubs ?? {}), known: [], inputDigest: opts.input ?? 'in-1', codeDigest: opts.code ?? 'code-1', siteUrl: SITE });
+  await finishShard({ site: dir, spec: parseShardSpec(spec), skipped: Object.keys(opts.stubs ?? {}), known: [], inputDigest: opts.input ?? 'in-1', codeDigest: opts.code ?? 'code-1', siteUrl: SITE, sliceDigest: opts.slice ?? null });
   return dir;
 }
 
@@ -113,5 +114,23 @@ describe('shard merge', () => {
     const one = await shard('one', '1/1', {});
     const shared = await shard('shared', 'shared/1', {});
     await expect(mergeShards(path.join(one, 'site'), [one, shared], () => {})).rejects.toThrow(/不能是分片目录，也不能在其中或包含它/);
+  });
+
+  it('keeps only the addresses of pages the shard rendered for the sitemap', async () => {
+    const one = await shard('one', '1/1', { 'villages/520525101001/index.html': 'v' }, { urls: [`${SITE}/`, `${SITE}/counties/520525/`, `${SITE}/villages/520525101001/`] });
+    expect(readFileSync(path.join(one, '.gpdzc-shard/sitemap-urls.txt'), 'utf8')).toBe(`${SITE}/villages/520525101001/\n`);
+  });
+
+  it('reuses a slice only with the same slice digest and an intact folder, taking the new input digest', async () => {
+    const spec = parseShardSpec('1/2');
+    const one = await shard('one', '1/2', { 'villages/520525101001/index.html': 'v' }, { slice: 'slice-a' });
+    expect(reuseShard(one, spec, 'slice-b', 'in-2')).toBeNull();
+    expect(reuseShard(one, parseShardSpec('2/2'), 'slice-a', 'in-2')).toBeNull();
+    const reused = reuseShard(one, spec, 'slice-a', 'in-2');
+    expect(reused?.inputDigest).toBe('in-2');
+    expect(JSON.parse(readFileSync(path.join(one, '.gpdzc-shard/manifest.json'), 'utf8')).inputDigest).toBe('in-2');
+    // a page lost from the folder: built again
+    rmSync(path.join(one, 'villages/520525101001/index.html'));
+    expect(reuseShard(one, spec, 'slice-a', 'in-3')).toBeNull();
   });
 });
