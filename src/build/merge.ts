@@ -85,7 +85,7 @@ function filesOf(dir: string): string[] {
 }
 
 /** The problems of a set of shard outputs taken together (empty: they can be merged). */
-export function checkShardSet(shards: ShardOutput[]): string[] {
+function checkShardSet(shards: ShardOutput[]): string[] {
   const problems: string[] = [];
   if (shards.length === 0) return ['没有给出分片目录：npm run build -- --merge 目录1 目录2 …'];
   const differ = (what: string, key: (m: ShardManifest) => string | number) => {

@@ -122,7 +122,7 @@ export function sitemapLocs(xml: string): string[] {
 }
 
 /** The sitemap files @astrojs/sitemap writes at the top of the site. */
-export const isSitemapFile = (name: string) => /^sitemap-(index|\d+)\.xml$/.test(name);
+const isSitemapFile = (name: string) => /^sitemap-(index|\d+)\.xml$/.test(name);
 
 /** Delete the listed files (relative) and the folders they leave empty. */
 function deleteSkipped(site: string, files: Iterable<string>): number {

@@ -16,7 +16,7 @@
 export type ShardSpec = { kind: 'slice'; index: number; count: number } | { kind: 'shared'; count: number };
 
 /** The largest N accepted (a GitHub Actions matrix holds 256 jobs). */
-export const MAX_SHARDS = 256;
+const MAX_SHARDS = 256;
 
 /** `3/4` → slice 3 of 4; `shared/4` → the shared shard of a 4-shard build; anything else: a Chinese error. */
 export function parseShardSpec(text: string): ShardSpec {
@@ -45,7 +45,7 @@ export function allShardNames(count: number): string[] {
  * finaliser: FNV-1a alone leaves the low bits of codes that differ in a few digits alike
  * (two counties of the fixture fell in one slice for every N up to 4).
  */
-export function shardHash(key: string): number {
+function shardHash(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
@@ -65,7 +65,7 @@ export function sliceOfKey(key: string, count: number): number {
 }
 
 /** A village's county: the first six digits of its code (the registry checks this, registry.ts). */
-export function countyOfVillage(villageCode: string): string {
+function countyOfVillage(villageCode: string): string {
   return villageCode.slice(0, 6);
 }
 
