@@ -7,36 +7,38 @@ import { satteri } from '@astrojs/markdown-satteri';
 import react from '@astrojs/react';
 import sitemap from '@astrojs/sitemap';
 import { STORY_MDX_PROCESSOR } from './src/lib/content/story-mdx.ts';
-import { watchHeap } from './scripts/build-log.ts';
-import { writeOverEarlierBuild } from './src/lib/publish/astro-writes.ts';
-import { onBundlerLog } from './src/lib/publish/bundler-log.ts';
+import { watchHeap } from './src/build/build-log.ts';
+import { readHandoff } from './src/build/handoff.ts';
+import { buildWing } from './src/build/integration.ts';
+import { onBundlerLog } from './src/build/bundler-log.ts';
 import { imageMetadataRemoval } from './src/integrations/image-metadata.ts';
 
 // Inside scripts/build.ts's astro build step: the step log gets this process's heap (live data, GCs).
 watchHeap();
+// What npm run build hands its astro build step (src/build/handoff.ts); null in astro dev, check,
+// preview and sync. `astro build` without it stops at once (buildWing).
+const handoff = readHandoff();
 
 // Tests build fixture datasets side by side: let them choose where output and caches go.
 const outDir = process.env.ASTRO_OUT_DIR || './dist';
 const cacheDir = process.env.ASTRO_CACHE_DIR || './node_modules/.astro';
-// Inside scripts/build.ts, which keeps the site folder: pages are written over the last build's
-// in place, and Astro's cache keeps no second copy of them (src/lib/publish/astro-writes.ts).
-if (process.env.GPDZC_KEEP_OUT_DIR === '1') await writeOverEarlierBuild(outDir);
 
 export default defineConfig({
   site: process.env.SITE_URL || 'https://example.invalid',
   outDir,
   cacheDir,
   trailingSlash: 'always',
-  // Pages in flight at once (scripts/build.ts sets 4, see there). The output does not depend on
+  // Pages in flight at once (scripts/build.ts hands 4, see there). The output does not depend on
   // the order (the sitemap sorts its URLs).
-  build: { format: 'directory', concurrency: Number(process.env.ASTRO_CONCURRENCY || 1) },
-  // scripts/build.ts keeps the previous build's folder (unchanged pages stay where they are)
-  // and deletes what this build did not write or keep itself (scripts/build-prune.ts).
+  build: { format: 'directory', concurrency: handoff?.concurrency ?? 1 },
+  // scripts/build.ts keeps the previous build's folder (unchanged pages stay where they are, written
+  // over in place: src/build/patches/, installed by buildWing) and deletes what this build did
+  // not write or keep itself (src/build/prune.ts).
   // `npm run dev` does not watch what builds write: with a national site in tmp/ (900,000
   // files, as the bench leaves it) the watcher misses editors' saves (tests/site/dev-stories.test.ts).
   // Rolldown's warning on Astro's own head-inject directive, once per MDX file, is dropped
-  // (src/lib/publish/bundler-log.ts); every other bundler log is printed as before.
-  vite: { build: { emptyOutDir: process.env.GPDZC_KEEP_OUT_DIR !== '1', rolldownOptions: { onLog: onBundlerLog } }, server: { watch: { ignored: [`${fileURLToPath(new URL('./tmp/', import.meta.url))}**`, `${path.resolve(outDir)}/**`] } } },
+  // (src/build/bundler-log.ts); every other bundler log is printed as before.
+  vite: { build: { emptyOutDir: handoff?.keepOutDir !== true, rolldownOptions: { onLog: onBundlerLog } }, server: { watch: { ignored: [`${fileURLToPath(new URL('./tmp/', import.meta.url))}**`, `${path.resolve(outDir)}/**`] } } },
   // The search index and SHA256SUMS are written after the build, by scripts/build.ts.
   // Editors' MDX is compiled by Sätteri (Astro's default MDX processor) with the features the
   // story check parses with, and the check's own allowlist runs first inside the compiler: a
@@ -45,7 +47,8 @@ export default defineConfig({
   // Every published image is written by sharp without metadata (a phone photo's GPS position
   // and owner): the originals Astro copies into /_astro/ and public/'s images are re-encoded
   // (src/integrations/image-metadata.ts).
-  integrations: [mdx({ processor: satteri(STORY_MDX_PROCESSOR) }), react({ include: [/\.tsx$/] }), sitemap(), imageMetadataRemoval()],
+  // `astro build` alone stops with a sentence saying to use npm run build (src/build/integration.ts).
+  integrations: [buildWing(), mdx({ processor: satteri(STORY_MDX_PROCESSOR) }), react({ include: [/\.tsx$/] }), sitemap(), imageMetadataRemoval()],
   // Astro's messages through the site's logger (Astro's Logger API): pages counted, not a line
   // each; inside npm run build, events for the build's console (src/build/astro-logger.mjs).
   logger: { entrypoint: new URL('./src/build/astro-logger.mjs', import.meta.url) },

@@ -27,8 +27,8 @@ function astro(text: string): string {
 }
 
 export default {
-  // tests/unit/hostile-child.ts is run as a child process by its test, not imported
-  entry: ['scripts/*.ts', 'tests/site/global-setup.ts', 'tests/unit/hostile-child.ts', 'tests/fixtures/**/*.ts', 'content/**/*.mdx'],
+  // tests/unit/hostile-child.ts is run as a child process by its test, not imported; src/build/steps/ are the build's step processes
+  entry: ['scripts/*.ts', 'src/build/steps/*.ts', 'tests/site/global-setup.ts', 'tests/unit/hostile-child.ts', 'tests/fixtures/**/*.ts', 'content/**/*.mdx'],
   project: ['src/**/*.{ts,tsx,astro}', 'content/**/*.mdx', 'scripts/**/*.ts', 'tools/**/*.ts', 'tests/**/*.ts'],
   include: ['files', 'exports', 'types', 'nsExports', 'nsTypes', 'duplicates'],
   ignoreExportsUsedInFile: { interface: true, type: true },

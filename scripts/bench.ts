@@ -18,7 +18,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ingestDataDirCached } from '../src/lib/ingest/ingest-cache.ts';
 import { createSample, type SampleScale } from '../tools/sample/generate.ts';
-import { treeRss, type BuildLog, type StepRecord } from './build-log.ts';
+import { treeRss, type BuildLog, type StepRecord } from '../src/build/build-log.ts';
 import { measureSearch, type SearchWeight } from './search-weight.ts';
 import { shardedBuild, shardTable, type ShardedBuild } from './bench-shards.ts';
 
@@ -63,7 +63,7 @@ async function timed(cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv): Pr
   return { ms: performance.now() - started, peak, code, output };
 }
 
-/** Where a build's time and memory went: its step log (scripts/build-log.ts), each process step then its parts. */
+/** Where a build's time and memory went: its step log (src/build/build-log.ts), each process step then its parts. */
 function buildSteps(log: BuildLog): Array<{ step: string; seconds: number; peakRssMB: number | null; counts: Record<string, number> }> {
   return log.steps.flatMap((s) => [
     { step: `${s.name}（${s.id}）`, seconds: s.seconds, peakRssMB: s.peakRssMB, counts: s.counts },
@@ -277,7 +277,7 @@ const table = [
   '| --- | --- | ---: | ---: | ---: | --- |',
   ...rows.flatMap((r) => (r.search ? [`| ${r.scale} | 「${r.search.query}」 | ${kb(r.search.bytes)} | ${r.search.requests} | ${r.search.firstResultMs.toFixed(0)} ms（${r.search.runsMs.map((x) => x.toFixed(0)).join(' / ')}） | \`${r.search.href}\` |`] : [])),
   '',
-  '| 规模 | 构建 | 步骤（构建的步骤记录，scripts/build-log.ts；└ 为该进程报告的部分） | 用时 | 峰值内存（步骤：进程树；部分：该进程） | 计数 |',
+  '| 规模 | 构建 | 步骤（构建的步骤记录，src/build/build-log.ts；└ 为该进程报告的部分） | 用时 | 峰值内存（步骤：进程树；部分：该进程） | 计数 |',
   '| --- | --- | --- | ---: | ---: | --- |',
   ...rows.flatMap((r) => r.steps.flatMap((b) => b.steps.map((x) => `| ${r.scale} | ${b.build} | ${x.step} | ${x.seconds.toFixed(1)} s | ${x.peakRssMB === null ? '—' : `${x.peakRssMB} MB`} | ${Object.entries(x.counts).map(([k, v]) => `${k} ${v.toLocaleString('zh-CN')}`).join('，')} |`))),
   '',
@@ -291,7 +291,7 @@ console.log(`\n${table}`);
 
 if (write) {
   const file = path.join(ROOT, 'BENCHMARKS.md');
-  const head = `# Benchmarks\n\nThe newest full run of \`npm run bench\` (scripts/bench.ts) with the machine it ran on, then Lighthouse per page type (scripts/lighthouse.ts, the file's last section). Older runs are in docs/benchmarks-history.md: when a new run lands on top, move the run below it there. The figures behind past decisions are in docs/decisions/; the budgets are GUIDE §7.\n\nWhat the bench measures: it generates each dataset with \`npm run sample\`, times \`data:check\` alone (the floor), then a full \`npm run build\` in a child process, sampling the resident memory of the whole process tree every 100 ms; then the monthly rebuild (the site built without the last month, the month added, rebuilt with the same cache; checked to equal the full build); then one search query in headless Chromium with the browser cache off. Page weight is the page's HTML plus every stylesheet, script and image it references, each gzip-compressed. Each build's step log (\`tmp/build-steps.json\` beside the site, scripts/build-log.ts) gives seconds, peak memory and counts per step. Machines here are shared and noisy: compare runs on the same machine.\n\n`;
+  const head = `# Benchmarks\n\nThe newest full run of \`npm run bench\` (scripts/bench.ts) with the machine it ran on, then Lighthouse per page type (scripts/lighthouse.ts, the file's last section). Older runs are in docs/benchmarks-history.md: when a new run lands on top, move the run below it there. The figures behind past decisions are in docs/decisions/; the budgets are GUIDE §7.\n\nWhat the bench measures: it generates each dataset with \`npm run sample\`, times \`data:check\` alone (the floor), then a full \`npm run build\` in a child process, sampling the resident memory of the whole process tree every 100 ms; then the monthly rebuild (the site built without the last month, the month added, rebuilt with the same cache; checked to equal the full build); then one search query in headless Chromium with the browser cache off. Page weight is the page's HTML plus every stylesheet, script and image it references, each gzip-compressed. Each build's step log (\`tmp/build-steps.json\` beside the site, src/build/build-log.ts) gives seconds, peak memory and counts per step. Machines here are shared and noisy: compare runs on the same machine.\n\n`;
   const previous = existsSync(file) ? readFileSync(file, 'utf8').split('\n### ').slice(1).map((x) => `### ${x}`) : [];
   writeFileSync(file, head + [table, ...previous].join('\n'));
   console.log(`已写入 ${path.relative(ROOT, file)}`);

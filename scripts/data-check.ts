@@ -5,10 +5,7 @@
  */
 import { ingestDataDirCached } from '../src/lib/ingest/ingest-cache.ts';
 import { defaultDataDir, ingestDataDir } from '../src/lib/ingest/ingest-fs.ts';
-import { jsonReport, textReportLines } from '../src/lib/ingest/report.ts';
-import { reportStep, watchHeap } from './build-log.ts';
-
-watchHeap();
+import { jsonReport, writeTextReport } from '../src/lib/ingest/report.ts';
 
 const USAGE = `用法：npm run data:check -- [--json] [路径…]
   校验 DATA_DIR（默认 ./data）中的名录和月度进展表；给出路径时只校验这些文件或目录。
@@ -29,28 +26,10 @@ for (const a of args) {
   } else paths.push(a);
 }
 
-// The whole of DATA_DIR is checked through the snapshot cache, so the build that follows
-// (or a second check of unchanged data) does not ingest it again.
-const started = performance.now();
-const cached = paths.length === 0 ? ingestDataDirCached(defaultDataDir()) : null;
-const result = cached ? cached.result : ingestDataDir(defaultDataDir(), paths);
-reportStep('ingest', cached?.fromSnapshot ? '读取上次校验的快照' : '读取并校验', started, {
-  files: result.files.length,
-  progressRecords: result.progress.length,
-  issues: result.issues.length,
-  fromSnapshot: cached?.fromSnapshot ? 1 : 0,
-}, cached?.snapshot ? { snapshot: cached.snapshot } : undefined);
+// The whole of DATA_DIR is checked through the snapshot cache, so a build that follows
+// (or a second check of unchanged data) does not ingest it again. (npm run build checks
+// the data in its own first step, src/build/steps/data.ts.)
+const result = paths.length === 0 ? ingestDataDirCached(defaultDataDir()).result : ingestDataDir(defaultDataDir(), paths);
 if (json) process.stdout.write(JSON.stringify(jsonReport(result), null, 2) + '\n');
-else {
-  // Written out in pieces as it is made: a report of a million issues is never one string.
-  let piece: string[] = [];
-  for (const line of textReportLines(result)) {
-    piece.push(line);
-    if (piece.length === 10_000) {
-      process.stdout.write(piece.join('\n') + '\n');
-      piece = [];
-    }
-  }
-  process.stdout.write(piece.length > 0 ? piece.join('\n') + '\n' : '');
-}
+else writeTextReport(result, (text) => process.stdout.write(text));
 process.exitCode = result.ok ? 0 : 1;

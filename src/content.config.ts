@@ -13,7 +13,8 @@ import { defineCollection } from 'astro:content';
 import { glob, type Loader, type LoaderContext } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { defaultDataDir } from './lib/ingest/ingest-fs.ts';
-import { ingestSummaryCached, type IngestSummary } from './lib/ingest/ingest-cache.ts';
+import { defaultIngestCacheDir, ingestSummaryCached, type IngestSummary } from './lib/ingest/ingest-cache.ts';
+import { readHandoff } from './build/handoff.ts';
 import { REPORTED_METRIC_IDS } from './lib/metric-catalogue.ts';
 import { checkEditorFile, checkEditorFolder } from './lib/content/editor-content.ts';
 import { bulletinSchema, storyReport, storySchema } from './lib/content/stories.ts';
@@ -23,7 +24,8 @@ let summary: IngestSummary | null = null;
 /** DATA_DIR's ingest, summarised (no records), once per build however many collections ask. */
 function dataset(): IngestSummary {
   if (!summary) {
-    const s = ingestSummaryCached(defaultDataDir());
+    // inside npm run build: the snapshot its data check wrote or found (src/build/handoff.ts)
+    const s = ingestSummaryCached(defaultDataDir(), defaultIngestCacheDir(), readHandoff()?.snapshot);
     if (!s.ok) throw new Error(`数据校验未通过（DATA_DIR=${defaultDataDir()}），网站未构建：\n\n${s.report}`);
     summary = s;
   }

@@ -4,12 +4,13 @@
  * build, straight into the output folder's downloads/, piece by piece: at national scale
  * the all-months JSON is close to 1 GB, more than one JavaScript string can hold. The data
  * page (sizes) and datapackage.json (bytes, hashes) read what was written. Inside
- * scripts/build.ts the downloads step writes them beside astro build and hands their list over
- * (SITE_DOWNLOADS_ENV); alone, astro build writes them here.
+ * scripts/build.ts its data step has written them before astro build starts, and their list
+ * comes in the build's handoff (src/build/handoff.ts); under astro dev they are written here.
  */
 import path from 'node:path';
 import { dataPackage } from './lib/publish/opendata/datapackage.ts';
-import { SITE_DOWNLOADS_ENV, awaitSiteDownloads, siteDownloadsInput, writeSiteDownloads, type DownloadFile } from './lib/publish/opendata/site-downloads.ts';
+import { siteDownloadsInput, writeSiteDownloads, type DownloadFile } from './lib/publish/opendata/site-downloads.ts';
+import { readHandoff } from './build/handoff.ts';
 import { PUBLISH_PERSONAL_NAMES, getDatasetInfo, getSiteModel } from './site-data.ts';
 
 export type { DownloadFile };
@@ -22,9 +23,9 @@ let files: Promise<Map<string, DownloadFile>> | null = null;
 /** Every file under /downloads/ except datapackage.json, by path relative to /downloads/ (written on first call). */
 export function getDownloadFiles(): Promise<Map<string, DownloadFile>> {
   files ??= (async () => {
-    // inside scripts/build.ts the downloads step writes them beside this build
-    const handedOver = process.env[SITE_DOWNLOADS_ENV];
-    if (handedOver) return awaitSiteDownloads(handedOver);
+    // inside scripts/build.ts its data step wrote them before this build started
+    const handoff = readHandoff();
+    if (handoff) return new Map(handoff.siteDownloads.map((f) => [f.path, f]));
     const [model, dataset] = await Promise.all([getSiteModel(), getDatasetInfo()]);
     return writeSiteDownloads(siteDownloadsInput(model, dataset, PUBLISH_PERSONAL_NAMES), path.join(OUT_DIR, 'downloads'));
   })();

@@ -1,20 +1,23 @@
 /**
  * During scripts/build.ts only: each rendered page's bytes are hashed for SHA256SUMS as they
- * pass (src/lib/publish/page-sums.ts). Elsewhere (astro dev, astro build alone) this does nothing.
+ * pass (src/build/page-sums.ts), into the file the build's handoff names. Elsewhere (astro dev)
+ * this does nothing.
  *
  * In a sharded build (issue 34) a page this shard does not render is answered with a stub,
- * never rendered; its file is listed for the shard's last step, which deletes it
- * (src/lib/shard/shard-rule.ts rendersPage, src/build/shard.ts).
+ * never rendered; its file is listed in the handoff's skipped-pages file for the shard's last
+ * step, which deletes it (src/lib/shard/shard-rule.ts rendersPage, src/build/shard.ts).
  */
 import { appendFileSync } from 'node:fs';
 import { defineMiddleware } from 'astro:middleware';
-import { PAGE_SUMS_ENV, pageFileOf, pageSumsRecorder } from './lib/publish/page-sums.ts';
-import { SHARD_SKIPPED_ENV, shardOfProcess } from './lib/shard/shard-env.ts';
+import { pageFileOf, pageSumsRecorder } from './build/page-sums.ts';
+import { handoffShard, readHandoff } from './build/handoff.ts';
 import { rendersPage } from './lib/shard/shard-rule.ts';
 
-const record = pageSumsRecorder(process.env[PAGE_SUMS_ENV]);
-const shard = shardOfProcess();
-const skippedFile = process.env[SHARD_SKIPPED_ENV];
+const handoff = readHandoff();
+const record = pageSumsRecorder(handoff?.sums.pages);
+// sharded builds (issue 34)
+const shard = handoffShard(handoff);
+const skippedFile = handoff?.shard?.skipped;
 
 export const onRequest = defineMiddleware(async (context, next) => {
   if (shard !== null && context.isPrerendered && !rendersPage(shard, context.url.pathname)) {

@@ -1,40 +1,32 @@
 /**
- * The bridge from the data to the pages: the read model in src/lib, built from the ingest
- * (its snapshot, see ingest-cache.ts) once per build however many pages ask, plus Astro's
+ * The bridge from the data to the pages: the read model in src/lib (composed by
+ * src/lib/model/compose.ts from the ingest's snapshot) once per build however many pages ask, plus Astro's
  * collections for the dataset entry, stories and bulletin texts.
  */
 import { publishPersonalNames } from './lib/publish/opendata/tables.ts';
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { buildPublishedBulletin } from './lib/model/bulletin.ts';
-import { ingestDataDirCached } from './lib/ingest/ingest-cache.ts';
 import { defaultDataDir } from './lib/ingest/ingest-fs.ts';
 import { reportedMonths } from './lib/model/aggregate.ts';
 import { buildSiteModel, type ModelInput, type SiteModel } from './lib/model/read-model.ts';
 import { groupBy, pairingsKeyData, pairingsKeyDataUpTo, stableDigest } from './lib/publish/page-keys.ts';
 import { correctionsByEntity, pageUpdatedOn, type PageUpdated } from './lib/model/page-updated.ts';
 import { recordsAsOf, type RevisionWithChanges } from './lib/ingest/revisions.ts';
-import { withPublishedSources } from './lib/filing/sources.ts';
 import { SITE } from './lib/site-config.ts';
-import { publishedSources, type PublishedSources as SourceFiles } from './lib/filing/sources-fs.ts';
+import type { PublishedSources as SourceFiles } from './lib/filing/sources-fs.ts';
+import { composeReadModel, type ComposedReadModel } from './lib/model/compose.ts';
+import { readHandoff } from './build/handoff.ts';
 
-let model: Promise<SiteModel> | null = null;
-let loaded: Promise<{ sources: SourceFiles; input: ModelInput }> | null = null;
+let composed: Promise<ComposedReadModel> | null = null;
 
 /**
- * The ingest (its snapshot), read once per build: the received exports as published under
- * /sources/ (names, hashes, contents), and the read model's input, whose records point at
- * their published files. Only the published copy of the records is kept (at national scale
- * 1.2 M of them; holding the ingest's own beside it cost a few hundred MB of Astro's heap).
+ * The read model (src/lib/model/compose.ts), composed once per build however many pages ask:
+ * inside npm run build from the snapshot its data check handed on (src/build/handoff.ts).
  */
-function load(): Promise<{ sources: SourceFiles; input: ModelInput }> {
-  loaded ??= (async () => {
-    const { result } = ingestDataDirCached(defaultDataDir());
-    // The content loader has already failed the build with the full report.
-    if (!result.ok) throw new Error(`数据校验未通过（DATA_DIR=${defaultDataDir()}）`);
-    const sources = publishedSources(result, defaultDataDir());
-    return { sources, input: { ...result, progress: withPublishedSources(result.progress, sources.index) } };
-  })();
-  return loaded;
+function load(): Promise<ComposedReadModel> {
+  // (the content loader has already failed the build with the full report when the data is invalid)
+  composed ??= (async () => composeReadModel(defaultDataDir(), { snapshot: readHandoff()?.snapshot }))();
+  return composed;
 }
 
 /** The received exports as published under /sources/ (names, hashes, contents), planned once. */
@@ -48,8 +40,7 @@ function getModelInput(): Promise<ModelInput> {
 }
 
 export function getSiteModel(): Promise<SiteModel> {
-  model ??= getModelInput().then(buildSiteModel);
-  return model;
+  return load().then((l) => l.model);
 }
 
 /** The read model of the data as published on a date (revisions after it undone), for bulletins published before a correction. */

@@ -4,7 +4,7 @@
  * API; JavaScript because Astro loads it before any TypeScript). Astro logs two messages a
  * page; this logger turns them into counts instead of lines:
  *
- * - Inside `npm run build` (scripts/build.ts names a step-events file in BUILD_STEP_EVENTS) it
+ * - Inside `npm run build` (scripts/build.ts hands this step its manifest, src/build/handoff.ts) it
  *   writes events for the build's console to draw, one line each on stdout, marked with
  *   EVENT_MARK: the pages so far (at most every PROGRESS_MS), every message of Astro's own
  *   (the console shows warnings and errors, and the rest only with --verbose), and the totals
@@ -16,7 +16,8 @@
  * a reused page as its path followed by ` (cached)` or ` (restored)`. With several pages in
  * flight a time is given to the route of the page started last (exact counts, close times).
  */
-import { appendFileSync } from 'node:fs';
+import { reportRecord } from './build-log.ts';
+import { handoffFile, readHandoff } from './handoff.ts';
 
 /** Marks an event line on stdout (an ASCII record separator: never in Astro's own text). */
 export const EVENT_MARK = '\u001egpdzc ';
@@ -95,10 +96,10 @@ function emit(event) {
  * @returns {import('astro').AstroLoggerDestination}
  */
 export default function siteLogger(config = {}) {
-  const events = typeof config.events === 'boolean' ? config.events : Boolean(process.env.BUILD_STEP_EVENTS);
+  const events = typeof config.events === 'boolean' ? config.events : handoffFile() !== null;
   // read here, not passed in the logger's config: Astro's incremental build keys pages on the
   // config, and listing them must not make every page render again
-  const verbose = process.env.BUILD_VERBOSE === '1';
+  const verbose = readHandoff()?.verbose === true;
   /** --verbose: the page started last, printed with what follows it (its time, or that it was reused) */
   let pending = '';
   const say = (/** @type {string} */ text) => {
@@ -121,8 +122,7 @@ export default function siteLogger(config = {}) {
     progress(true);
     if (events) {
       emit({ type: 'pages-done', rendered: tally.rendered, reused: tally.reused, routes: tally.routes });
-      const file = process.env.BUILD_STEP_EVENTS;
-      if (file) appendFileSync(file, `${JSON.stringify({ id: 'pages', name: '页面', seconds: 0, peakRssMB: null, counts: { pagesRendered: tally.rendered, pagesReused: tally.reused } })}\n`);
+      reportRecord({ id: 'pages', name: '页面', seconds: 0, peakRssMB: null, counts: { pagesRendered: tally.rendered, pagesReused: tally.reused } });
     }
   };
   return {

@@ -10,13 +10,13 @@
  * in two, and a file two shards both have (the built assets, public/) with different bytes.
  */
 import { createHash } from 'node:crypto';
-import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sitemap from '@astrojs/sitemap';
 import { checksumLine, checksumPath } from '../lib/publish/checksums.ts';
 import { allShardNames, entityOfFile } from '../lib/shard/shard-rule.ts';
-import { SHARD_DIR, SHARD_FORMAT, type ShardManifest } from './shard.ts';
+import { filesUnder, SHARD_DIR, SHARD_FORMAT, type ShardManifest } from './shard.ts';
 
 export interface ShardOutput {
   dir: string;
@@ -60,7 +60,7 @@ export function readShardOutput(dir: string): ShardOutput | string[] {
   const files = new Map<string, string>();
   for (const line of listText.split('\n')) if (line) files.set(checksumPath(line), line.slice(0, 64));
   // the folder holds exactly the listed files
-  const present = new Set(filesOf(dir).filter((f) => !f.startsWith(`${SHARD_DIR}/`)));
+  const present = new Set(filesUnder(dir).filter((f) => !f.startsWith(`${SHARD_DIR}/`)));
   const missing = [...files.keys()].filter((f) => !present.has(f));
   const extra = [...present].filter((f) => !files.has(f));
   if (missing.length) problems.push(`${dir}：清单中的 ${missing.length} 个文件不在目录中（${sample(missing)}）`);
@@ -70,19 +70,6 @@ export function readShardOutput(dir: string): ShardOutput | string[] {
 }
 
 const sample = (list: string[]) => `${list.slice(0, 5).join('、')}${list.length > 5 ? ' 等' : ''}`;
-
-function filesOf(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, rel: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path.join(d, e.name), r);
-      else out.push(r);
-    }
-  };
-  walk(dir, '');
-  return out;
-}
 
 /** The problems of a set of shard outputs taken together (empty: they can be merged). */
 function checkShardSet(shards: ShardOutput[]): string[] {

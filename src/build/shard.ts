@@ -42,7 +42,7 @@ export interface ShardManifest {
 }
 
 /** Every file under `dir` (relative, '/'), sorted; a missing folder has none. */
-function filesUnder(dir: string): string[] {
+export function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
   const walk = (d: string, rel: string) => {
@@ -108,7 +108,7 @@ export function codeDigest(root: string): string {
 }
 
 /** The data check's digest, from the name of the snapshot it wrote or found (`ingest-<folder>-<digest>.v8`, ingest-cache.ts). */
-export function dataDigestOfSnapshot(snapshot: string | undefined): string {
+export function dataDigestOfSnapshot(snapshot: string | null | undefined): string {
   const m = snapshot ? /^ingest-[0-9a-f]{12}-([0-9a-f]+)\.v8$/.exec(path.basename(snapshot)) : null;
   if (!m) throw new Error(`分片构建：找不到数据校验的快照摘要（快照文件：${snapshot ?? '无'}），无法写出分片清单`);
   return m[1]!;

@@ -14,7 +14,7 @@
  *   folder and the sizes are made from the re-encoded copy;
  * - the files of public/ (og.png), copied as they are: each image there is written again from
  *   its source at `astro:build:done`.
- * SHA256SUMS is written after astro build (scripts/site-extras.ts) and reads every image file
+ * SHA256SUMS is written after astro build (src/build/steps/site-extras.ts) and reads every image file
  * from the finished folder, so it lists the bytes written here. `astro dev` publishes nothing
  * and is left as it is.
  */

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ASTRO_PAGE_COPIES } from '../../src/lib/publish/astro-writes.ts';
+import { ASTRO_PAGE_COPIES } from '../../src/build/patches/astro-writes.ts';
 import { checksums } from '../../src/lib/publish/checksums.ts';
 import { FIXTURE, FIXTURE_BULLETINS } from './global-setup.ts';
 import { build, pageCounts } from './incremental-build.ts';
@@ -47,7 +47,7 @@ describe('monthly rebuild', () => {
       const fullSums = await checksums(full);
       expect(await checksums(out)).toBe(fullSums);
 
-      // Astro's cache keeps no second copy of the pages (src/lib/publish/astro-writes.ts) ...
+      // Astro's cache keeps no second copy of the pages (src/build/patches/astro-writes.ts) ...
       const copies = path.join(cache, ASTRO_PAGE_COPIES);
       expect(existsSync(copies) ? readdirSync(copies, { recursive: true }) : []).toEqual([]);
       expect(readdirSync(cache)).toContain('incremental-build.json');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { CHECKSUM_FILE, checksums } from '../../src/lib/publish/checksums.ts';
 import { FIXTURE, FIXTURE_BULLETINS, FIXTURE_STORIES } from './global-setup.ts';
-import { defaultBuildLogFile, type BuildLog } from '../../scripts/build-log.ts';
+import { defaultBuildLogFile, type BuildLog } from '../../src/build/build-log.ts';
 import { siteFiles } from '../../src/lib/publish/site-files.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -23,7 +23,7 @@ describe('reproducible builds', () => {
   it('the pages astro build rendered and the downloads step wrote were hashed as written, not read back', () => {
     const log = JSON.parse(readFileSync(defaultBuildLogFile(inject('siteDir')), 'utf8')) as BuildLog;
     const part = (stepId: string, id: string) => log.steps.find((s) => s.id === stepId)!.parts!.find((p) => p.id === id)!.counts;
-    const downloads = part('site-extras', 'downloads').filesWritten! + part('site-extras', 'site-downloads').filesWritten!;
+    const downloads = part('site-extras', 'downloads').filesWritten! + part('data-check', 'site-downloads').filesWritten!;
     // a build into an empty folder renders every page: each .html file's line came from astro build
     const pages = siteFiles(inject('siteDir')).filter((f) => f.endsWith('.html')).length;
     expect(pages).toBeGreaterThan(100);

@@ -1,6 +1,6 @@
 /**
- * What scripts/build.ts's astro build process changes underneath Astro (astro.config.mjs):
- * folders in the site folder made synchronously (astro-writes.ts). It must behave exactly as
+ * What scripts/build.ts's astro build process changes underneath Astro (src/build/integration.ts):
+ * folders in the site folder made synchronously (src/build/patches/astro-writes.ts). It must behave exactly as
  * the call it stands for.
  */
 import { mkdirSync, mkdtempSync, promises as fsp, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeOverEarlierBuild } from '../../src/lib/publish/astro-writes.ts';
+import { writeOverEarlierBuild } from '../../src/build/patches/astro-writes.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-hooks-'));
 const site = path.join(work, 'dist');

@@ -4,7 +4,7 @@
  * whole lines, whatever sizes the pipe splits a step's output into.
  */
 import { describe, expect, it } from 'vitest';
-import { StdoutLines } from '../../scripts/build-log.ts';
+import { StdoutLines } from '../../src/build/build-log.ts';
 import { EVENT_MARK, PageTally } from '../../src/build/astro-logger.mjs';
 import { BuildConsole } from '../../src/build/build-console.ts';
 

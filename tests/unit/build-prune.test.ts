@@ -1,12 +1,12 @@
 /**
- * scripts/build-prune.ts: a build into the previous build's folder ends as a build into an
+ * src/build/prune.ts: a build into the previous build's folder ends as a build into an
  * empty one — files the build did not write, Astro did not keep in place and public/ does not hold are deleted.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hasEarlierOutput, pruneStale, startMark } from '../../scripts/build-prune.ts';
+import { hasEarlierOutput, pruneStale, startMark } from '../../src/build/prune.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,11 +1,11 @@
 /**
- * The one bundler warning `astro build` drops (src/lib/publish/bundler-log.ts): Rolldown's note
+ * The one bundler warning `astro build` drops (src/build/bundler-log.ts): Rolldown's note
  * on Astro's own "use astro:head-inject" directive. Everything else must still reach Vite's
  * handler as it came. The log below is the one Rolldown gave for a shipped story; the shipped
  * site's build (tests/site/shipped-site.test.ts) checks that a real build prints no warning.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { isAstroDirectiveWarning, onBundlerLog } from '../../src/lib/publish/bundler-log.ts';
+import { isAstroDirectiveWarning, onBundlerLog } from '../../src/build/bundler-log.ts';
 
 const astroDirective = {
   code: 'MODULE_LEVEL_DIRECTIVE',

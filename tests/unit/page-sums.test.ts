@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pageFileOf, pageSumsRecorder } from '../../src/lib/publish/page-sums.ts';
+import { pageFileOf, pageSumsRecorder } from '../../src/build/page-sums.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-page-sums-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -17,6 +17,8 @@ import { newSummary } from '../../src/lib/ingest/read-table.ts';
 import { METRIC_COLUMNS } from '../../src/lib/metric-catalogue.ts';
 import { hasExportHeader, layoutOf, missingColumns, readHeader } from '../../src/lib/ingest/progress-reader/header.ts';
 import { rowKind } from '../../src/lib/ingest/progress-reader/row-kinds.ts';
+import { SIGN_OFF_PERSON_LABELS } from '../../src/lib/ingest/progress-reader/sign-off-labels.ts';
+import { signOffNames } from '../../src/lib/privacy/personal-names.ts';
 import { readTitleLines, resolveFileCounty } from '../../src/lib/ingest/progress-reader/title.ts';
 import { PeriodCheck } from '../../src/lib/ingest/progress-reader/period.ts';
 
@@ -79,6 +81,13 @@ describe('what each row of the template is', () => {
     const pad = (cells: string[]) => [...cells, ...Array<string>(width - cells.length).fill('')];
     expect(rowKind(pad(['填报人：张三', '', '', '审核人：', '李四', '', '填报日期：', '2020年8月3日']), header.col)).toBe('footer');
     expect(rowKind(template[header.index]!, header.col)).toBe('header');
+    // every label the personal-data gate reads a name after makes a sign-off row here too (one list)
+    for (const label of SIGN_OFF_PERSON_LABELS) {
+      const row = pad([`${label}：王五`]);
+      expect(rowKind(row, header.col), label).toBe('footer');
+      expect(signOffNames(row), label).toEqual([{ label, name: '王五' }]);
+    }
+    expect(rowKind(pad(['审批人：', '赵六', '复核人：', '钱七']), header.col)).toBe('footer');
     expect(rowKind(pad(['注：无计划填零；1 表示有，0 表示无']), header.col)).toBe('legend');
     expect(rowKind(pad([]), header.col)).toBe('blank');
     expect(rowKind(pad(['总计']), header.col)).toBe('total');

@@ -47,7 +47,10 @@ describe('sharded build workflow', () => {
     // the site's artifact keeps dist/.build-ok.json, which npm run publish requires
     expect(merge!.steps[upload]!.with!['include-hidden-files']).toBe(true);
     expect(publish!.needs).toBe('merge');
-    // the merge runs the privacy gate (scripts/build-merge.ts), as npm run build does
-    expect(readFileSync(path.join(ROOT, 'scripts/build-merge.ts'), 'utf8')).toContain("'scripts/privacy-check.ts'");
+    // the merge ends with the steps npm run build ends with (scripts/build.ts finishSite), the privacy gate among them
+    const build = readFileSync(path.join(ROOT, 'scripts/build.ts'), 'utf8');
+    const finishSite = build.slice(build.indexOf('async function finishSite('));
+    expect(finishSite).toContain("'scripts/privacy-check.ts'");
+    expect(build).toMatch(/if \(mergeDirs\) \{\n\s+await mergeShardsStep\([^\n]*\n\s+await finishSite\(\);/);
   });
 });

@@ -5,7 +5,7 @@
  * and row counts as written.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
@@ -14,7 +14,7 @@ import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildSiteModel } from '../../src/lib/model/read-model.ts';
 import { downloadFiles, type DownloadFileSpec } from '../../src/lib/publish/opendata/downloads.ts';
 import { generatedFrom, toCsv, toJson } from '../../src/lib/publish/opendata/serialise.ts';
-import { awaitSiteDownloads, handOverSiteDownloads, writeSiteDownloads } from '../../src/lib/publish/opendata/site-downloads.ts';
+import { writeSiteDownloads } from '../../src/lib/publish/opendata/site-downloads.ts';
 import { pairingsTable, progressSources, progressTable, unitsTable, villagesTable, type Table } from '../../src/lib/publish/opendata/tables.ts';
 import { formatMonth } from '../../src/lib/render/format.ts';
 
@@ -79,19 +79,5 @@ describe('writeSiteDownloads on the shipped data', () => {
     expect(parsed.length - 1).toBe(monthRows.reduce((a, b) => a + b, 0));
     const json = JSON.parse(readFileSync(path.join(dir, 'progress/all.json'), 'utf8')) as { rows: Array<{ month: string }> };
     expect(json.rows.map((r) => r.month)).toEqual(model.months.flatMap((m, i) => Array<string>(monthRows[i]!).fill(m)));
-  });
-});
-
-describe('the list handed from the downloads step to astro build', () => {
-  it('is read back as written, once it is there', async () => {
-    const file = path.join(dir, 'handed.json');
-    const waiting = awaitSiteDownloads(file, { timeoutMs: 10_000, pollMs: 10 });
-    setTimeout(() => handOverSiteDownloads(file, written), 50);
-    expect(await waiting).toEqual(written);
-    expect(readdirSync(dir).filter((f) => f.startsWith('handed.json.'))).toEqual([]); // no temporary file left
-  });
-
-  it('waiting ends with a clear error when the list never comes', async () => {
-    await expect(awaitSiteDownloads(path.join(dir, 'never.json'), { timeoutMs: 100, pollMs: 10 })).rejects.toThrow(/下载步骤没有在 0 秒内写出 \/downloads\/ 的文件清单/);
   });
 });

@@ -22,7 +22,7 @@ import { monthPublishedOn } from './revisions.ts';
 const SNAPSHOT_VERSION = 4;
 
 /** Where snapshots live: next to Astro's own cache (ASTRO_CACHE_DIR, default node_modules/.astro). */
-function defaultIngestCacheDir(): string {
+export function defaultIngestCacheDir(): string {
   return path.resolve(process.env.ASTRO_CACHE_DIR || 'node_modules/.astro', 'gpdzc-ingest');
 }
 
@@ -57,27 +57,22 @@ export interface CachedIngest {
 }
 
 /**
- * Set by scripts/build.ts for the steps after its data check: the snapshot that check wrote
- * or found for DATA_DIR in this build. The later steps (the content loader, the pages, the
- * downloads) read it as it is instead of listing, reading and hashing every input file
- * again — every input byte is read and hashed once per build.
+ * The snapshot the build's data check wrote or found for DATA_DIR (scripts/build.ts hands it
+ * to the later steps: the content loader, the pages, the downloads), read as it is instead of
+ * listing, reading and hashing every input file again — every input byte is read and hashed
+ * once per build. Only the snapshot of this data folder, in this cache, and only while it exists.
  */
-export const SNAPSHOT_ENV = 'GPDZC_INGEST_SNAPSHOT';
-
-/** The snapshot handed down by the build for this data folder, if any. */
-function handedSnapshot(dataDir: string, cacheDir: string): { file: string; digest: string } | null {
-  const file = process.env[SNAPSHOT_ENV];
+function handedSnapshot(file: string | null | undefined, dataDir: string, cacheDir: string): { file: string; digest: string } | null {
   if (!file) return null;
   const prefix = snapshotPrefix(dataDir);
   const name = path.basename(file);
-  // only the snapshot of this data folder, in this cache, and only while it exists
   if (path.dirname(path.resolve(file)) !== path.resolve(cacheDir) || !name.startsWith(prefix) || !name.endsWith('.v8') || !existsSync(file)) return null;
   return { file: path.resolve(file), digest: name.slice(prefix.length, -'.v8'.length) };
 }
 
-/** Ingest DATA_DIR, or read the snapshot of an earlier ingest of exactly the same bytes. */
-export function ingestDataDirCached(dataDir: string = defaultDataDir(), cacheDir: string = defaultIngestCacheDir()): CachedIngest {
-  const handed = handedSnapshot(dataDir, cacheDir);
+/** Ingest DATA_DIR, or read the snapshot of an earlier ingest of exactly the same bytes (`snapshot`: the one the build's data check handed on, see handedSnapshot). */
+export function ingestDataDirCached(dataDir: string = defaultDataDir(), cacheDir: string = defaultIngestCacheDir(), snapshot?: string | null): CachedIngest {
+  const handed = handedSnapshot(snapshot, dataDir, cacheDir);
   if (handed) {
     try {
       return { result: readSnapshot(handed.file), digest: handed.digest, fromSnapshot: true, snapshot: handed.file };
@@ -265,8 +260,8 @@ function summarise(result: IngestResult): IngestSummary {
 }
 
 /** The summary of DATA_DIR's ingest: from its JSON next to the snapshot, else from an ingest (which writes both). */
-export function ingestSummaryCached(dataDir: string = defaultDataDir(), cacheDir: string = defaultIngestCacheDir()): IngestSummary {
-  const handed = handedSnapshot(dataDir, cacheDir);
+export function ingestSummaryCached(dataDir: string = defaultDataDir(), cacheDir: string = defaultIngestCacheDir(), snapshot?: string | null): IngestSummary {
+  const handed = handedSnapshot(snapshot, dataDir, cacheDir);
   if (handed) {
     try {
       return JSON.parse(readFileSync(summaryFile(handed.file), 'utf8')) as IngestSummary;

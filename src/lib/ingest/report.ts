@@ -31,11 +31,24 @@ export function textReport(result: IngestResult, options: { maxIssues?: number }
   return [...textReportLines(result, options)].join('\n');
 }
 
+/** The text report written out as it is made, 10,000 lines a piece: a report of a million issues is never one string. */
+export function writeTextReport(result: IngestResult, write: (text: string) => void): void {
+  let piece: string[] = [];
+  for (const line of textReportLines(result)) {
+    piece.push(line);
+    if (piece.length === 10_000) {
+      write(piece.join('\n') + '\n');
+      piece = [];
+    }
+  }
+  if (piece.length > 0) write(piece.join('\n') + '\n');
+}
+
 /**
  * The same report line by line, so a report of a million issues can be written out as it is
  * made instead of being held whole as one string (`npm run data:check` does).
  */
-export function* textReportLines(result: IngestResult, options: { maxIssues?: number } = {}): Generator<string> {
+function* textReportLines(result: IngestResult, options: { maxIssues?: number } = {}): Generator<string> {
   const max = options.maxIssues ?? Infinity;
   const errors = result.issues.filter((i) => i.severity === 'error');
   const warnings = result.issues.filter((i) => i.severity === 'warning');

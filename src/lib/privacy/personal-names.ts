@@ -18,6 +18,7 @@ import { loadTable, newSummary } from '../ingest/read-table.ts';
 import { readPairings, readUnits, readVillages } from '../ingest/registry.ts';
 import { isZip, readWorkbook } from '../ingest/workbook.ts';
 import { TABLE_FILE } from '../ingest/ingest-fs.ts';
+import { SIGN_OFF_PERSON_LABELS } from '../ingest/progress-reader/sign-off-labels.ts';
 import type { PersonalName } from './personal-data.ts';
 import { bufferSource, readSmallEntry, zipEntries } from './zip-entries.ts';
 
@@ -29,12 +30,8 @@ export interface CollectedNames {
   problems: string[];
 }
 
-/**
- * The labels of a sign-off line that name a person (the person-naming part of the ingest's
- * FOOTER_LABEL in progress-reader/row-kinds.ts, with more of what counties write). 填报单位,
- * 填报日期 and 联系电话 are not people; a phone number is found by its own rule.
- */
-const PERSON_LABELS = ['单位负责人', '主要负责人', '分管负责人', '分管领导', '主要领导', '负责人', '填报人', '填表人', '制表人', '审核人', '审批人', '复核人', '核对人', '联系人', '经办人', '统计人', '报送人', '签发人'];
+/** The labels of a sign-off line that name a person: the reader's own list (the same rows it leaves out of the data). */
+const PERSON_LABELS = SIGN_OFF_PERSON_LABELS;
 const LABEL = new RegExp(`(${PERSON_LABELS.map((l) => [...l].join('\\s*')).join('|')})\\s*[:：]?`, 'g');
 const IS_LABEL = new RegExp(LABEL.source);
 /** The end of any label (填报人 → 报人): a table without one has no sign-off line and is not parsed. */

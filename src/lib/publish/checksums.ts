@@ -11,8 +11,6 @@ import { siteFiles } from './site-files.ts';
 export const CHECKSUM_FILE = 'SHA256SUMS';
 /** The build's mark of success, written after SHA256SUMS and so not listed in it (src/lib/release/build-ok.ts). */
 export const BUILD_OK_FILE = '.build-ok.json';
-/** Names the file where the downloads step leaves the lines of the files it wrote, for the SHA256SUMS step (set by scripts/build.ts). */
-export const WRITTEN_SUMS_ENV = 'GPDZC_WRITTEN_SUMS';
 
 /** One line of SHA256SUMS, as sha256sum writes it: the hash, two spaces, the path relative to the site with '/'. */
 export function checksumLine(sha256: string, file: string): string {

@@ -79,7 +79,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * units on their own. Writes are synchronous: at national scale (664,000 files) promise-based
  * writes spent more than twice the CPU on the same open/write/close, and this step runs beside
  * astro build, whose pages want that CPU. The event loop gets a turn after each county and each
- * 1,000 units, so that the step's GC observer (scripts/build-log.ts) is told of collections as
+ * 1,000 units, so that the step's GC observer (src/build/build-log.ts) is told of collections as
  * they happen, and a stop signal is not kept waiting.
  * `only`: which entities' files to write (a sharded build writes its own; a county's 附件3
  * month tables go with the county); all by default.

@@ -8,6 +8,7 @@ import { METRIC_COLUMNS } from '../../metric-catalogue.ts';
 import { cellAt, isBlankRow, type SkipReason } from '../read-table.ts';
 import { isBlank, normalizeName } from '../cell-values.ts';
 import { HEADER_METRICS, metricHeaderCount, type Columns, type FieldId } from './header.ts';
+import { SIGN_OFF_OTHER_LABELS, SIGN_OFF_PERSON_LABELS } from './sign-off-labels.ts';
 
 export type RowKind = Exclude<SkipReason, 'title' | 'superseded'> | 'data';
 
@@ -22,7 +23,7 @@ const isLegend = (rowText: string) => /^(注|说明|备注|填表|填报说明)/
  */
 const LEGEND_NOTE = /^(1[:：]有[,，;；]?0[:：]无|0[:：]无[,，;；]?1[:：]有|无计划填零|无计划请?填0|(注|说明|备注|填表说明|填报说明)[:：].*)$/;
 /** Lines under or above the table that sign it off: who filled it in, when, who checked it. */
-const FOOTER_LABEL = /^(填报日期|填表日期|报送日期|填报人|填表人|制表人|审核人|联系人|联系电话|负责人|单位负责人|填报单位|报送单位)/;
+const FOOTER_LABEL = new RegExp(`^(${[...SIGN_OFF_OTHER_LABELS, ...SIGN_OFF_PERSON_LABELS].map(normalizeHeader).join('|')})`);
 
 export function rowKind(row: string[], col: Columns): RowKind {
   if (isBlankRow(row)) return 'blank';
@@ -30,9 +31,10 @@ export function rowKind(row: string[], col: Columns): RowKind {
   const metricsBlank = METRIC_COLUMNS.every((m) => isBlank(cellAt(row, col[m.id as FieldId])));
   if (identityCells.some((c) => TOTAL_LABELS.has(c)) || TOTAL_LABELS.has(normalizeHeader(row[0] ?? ''))) return 'total';
   if (metricHeaderCount(row) >= HEADER_METRICS) return 'header';
+  // before the legend: 「填表人：……」 starts like 「填表说明」 but names a person
+  if (isFooterRow(row)) return 'footer';
   if (metricsBlank && isLegend(normalizeHeader(row.join('')))) return 'legend';
   if (identityCells.every((c) => c === '' || LEGEND_NOTE.test(c)) && isLegendRow(row)) return 'legend';
-  if (isFooterRow(row)) return 'footer';
   if (metricsBlank && isTemplateRow(row, col)) return 'template';
   return 'data';
 }

@@ -7,7 +7,7 @@
  * all-months table (1.2 M rows nationally) is never held whole. The bytes are exactly those
  * of csvPieces / jsonPieces over the whole table (tests/unit/site-downloads.test.ts).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { formatMonth } from '../../render/format.ts';
 import type { Pairing, ProgressRecord, Unit, Village } from '../../ingest/records.ts';
@@ -138,31 +138,4 @@ export function writeSiteDownloads(input: SiteDownloadsInput, dir: string): Map<
 
   const order = new Map(files.map((f, i) => [f.path, i]));
   return new Map(written.sort((a, b) => order.get(a.path)! - order.get(b.path)!).map((f) => [f.path, f]));
-}
-
-/**
- * Set by scripts/build.ts to a file of its own: the downloads step (scripts/site-extras.ts)
- * writes the site-wide files beside astro build and leaves their list here (sizes, hashes),
- * and the pages that show them (/data/, datapackage.json) wait for it instead of writing the
- * files themselves (nationally a minute of astro build). Unset (astro build or dev alone),
- * the pages write them (src/downloads.ts).
- */
-export const SITE_DOWNLOADS_ENV = 'GPDZC_SITE_DOWNLOADS';
-
-/** Leave the written files' list for the pages (whole or not at all: written aside, then renamed). */
-export function handOverSiteDownloads(file: string, written: ReadonlyMap<string, DownloadFile>): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify([...written.values()])}\n`);
-  renameSync(tmp, file);
-}
-
-/** The list handed over, once it is there (the downloads step runs in another process). */
-export async function awaitSiteDownloads(file: string, options: { timeoutMs: number; pollMs?: number } = { timeoutMs: 30 * 60_000 }): Promise<Map<string, DownloadFile>> {
-  const until = Date.now() + options.timeoutMs;
-  while (!existsSync(file)) {
-    if (Date.now() > until) throw new Error(`下载步骤没有在 ${Math.round(options.timeoutMs / 1000)} 秒内写出 /downloads/ 的文件清单（${file}）`);
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
-  }
-  const list = JSON.parse(readFileSync(file, 'utf8')) as DownloadFile[];
-  return new Map(list.map((f) => [f.path, f]));
 }

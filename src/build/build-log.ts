@@ -3,15 +3,17 @@
  * own and writes one JSON file when the build ends (BUILD_STEPS_FILE, default
  * `<outDir>/../tmp/build-steps.json`, never inside the site): every step's name, seconds,
  * peak memory and counts. A step process reports its parts (the read model, the downloads,
- * the name index…) by appending one JSON line each to the file named in BUILD_STEP_EVENTS,
- * which build.ts reads back when the process has exited. scripts/bench.ts reads the log
- * instead of the Chinese lines meant for people.
+ * the name index…) by appending one JSON line each, with its process id, to the events file
+ * beside the build's handoff manifest (handoff.ts, stepEventsFile), which the build reads back
+ * for that process when it has exited. scripts/bench.ts reads the log instead of the Chinese
+ * lines meant for people.
  */
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
+import { handoffFile, stepEventsFile } from './handoff.ts';
 
 export interface StepRecord {
   /** stable English id, e.g. `astro-build`, `downloads` */
@@ -24,7 +26,7 @@ export interface StepRecord {
   counts: Record<string, number>;
   /** the parts a process step reported (see reportStep) */
   parts?: StepRecord[];
-  /** what a part hands on to the steps after it (the data check: the snapshot it wrote or found) */
+  /** what a part hands back to the build for the handoff (the data step: the snapshot it wrote or found, the /downloads/ list as JSON) */
   detail?: Record<string, string>;
   /**
    * astro build, by the first segment of the page's path (`villages`, `counties`, `index.html`…):
@@ -83,10 +85,21 @@ export interface BuildLog {
 
 /** Called inside a step process: one part done (its start from performance.now()). */
 export function reportStep(id: string, name: string, started: number, counts: Record<string, number> = {}, detail?: Record<string, string>): void {
-  const file = process.env.BUILD_STEP_EVENTS;
+  reportRecord({ id, name, seconds: round((performance.now() - started) / 1000), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), counts, ...(detail ? { detail } : {}) });
+}
+
+/** Called inside a step process: a part as it is to be recorded (nothing outside scripts/build.ts). */
+export function reportRecord(record: StepRecord): void {
+  const file = eventsFile();
   if (!file) return;
-  const record: StepRecord = { id, name, seconds: round((performance.now() - started) / 1000), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), counts, ...(detail ? { detail } : {}) };
-  appendFileSync(file, `${JSON.stringify(record)}\n`);
+  // one line per append (O_APPEND: the lines of two steps running side by side never mix)
+  appendFileSync(file, `${JSON.stringify({ pid: process.pid, record })}\n`);
+}
+
+/** This process's events file, when scripts/build.ts started it as a step. */
+function eventsFile(): string | null {
+  const handoff = handoffFile();
+  return handoff ? stepEventsFile(handoff) : null;
 }
 
 /**
@@ -97,7 +110,7 @@ export function reportStep(id: string, name: string, started: number, counts: Re
  * says how low a process's heap cap can go.
  */
 export function watchHeap(): void {
-  if (!process.env.BUILD_STEP_EVENTS) return;
+  if (!eventsFile()) return;
   const started = performance.now();
   const heap = { fullGcs: 0, gcMs: 0, liveAfterFullGcMB: 0, heapLimitMB: Math.round(getHeapStatistics().heap_size_limit / 1048576) };
   const observer = new PerformanceObserver((list) => {
@@ -117,16 +130,16 @@ export function watchHeap(): void {
   });
 }
 
-/** The parts reported since `offset` bytes of the events file. */
-export function readParts(file: string, offset: number): { parts: StepRecord[]; offset: number } {
+/** The parts the step process `pid` reported to the events file. */
+export function readParts(file: string, pid: number): StepRecord[] {
   let text = '';
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return { parts: [], offset };
+    return [];
   }
-  const fresh = Buffer.from(text).subarray(offset).toString('utf8');
-  return { parts: fresh.split('\n').filter(Boolean).map((l) => JSON.parse(l) as StepRecord), offset: Buffer.byteLength(text) };
+  const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { pid: number; record: StepRecord });
+  return lines.filter((l) => l.pid === pid).map((l) => l.record);
 }
 
 export const round = (x: number) => Math.round(x * 100) / 100;

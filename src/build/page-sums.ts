@@ -8,10 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { openSync, writeSync } from 'node:fs';
-import { checksumLine } from './checksums.ts';
-
-/** Names the file where astro build leaves the SHA256SUMS lines of the pages it rendered (set by scripts/build.ts). */
-export const PAGE_SUMS_ENV = 'GPDZC_PAGE_SUMS';
+import { checksumLine } from '../lib/publish/checksums.ts';
 
 /**
  * The file a rendered address is written to, relative to the site, by Astro's rule for
@@ -30,7 +27,7 @@ export function pageFileOf(pathname: string): string {
   return [...segments, 'index.html'].join('/');
 }
 
-/** Hash a rendered body and append its line to `file`; null when no file is named (astro dev, astro build alone). */
+/** Hash a rendered body and append its line to `file` (the build's handoff names it, `sums.pages`); null when no file is named (astro dev). */
 export function pageSumsRecorder(file: string | undefined): ((pathname: string, body: Uint8Array) => void) | null {
   if (!file) return null;
   let fd: number | null = null;
