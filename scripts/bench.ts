@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --scale real|national|tiny …] [--ingest-only] [--no-write]
+ * npm run bench [-- --scale real|national|tiny …] [--ingest-only] [--no-write] [--shards N [--bandwidth MB/s]]
  * For each scale: generates the dataset with the sample generator, times ingest alone (the
  * floor), runs the full build (as a child process; wall time and the peak memory of its
  * whole process tree, sampled from /proc), counts pages and bytes, weighs pages with
@@ -20,6 +20,7 @@ import { ingestDataDirCached } from '../src/lib/ingest/ingest-cache.ts';
 import { createSample, type SampleScale } from '../tools/sample/generate.ts';
 import { treeRss, type BuildLog, type StepRecord } from '../src/build/build-log.ts';
 import { measureSearch, type SearchWeight } from './search-weight.ts';
+import { shardedBuild, shardTable, type ShardedBuild } from './bench-shards.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const WORK = path.join(ROOT, 'tmp', 'bench');
@@ -30,6 +31,10 @@ if (scales.length === 0) scales.push('real');
 const write = !args.includes('--no-write');
 /** `--ingest-only`: sample and data:check only. */
 const ingestOnly = args.includes('--ingest-only');
+/** `--shards N` (issue 34): also the sharded build, its N slices and shared shard one after another, and the merge (scripts/bench-shards.ts); `--bandwidth MB/s` for the estimate of N runners' wall time (default 20). */
+const shardCount = args.includes('--shards') ? Number(args[args.indexOf('--shards') + 1]) : 0;
+const bandwidthMBs = args.includes('--bandwidth') ? Number(args[args.indexOf('--bandwidth') + 1]) : 20;
+const shardRows: Array<{ scale: string; build: string; result: ShardedBuild; identical: boolean }> = [];
 
 const mb = (bytes: number) => (Number.isNaN(bytes) ? '未测' : `${(bytes / 1024 / 1024).toFixed(0)} MB`);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -177,6 +182,16 @@ for (const scale of scales) {
     const weight = pageWeight(outDir, w.url);
     return weight ? [{ what: w.what, url: `/${w.url}${w.url ? '/' : ''}`, total: weight.total, js: weight.js }] : [];
   });
+  const shardEnv = { ...process.env, DATA_DIR: dataDir, STORIES_DIR: storiesDir, BULLETINS_DIR: bulletinsDir, ASTRO_TELEMETRY_DISABLED: '1' };
+  const sumsOf = (dir: string) => readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8');
+  if (shardCount > 0) {
+    console.log(`[${scale}] 分片构建：${shardCount} 片和共用分片依次构建，再合并（缓存为空）……`);
+    const result = await shardedBuild({ root: path.join(WORK, scale, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: '完整构建', rootDir: ROOT });
+    shardRows.push({ scale, build: `完整构建，${shardCount} 片`, result, identical: sumsOf(result.merged) === sumsOf(outDir) });
+    // kept for `diff` against dist/SHA256SUMS
+    cpSync(path.join(result.merged, 'SHA256SUMS'), path.join(WORK, scale, `SHA256SUMS.sharded-${shardCount}-full`));
+    rmSync(path.join(WORK, scale, 'shards'), { recursive: true, force: true });
+  }
   const row: Row = {
     scale,
     villages: check.villages.length,
@@ -214,14 +229,20 @@ for (const scale of scales) {
   }
   console.log(`[${scale}] 月度更新：先构建 ${month8} 之前的网站……`);
   await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
+  if (shardCount > 0) await shardedBuild({ root: path.join(before, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: `${month8} 之前`, rootDir: ROOT });
   renameSync(parked, monthDir);
   if (hasText) renameSync(parkedText, bulletinText);
   if (manifest) writeFileSync(manifestFile, manifest);
   console.log(`[${scale}] 月度更新：加入 ${month8}，用同一缓存重新构建……`);
   const monthly = await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
-  const sums = (dir: string) => readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8');
-  row.monthly = { month: month8, ms: monthly.ms, peak: monthly.peak, ...pageCounts(monthly.log), identical: sums(path.join(before, 'dist')) === sums(outDir) };
+  row.monthly = { month: month8, ms: monthly.ms, peak: monthly.peak, ...pageCounts(monthly.log), identical: sumsOf(path.join(before, 'dist')) === sumsOf(outDir) };
   row.steps.push({ build: `月度更新（加入 ${month8}）`, steps: buildSteps(monthly.log), routes: astroRoutes(monthly.log) });
+  if (shardCount > 0) {
+    console.log(`[${scale}] 分片的月度更新：加入 ${month8}，各分片用自己的缓存和上次的输出重新构建，再合并……`);
+    const result = await shardedBuild({ root: path.join(before, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: `加入 ${month8}`, rootDir: ROOT });
+    shardRows.push({ scale, build: `月度更新（加入 ${month8}），${shardCount} 片`, result, identical: sumsOf(result.merged) === sumsOf(outDir) });
+    cpSync(path.join(result.merged, 'SHA256SUMS'), path.join(WORK, scale, `SHA256SUMS.sharded-${shardCount}-monthly`));
+  }
   rmSync(before, { recursive: true, force: true });
 
   const query = check.villages[Math.floor(check.villages.length / 2)]!.name;
@@ -264,6 +285,7 @@ const table = [
   '| --- | --- | --- | ---: | ---: | ---: | ---: |',
   ...rows.flatMap((r) => r.steps.flatMap((b) => Object.entries(b.routes).sort(([, x], [, y]) => y.ms - x.ms).map(([route, x]) => `| ${r.scale} | ${b.build} | \`/${route === '/' ? '' : route}\` | ${x.rendered.toLocaleString('zh-CN')} | ${x.reused.toLocaleString('zh-CN')} | ${(x.ms / 1000).toFixed(1)} s | ${x.rendered ? `${(x.ms / x.rendered).toFixed(2)} ms` : '—'} |`))),
   '',
+  ...(shardRows.length ? [`分片构建（\`--shards ${shardCount}\`，issue 34）：各分片在本机依次运行；N 台机器的墙钟时间按最慢的分片 + 传输 + 合并估算。`, '', shardTable(shardRows, bandwidthMBs)] : []),
 ].join('\n');
 console.log(`\n${table}`);
 

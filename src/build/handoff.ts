@@ -11,11 +11,13 @@
  * (stepEventsFile), and hands its results (the snapshot, the /downloads/ list) back in its
  * report, from which the build writes the manifest.
  *
- * A plain object: options of the build (shards, a merge…) extend it with fields of their own.
+ * A plain object: options of the build extend it with fields of their own (`shard`: a sharded
+ * build's shard and its skipped-pages file).
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseShardSpec, type ShardSpec } from '../lib/shard/shard-rule.ts';
 
 /** Names the manifest file, in each step process scripts/build.ts starts. */
 export const HANDOFF_ENV = 'GPDZC_BUILD_HANDOFF';
@@ -54,6 +56,25 @@ export const buildHandoffSchema = z.strictObject({
   concurrency: z.number().int().positive(),
   /** `npm run build -- --verbose`: Astro's logger hands on every page's line too */
   verbose: z.boolean(),
+  /**
+   * `npm run build -- --shard I/N | shared/N` (sharded builds, issue 34; docs/sharded-build.md),
+   * null for an unsharded build and for the merge (`--merge`). Read through handoffShard().
+   */
+  shard: z
+    .strictObject({
+      /** `I/N` (slice I of N: its village and unit pages and their downloads) or `shared/N` (every other page) */
+      spec: z.string().refine((s) => {
+        try {
+          parseShardSpec(s);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'I/N 或 shared/N'),
+      /** where astro build lists the pages it answered with a stub (another shard's, src/middleware.ts); the shard's last step deletes them (src/build/shard.ts) */
+      skipped: z.string(),
+    })
+    .nullable(),
 });
 
 export type BuildHandoff = z.infer<typeof buildHandoffSchema>;
@@ -95,4 +116,9 @@ export function readHandoff(env: NodeJS.ProcessEnv = process.env): BuildHandoff 
     read.set(file, handoff);
   }
   return handoff;
+}
+
+/** The shard this build renders (`npm run build -- --shard …`), or null: unsharded, a merge, or outside scripts/build.ts. */
+export function handoffShard(handoff: BuildHandoff | null = readHandoff()): ShardSpec | null {
+  return handoff?.shard ? parseShardSpec(handoff.shard.spec) : null;
 }

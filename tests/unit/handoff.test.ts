@@ -6,7 +6,7 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HANDOFF_ENV, readHandoff, stepEventsFile, writeHandoff, type BuildHandoff } from '../../src/build/handoff.ts';
+import { HANDOFF_ENV, handoffShard, readHandoff, stepEventsFile, writeHandoff, type BuildHandoff } from '../../src/build/handoff.ts';
 import { readParts, reportRecord } from '../../src/build/build-log.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gpdzc-handoff-'));
@@ -24,6 +24,7 @@ const handoff: BuildHandoff = {
   keepOutDir: true,
   concurrency: 4,
   verbose: false,
+  shard: null,
 };
 
 describe('the handoff manifest', () => {
@@ -44,6 +45,19 @@ describe('the handoff manifest', () => {
     writeFileSync(file, JSON.stringify({ ...handoff, concurrency: 0 }));
     expect(() => readHandoff({ [HANDOFF_ENV]: file })).toThrow(/交接清单不合格式.*concurrency/);
     expect(() => writeHandoff(path.join(dir, 'bad2.json'), { ...handoff, siteDownloads: [{ ...handoff.siteDownloads[0]!, sha256: 'x' }] })).toThrow();
+  });
+
+  it('names a sharded build’s shard and its skipped-pages file (issue 34); unsharded and the merge: none', () => {
+    const file = path.join(dir, 'shard.json');
+    const sharded: BuildHandoff = { ...handoff, shard: { spec: '2/4', skipped: '/srv/tmp/shard-skipped' } };
+    writeHandoff(file, sharded);
+    const read = readHandoff({ [HANDOFF_ENV]: file });
+    expect(read).toEqual(sharded);
+    expect(handoffShard(read)).toEqual({ kind: 'slice', index: 2, count: 4 });
+    expect(handoffShard({ ...handoff, shard: { spec: 'shared/4', skipped: 'x' } })).toEqual({ kind: 'shared', count: 4 });
+    expect(handoffShard(handoff)).toBeNull();
+    expect(handoffShard(null)).toBeNull();
+    expect(() => writeHandoff(path.join(dir, 'bad3.json'), { ...handoff, shard: { spec: '5/4', skipped: 'x' } })).toThrow();
   });
 });
 

@@ -15,7 +15,9 @@ import { writeNameIndex } from '../../lib/publish/name-index-write.ts';
 import { indexContentPages } from '../../lib/publish/pagefind.ts';
 import { checksumLine, writeChecksums } from '../../lib/publish/checksums.ts';
 import { reportStep, watchHeap } from '../build-log.ts';
-import { readHandoff } from '../handoff.ts';
+import { handoffShard, readHandoff } from '../handoff.ts';
+// sharded builds (issue 34)
+import { entityInShard } from '../../lib/shard/shard-model.ts';
 
 watchHeap();
 
@@ -46,12 +48,17 @@ if (process.argv.includes('--index')) {
   const sumsFile = openSync(handoff.sums.downloads, 'w');
   const hashed = (line: string) => writeSync(sumsFile, `${line}\n`);
   t = performance.now();
-  const files = await writeEntityDownloads(model, SITE, dataset.synthetic, hashed);
+  // a sharded build writes its own entities' files only (src/lib/shard/shard-model.ts)
+  const shard = handoffShard(handoff);
+  const files = await writeEntityDownloads(model, SITE, dataset.synthetic, hashed, entityInShard(model, shard));
   closeSync(sumsFile);
   console.log(`[下载] 各村、单位、县、省的 data.csv / data.json / series.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
   reportStep('downloads', '各村、单位、县、省的 data.csv / data.json / series.json', t, { filesWritten: files });
-  t = performance.now();
-  const index = writeNameIndex(model, SITE);
-  console.log(`[索引] 村、单位和县的名称索引：${index.records.toLocaleString('zh-CN')} 条，${index.files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
-  reportStep('name-index', '村、单位和县的名称索引', t, { records: index.records, filesWritten: index.files });
+  // the name index is the shared shard's (a slice has no search page)
+  if (shard?.kind !== 'slice') {
+    t = performance.now();
+    const index = writeNameIndex(model, SITE);
+    console.log(`[索引] 村、单位和县的名称索引：${index.records.toLocaleString('zh-CN')} 条，${index.files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
+    reportStep('name-index', '村、单位和县的名称索引', t, { records: index.records, filesWritten: index.files });
+  }
 }

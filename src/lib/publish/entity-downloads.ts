@@ -81,8 +81,10 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * astro build, whose pages want that CPU. The event loop gets a turn after each county and each
  * 1,000 units, so that the step's GC observer (src/build/build-log.ts) is told of collections as
  * they happen, and a stop signal is not kept waiting.
+ * `only`: which entities' files to write (a sharded build writes its own; a county's 附件3
+ * month tables go with the county); all by default.
  */
-export async function writeEntityDownloads(model: SiteModel, site: string, synthetic: boolean, onHashed?: (sha256sumLine: string) => void): Promise<number> {
+export async function writeEntityDownloads(model: SiteModel, site: string, synthetic: boolean, onHashed?: (sha256sumLine: string) => void, only: (kind: EntityKind, code: string) => boolean = () => true): Promise<number> {
   let written = 0;
   const put = (file: string, data: string | Iterable<string>) => {
     let sha256: string;
@@ -109,6 +111,7 @@ export async function writeEntityDownloads(model: SiteModel, site: string, synth
   };
   const putEntity = (kind: EntityKind, code: string, which: EntityFile, data: string | Iterable<string>) => put(fileOf(entityFileUrl(kind, code, which)), data);
   const write = (kind: EntityKind, code: string, cache?: RowLineCache) => {
+    if (!only(kind, code)) return;
     const files = entityFiles(entityRows(model, kind, code)!, synthetic, cache);
     for (const ext of ENTITY_EXTS) putEntity(kind, code, ext, files[ext]);
     putSeries(kind, code);
@@ -124,7 +127,7 @@ export async function writeEntityDownloads(model: SiteModel, site: string, synth
         seen.villages++;
       }
       write('counties', county.code, cache);
-      for (const month of model.months) {
+      for (const month of only('counties', county.code) ? model.months : []) {
         const totals = county.byMonth.get(month);
         if (!totals || totals.records === 0) continue;
         const table = county3Table(month, county.pairings, totals);
@@ -133,6 +136,7 @@ export async function writeEntityDownloads(model: SiteModel, site: string, synth
       seen.counties++;
       await turn();
     }
+    if (!only('provinces', province.code)) continue;
     const rows = entityRows(model, 'provinces', province.code)!;
     const table = progressTable(progressSources(rows.pairings));
     putEntity('provinces', province.code, 'csv', csvPieces(table, { bom: true }));
