@@ -6,7 +6,7 @@
  * as after a real rebuild. And the real publish CLI, run as staff run it.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CHECKSUM_FILE, checksums } from '../../src/lib/publish/checksums.ts';
 import { writeBuildOk } from '../../src/lib/release/build-ok.ts';
