@@ -16,7 +16,8 @@ import { pathToFileURL } from 'node:url';
 import sitemap from '@astrojs/sitemap';
 import { checksumLine, checksumPath } from '../lib/publish/checksums.ts';
 import { allShardNames, entityOfFile } from '../lib/shard/shard-rule.ts';
-import { filesUnder, SHARD_DIR, SHARD_FORMAT, type ShardManifest } from './shard.ts';
+import { filesUnder } from '../lib/publish/site-files.ts';
+import { SHARD_DIR, SHARD_FORMAT, type ShardManifest } from './shard.ts';
 
 export interface ShardOutput {
   dir: string;

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checksums } from '../lib/publish/checksums.ts';
+import { filesUnder, siteFiles } from '../lib/publish/site-files.ts';
 import { rendersPage, shardName, type ShardSpec } from '../lib/shard/shard-rule.ts';
 
 export const SHARD_DIR = '.gpdzc-shard';
@@ -39,21 +40,6 @@ export interface ShardManifest {
   sitemapUrls: number;
   /** a slice's digest (src/build/slice-digest.ts): the same digest next time reuses this output whole; null for the shared shard */
   sliceDigest: string | null;
-}
-
-/** Every file under `dir` (relative, '/'), sorted; a missing folder has none. */
-export function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (d: string, rel: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path.join(d, e.name), r);
-      else out.push(r);
-    }
-  };
-  walk(dir, '');
-  return out.sort();
 }
 
 /** SHA-256 over files (each: its relative path, its length, its bytes), in order. */
@@ -203,16 +189,9 @@ function dropUnreferencedImages(site: string): number {
   if (!images.length) return 0;
   const named = new Set<string>();
   const ref = /_astro\/([^"'()\s?#,]+)/g;
-  const scan = (dir: string, rel: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) {
-        if (!(rel === '' && e.name === SHARD_DIR)) scan(path.join(dir, e.name), `${rel}${e.name}/`);
-      } else if (/\.(html|css|xml|json|js)$/.test(e.name)) {
-        for (const m of readFileSync(path.join(dir, e.name), 'utf8').matchAll(ref)) named.add(m[1]!);
-      }
-    }
-  };
-  scan(site, '');
+  for (const f of siteFiles(site, [SHARD_DIR]).filter((x) => /\.(html|css|xml|json|js)$/.test(x))) {
+    for (const m of readFileSync(path.join(site, f), 'utf8').matchAll(ref)) named.add(m[1]!);
+  }
   let dropped = 0;
   for (const f of images) {
     if (named.has(f)) continue;
