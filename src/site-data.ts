@@ -9,7 +9,7 @@ import { buildPublishedBulletin } from './lib/model/bulletin.ts';
 import { defaultDataDir } from './lib/ingest/ingest-fs.ts';
 import { reportedMonths } from './lib/model/aggregate.ts';
 import { buildSiteModel, type ModelInput, type SiteModel } from './lib/model/read-model.ts';
-import { groupBy, pairingsKeyData, pairingsKeyDataUpTo, stableDigest } from './lib/publish/page-keys.ts';
+import { entityKeyData, groupBy, pairingsKeyData, pairingsKeyDataUpTo, stableDigest } from './lib/publish/page-keys.ts';
 import { correctionsByEntity, pageUpdatedOn, type PageUpdated } from './lib/model/page-updated.ts';
 import { recordsAsOf, type RevisionWithChanges } from './lib/ingest/revisions.ts';
 import { SITE } from './lib/site-config.ts';
@@ -169,12 +169,8 @@ export async function entityPageKeys(kind: 'villages' | 'units'): Promise<Map<st
   const storiesOf = groupBy(stories, (s) => (kind === 'villages' ? s.data.villages : s.data.units));
   const keys = new Map<string, string>();
   for (const [code, view] of model[kind]) {
-    const county = 'village' in view ? model.counties.get(view.village.countyCode)?.name : null;
-    const own = 'village' in view ? view.village : view.unit;
-    const corrections = await getCorrectionsFor(field, code);
-    // the footer's own date (as entityUpdated gives it), from the corrections above and the publication dates of the months
-    const updated = pageUpdatedOn(dataset.publishedOn, model.months, corrections);
-    keys.set(code, stableDigest([base, own, county, pairingsKeyData(view.pairings), corrections, updated, (storiesOf.get(code) ?? []).map((s) => storyKeyData(s, model))]));
+    const own = entityKeyData(model, view, await getCorrectionsFor(field, code), dataset.publishedOn);
+    keys.set(code, stableDigest([base, ...own, (storiesOf.get(code) ?? []).map((s) => storyKeyData(s, model))]));
   }
   return keys;
 }

@@ -1,16 +1,15 @@
 /**
  * Sharded builds (issue 34), incremental: the digest of everything a slice's output depends on,
  * so that a slice whose data and code did not change is reused whole (its output folder and
- * file list), not built again (scripts/build.ts). What a village's or unit's page shows is what
- * its incremental-build key says (src/site-data.ts entityPageKeys): the settings and months every
- * page shows, its own row, its pairings with every record (and the published file each came from),
- * the corrections touching it; its downloads are made from the same pairings. The stories are
+ * file list), not built again (scripts/build.ts). What a village's or unit's page shows of its own
+ * data is the very list its incremental-build key digests (entityKeyData, src/lib/publish/page-keys.ts);
+ * beside it the settings and months every page shows. Its downloads are made from the same pairings. The stories are
  * counted whole (a story's page links are few; any change of a story rebuilds every slice).
  */
 import type { IngestResult } from '../lib/ingest/ingest.ts';
 import type { SiteModel } from '../lib/model/read-model.ts';
 import { correctionsByEntity } from '../lib/model/page-updated.ts';
-import { pairingsKeyData, stableDigest } from '../lib/publish/page-keys.ts';
+import { entityKeyData, stableDigest } from '../lib/publish/page-keys.ts';
 import { unitSlice, villageSlice } from '../lib/shard/shard-rule.ts';
 
 export interface SliceDigestInput {
@@ -29,10 +28,10 @@ export function sliceDigest(input: SliceDigestInput, index: number, count: numbe
   const villages = [...model.villages]
     .filter(([code]) => villageSlice(code, count) === index)
     .sort(([a], [b]) => a.localeCompare(b, 'en'))
-    .map(([code, v]) => [v.village, model.counties.get(v.village.countyCode)?.name ?? null, pairingsKeyData(v.pairings), byVillage.get(code) ?? []]);
+    .map(([code, v]) => [code, entityKeyData(model, v, byVillage.get(code) ?? [], input.publishedOn)]);
   const units = [...model.units]
     .filter(([code, u]) => unitSlice(code, u.pairings.map((p) => p.village.code), count) === index)
     .sort(([a], [b]) => a.localeCompare(b, 'en'))
-    .map(([code, u]) => [u.unit, pairingsKeyData(u.pairings), byUnit.get(code) ?? []]);
+    .map(([code, u]) => [code, entityKeyData(model, u, byUnit.get(code) ?? [], input.publishedOn)]);
   return stableDigest(['slice/1', index, count, input.common, input.synthetic, model.months, model.latestMonth, input.publishedOn, villages, units]);
 }

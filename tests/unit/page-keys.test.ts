@@ -9,7 +9,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildSiteModel, type SiteModel } from '../../src/lib/model/read-model.ts';
-import { groupBy, pairingsKeyData, rowDigest, stableDigest } from '../../src/lib/publish/page-keys.ts';
+import { entityKeyData, groupBy, pairingsKeyData, rowDigest, stableDigest } from '../../src/lib/publish/page-keys.ts';
+import { sliceDigest, type SliceDigestInput } from '../../src/build/slice-digest.ts';
+import { unitSlice, villageSlice } from '../../src/lib/shard/shard-rule.ts';
 import { monthPublishedOn, recordsAsOf } from '../../src/lib/ingest/revisions.ts';
 import type { ProgressRecord } from '../../src/lib/ingest/records.ts';
 import { DATA, readFlatExport } from './shipped-cells.ts';
@@ -161,5 +163,44 @@ describe('groupBy', () => {
     const g = groupBy(revision.changes, (c) => c.villageCode);
     expect([...g.values()].reduce((n, l) => n + l.length, 0)).toBe(revision.changes.length);
     for (const [code, list] of g) expect(list.every((c) => c.villageCode === code)).toBe(true);
+  });
+});
+
+describe('a shard’s slice digest (a slice is reused whole while it is unchanged)', () => {
+  const COUNT = 4;
+  const publishedOn = Object.fromEntries(data.months.map((m) => [m, data.manifest ? monthPublishedOn(data.manifest, m) : null]));
+  const digests = (m: SiteModel, extra: Partial<SliceDigestInput> = {}) =>
+    Array.from({ length: COUNT }, (_, i) => sliceDigest({ model: m, revisions: data.revisions, publishedOn, synthetic: data.dataset.synthetic, common: 'code', ...extra }, i, COUNT));
+  const before = digests(model);
+  const changed = (after: string[]) => after.flatMap((d, i) => (d === before[i] ? [] : [i]));
+
+  it('the shipped data falls into more than one slice, so “only its slice changed” can fail', () => {
+    expect(new Set([...model.villages.keys()].map((c) => villageSlice(c, COUNT))).size).toBeGreaterThan(1);
+  });
+
+  it('one record changed: exactly the slices of its village and of its unit change', () => {
+    const { model: after, record } = withChangedRecord((r) => r.values.fundsDone !== null, (r) => ({ ...r, values: { ...r.values, fundsDone: (r.values.fundsDone ?? 0) + 1 } }));
+    const unit = after.units.get(record.unitCode)!;
+    const expected = new Set([villageSlice(record.villageCode, COUNT), unitSlice(record.unitCode, unit.pairings.map((p) => p.village.code), COUNT)]);
+    expect(new Set(changed(digests(after)))).toEqual(expected);
+  });
+
+  it('a correction touching a village changes its slice (its page lists the correction and dates its footer by it)', () => {
+    const revision = data.revisions[0]!;
+    const village = revision.changes[0]!.villageCode;
+    const without = digests(model, { revisions: data.revisions.filter((r) => r !== revision) });
+    expect(without[villageSlice(village, COUNT)]).not.toBe(before[villageSlice(village, COUNT)]);
+  });
+
+  it('a month’s publication date changes every slice (every village and unit page dates its footer by it)', () => {
+    const month = data.months.at(-1)!;
+    expect(changed(digests(model, { publishedOn: { ...publishedOn, [month]: '2099-01-01' } }))).toEqual([0, 1, 2, 3]);
+  });
+
+  it('a village’s own key data (the page key’s and the slice’s) changes with its footer date and with a correction', () => {
+    const view = [...model.villages.values()][0]!;
+    const key = (on: Record<string, string | null>, corrections = data.revisions.slice(0, 0)) => stableDigest(entityKeyData(model, view, corrections, on));
+    expect(key({ ...publishedOn, [data.months.at(-1)!]: '2099-01-01' })).not.toBe(key(publishedOn));
+    expect(key(publishedOn, data.revisions.slice(0, 1))).not.toBe(key(publishedOn));
   });
 });

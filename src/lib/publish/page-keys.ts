@@ -5,7 +5,9 @@
  * published; the test `incremental.test.ts` compares an incremental build with a full one.
  */
 import { createHash } from 'node:crypto';
-import type { PairingView } from '../model/read-model.ts';
+import type { RevisionWithChanges } from '../ingest/revisions.ts';
+import { pageUpdatedOn } from '../model/page-updated.ts';
+import type { PairingView, SiteModel, UnitView, VillageView } from '../model/read-model.ts';
 
 /** sha1 of the value's JSON; Maps and Sets are written as their entries, so order counts. */
 export function stableDigest(value: unknown): string {
@@ -44,6 +46,20 @@ export function pairingsKeyData(pairings: ReadonlyArray<PairingView>, upToMonth?
 export function pairingsKeyDataUpTo(pairings: ReadonlyArray<PairingView>): (upToMonth?: string) => unknown[] {
   const rows = pairings.map((p) => ({ head: [rowDigest(p.pairing), rowDigest(p.village), rowDigest(p.unit)], records: [...p.byMonth.values()].map((r) => ({ month: r.month, digest: rowDigest(r) })) }));
   return (upToMonth) => rows.map(({ head, records }) => [...head, records.filter((r) => upToMonth === undefined || r.month <= upToMonth).map((r) => r.digest)]);
+}
+
+/**
+ * What the page of one village or unit shows of its own data: its registry row, its county's
+ * name, its pairings with every record, the corrections touching it and the footer's date (as
+ * entityUpdated gives it: the publication dates of the months and those corrections). One list
+ * for the page's incremental-build key (src/site-data.ts entityPageKeys) and for a shard's slice
+ * digest (src/build/slice-digest.ts), so what a page key gains a reused slice cannot miss. The
+ * site-wide part and the stories are the callers'.
+ */
+export function entityKeyData(model: SiteModel, view: VillageView | UnitView, corrections: readonly RevisionWithChanges[], publishedOn: Readonly<Record<string, string | null | undefined>>): unknown[] {
+  const county = 'village' in view ? model.counties.get(view.village.countyCode)?.name : null;
+  const own = 'village' in view ? view.village : view.unit;
+  return [own, county, pairingsKeyData(view.pairings), corrections, pageUpdatedOn(publishedOn, model.months, corrections)];
 }
 
 /** Group items by a key once, so per-page lookups stay O(1) on 128,000 pages. */
