@@ -162,13 +162,14 @@ function storyKeyData(s: StoryEntry, model: SiteModel): unknown {
   return [s.id, s.data, s.data.villages.map((v) => model.villages.get(v)?.village ?? null)];
 }
 
-/** cacheKey of /villages/<code>/ and /units/<code>/, by code. */
-export async function entityPageKeys(kind: 'villages' | 'units'): Promise<Map<string, string>> {
+/** cacheKey of /villages/<code>/ and /units/<code>/, by code, for the codes `include` accepts (a shard's own). */
+export async function entityPageKeys(kind: 'villages' | 'units', include: (code: string) => boolean = () => true): Promise<Map<string, string>> {
   const [model, base, stories, dataset] = await Promise.all([getSiteModel(), keyBase(), getStories(), getDatasetInfo()]);
   const field = kind === 'villages' ? 'villageCode' : 'unitCode';
   const storiesOf = groupBy(stories, (s) => (kind === 'villages' ? s.data.villages : s.data.units));
   const keys = new Map<string, string>();
   for (const [code, view] of model[kind]) {
+    if (!include(code)) continue;
     const own = entityKeyData(model, view, await getCorrectionsFor(field, code), dataset.publishedOn);
     keys.set(code, stableDigest([base, ...own, (storiesOf.get(code) ?? []).map((s) => storyKeyData(s, model))]));
   }
