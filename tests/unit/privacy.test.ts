@@ -245,6 +245,25 @@ describe('the walk over a site', () => {
     expect(two.findings.map(findingMessage)).toEqual(['p00017.html 第 1 行：手机号码 139****5678', 'p02500.html 第 1 行：电子邮箱地址 l***@example.com', 'p04001.html 第 1 行：身份证号码 5333**********1232']);
   });
 
+  it('takes a national sum for a figure, not a phone: JSON numbers and data-* values are blanked, strings, text and CSV cells are not', async () => {
+    const dir = path.join(work, 'figures');
+    mkdirSync(path.join(dir, 'provinces/45'), { recursive: true });
+    // the national build's false alarms: a province's sums in 元 (eleven digits starting with 1)
+    writeFileSync(path.join(dir, 'provinces/45/series.json'), '{"months":["2020-11","2020-12"],"done":[10068876200,18723033700],"total":18171029000,"note":"联系电话,13912345678,见附件"}');
+    writeFileSync(path.join(dir, 'bulletin.html'), '<tr data-key="materialsDone" data-raw="18171029000" data-delta="-15940909700"><td>18,171,029,000</td></tr>\n<p title="13812345678">电话 <a href="tel:13712345678">13612345678</a></p>');
+    writeFileSync(path.join(dir, 'copy.csv'), '村代码,已驻村人数\n450225001200,13512345678\n');
+    // a JSON string straddling the 4 MB piece edge keeps its state: the phone inside it is found
+    writeFileSync(path.join(dir, 'big.json'), `{"pad":"${' '.repeat((4 << 20) - 20)}联系人电话 13412345678","n":[${Array.from({ length: 2000 }, () => '18723033700').join(',')}]}`);
+    expect((await scan(dir)).map(findingMessage)).toEqual([
+      `big.json 第 1 行第 ${(4 << 20) - 20 + 15} 个字符：手机号码 134****5678`,
+      'bulletin.html 第 2 行：手机号码 138****5678',
+      'bulletin.html 第 2 行：手机号码 137****5678',
+      'bulletin.html 第 2 行：手机号码 136****5678',
+      'copy.csv 第 2 行：手机号码 135****5678',
+      'provinces/45/series.json 第 1 行第 99 个字符：手机号码 139****5678',
+    ]);
+  });
+
   it('reports a zip it cannot read instead of passing it', async () => {
     const dir = path.join(work, 'broken');
     mkdirSync(dir, { recursive: true });

@@ -23,6 +23,7 @@ import { PersonalDataScanner, kindLabel, maskHit, type ScannerOptions, type Text
 import { personNames } from './personal-names.ts';
 import { imageMetadata, isImageBytes } from './image-metadata.ts';
 import { bufferSource, entryPieces, fileSource, isZipBytes, zipEntries, type ByteSource } from './zip-entries.ts';
+import { machineNumberBlanking } from './machine-numbers.ts';
 
 export type FindingKind = TextHitKind | 'gps' | 'image-owner' | 'document-owner' | 'not-a-file' | 'unreadable';
 
@@ -140,13 +141,17 @@ class SiteScan {
 
   /** A text whole: its hits with line numbers. */
   private scanText(place: Place, text: string): void {
-    this.textHits(place, text, 0, text.length, { base: 0, line: 1, lineStart: 0 });
+    const blanking = machineNumberBlanking(innermostName(place));
+    const scanned = blanking ? blanking.scanned(blanking.piece(text)) : text;
+    this.textHits(place, scanned, 0, scanned.length, { base: 0, line: 1, lineStart: 0 });
   }
 
   /** Text arriving in pieces: each scanned with context around it; lines counted across pieces. */
   private async scanTextPieces(place: Place, head: Buffer, rest: AsyncIterator<Buffer> | null): Promise<void> {
     const decoder = textDecoder(head);
-    let pending = decoder.decode(head, { stream: true });
+    const blanking = machineNumberBlanking(innermostName(place));
+    const piece = blanking?.piece ?? ((t: string) => t);
+    let pending = piece(decoder.decode(head, { stream: true }));
     let lo = 0;
     const at: LinePosition = { base: 0, line: 1, lineStart: 0 };
     const flush = (final: boolean) => {
@@ -155,6 +160,7 @@ class SiteScan {
         const nl = pending.lastIndexOf('\n');
         cut = nl >= lo + CONTEXT ? nl + 1 : Math.max(lo, pending.length - CONTEXT);
       }
+      if (blanking) pending = blanking.scanned(pending);
       this.textHits(place, pending, lo, cut, at);
       const keep = Math.max(0, cut - CONTEXT);
       pending = pending.slice(keep);
@@ -164,10 +170,10 @@ class SiteScan {
     while (rest) {
       const next = await rest.next();
       if (next.done) break;
-      pending += decoder.decode(next.value, { stream: true });
+      pending += piece(decoder.decode(next.value, { stream: true }));
       if (pending.length - lo > PIECE) flush(false);
     }
-    pending += decoder.decode();
+    pending += piece(decoder.decode());
     flush(true);
   }
 
@@ -290,6 +296,11 @@ class SiteScan {
 const PAGEFIND_SCRIPT = /^pagefind\/pagefind[\w-]*\.js$/;
 function isCredit(place: Place, text: string, h: TextHit): boolean {
   return place.inside.length === 0 && PAGEFIND_SCRIPT.test(place.file) && text[h.index - 1] === '<' && text[h.index + h.text.length] === '>';
+}
+
+/** The name that says what a text is: a zip entry's own, else the file's (a gzip stream inside a file is the file's text). */
+function innermostName(place: Place): string {
+  return place.inside.filter((n) => n !== 'gzip').at(-1) ?? place.file;
 }
 
 const isGzip = (head: Uint8Array) => head[0] === 0x1f && head[1] === 0x8b;
