@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --scale real|national|tiny …] [--ingest-only] [--no-write] [--shards N [--bandwidth MB/s]]
+ * npm run bench [-- --scale real|national|tiny …] [--ingest-only] [--full-only] [--no-write] [--shards N [--bandwidth MB/s] [--shards-only]]
  * For each scale: generates the dataset with the sample generator, times ingest alone (the
  * floor), runs the full build (as a child process; wall time and the peak memory of its
  * whole process tree, sampled from /proc), counts pages and bytes, weighs pages with
@@ -28,9 +28,18 @@ const args = process.argv.slice(2);
 const scales: SampleScale[] = [];
 for (let i = 0; i < args.length; i++) if (args[i] === '--scale') scales.push(args[++i] as SampleScale);
 if (scales.length === 0) scales.push('real');
-const write = !args.includes('--no-write');
+/**
+ * `--shards-only` (with `--shards N`): only the sharded full build, compared with the unsharded
+ * build an earlier run left in tmp/bench/<scale>/dist (say which code built it); prints the
+ * shard table and writes nothing. For the national scale, where the unsharded build alone
+ * takes about 35 minutes here.
+ */
+const shardsOnly = args.includes('--shards-only');
+const write = !args.includes('--no-write') && !shardsOnly;
 /** `--ingest-only`: sample and data:check only. */
 const ingestOnly = args.includes('--ingest-only');
+/** `--full-only`: no monthly rebuild (at national scale the full builds alone, sharded and not, take about two hours here). */
+const fullOnly = args.includes('--full-only');
 /** `--shards N` (issue 34): also the sharded build, its N slices and shared shard one after another, and the merge (scripts/bench-shards.ts); `--bandwidth MB/s` for the estimate of N runners' wall time (default 20). */
 const shardCount = args.includes('--shards') ? Number(args[args.indexOf('--shards') + 1]) : 0;
 const bandwidthMBs = args.includes('--bandwidth') ? Number(args[args.indexOf('--bandwidth') + 1]) : 20;
@@ -130,6 +139,20 @@ const rows: Row[] = [];
 for (const scale of scales) {
   const dataDir = path.join(WORK, scale, 'data');
   const outDir = path.join(WORK, scale, 'dist');
+  if (shardsOnly) {
+    const earlier = path.join(outDir, 'SHA256SUMS');
+    if (shardCount < 1 || !existsSync(earlier)) throw new Error(`--shards-only 需要 --shards N 和之前一次完整构建的输出（${earlier}）`);
+    console.log(`[${scale}] 只做分片构建：${shardCount} 片和共用分片依次构建，再合并（缓存为空），与 ${outDir} 中之前的完整构建比较……`);
+    // the data, stories and bulletins folders of the earlier run, as they are
+    const env = { ...process.env, DATA_DIR: dataDir, STORIES_DIR: scale === 'real' ? path.join(ROOT, 'content/stories') : path.join(WORK, scale, 'no-stories'), BULLETINS_DIR: path.join(WORK, scale, 'bulletins'), ASTRO_TELEMETRY_DISABLED: '1' };
+    rmSync(path.join(WORK, scale, 'shards'), { recursive: true, force: true });
+    const result = await shardedBuild({ root: path.join(WORK, scale, 'shards'), count: shardCount, env, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: '完整构建', rootDir: ROOT });
+    const sums = readFileSync(path.join(result.merged, 'SHA256SUMS'), 'utf8');
+    shardRows.push({ scale, build: `完整构建，${shardCount} 片`, result, identical: sums === readFileSync(earlier, 'utf8') });
+    cpSync(path.join(result.merged, 'SHA256SUMS'), path.join(WORK, scale, `SHA256SUMS.sharded-${shardCount}-full`));
+    console.log(shardTable(shardRows.filter((r) => r.scale === scale), bandwidthMBs));
+    continue;
+  }
   rmSync(path.join(WORK, scale), { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   console.log(`\n[${scale}] 生成示例数据……`);
@@ -209,41 +232,43 @@ for (const scale of scales) {
     search: null,
   };
 
-  // The monthly rebuild: a site built before the last month arrived, then the month added.
-  const month8 = check.months.at(-1)!;
-  const before = path.join(WORK, scale, 'before');
-  const monthDir = path.join(dataDir, 'exports', month8);
-  const parked = path.join(WORK, scale, `parked-${month8}`);
-  const manifestFile = path.join(dataDir, 'manifest.json');
-  const manifest = existsSync(manifestFile) ? readFileSync(manifestFile, 'utf8') : null;
-  const bulletinText = path.join(bulletinsDir, `${month8}.mdx`);
-  const parkedText = `${parked}.mdx`;
-  const hasText = existsSync(bulletinText);
-  renameSync(monthDir, parked);
-  if (hasText) renameSync(bulletinText, parkedText);
-  if (manifest) {
-    const m = JSON.parse(manifest) as { published: Record<string, unknown>; revisions: Array<{ month: string }> };
-    m.published = Object.fromEntries(Object.entries(m.published).filter(([f]) => !f.startsWith(`exports/${month8}/`)));
-    m.revisions = m.revisions.filter((r) => r.month !== month8);
-    writeFileSync(manifestFile, `${JSON.stringify(m, null, 2)}\n`);
+  // The monthly rebuild (skipped with --full-only): a site built before the last month arrived, then the month added.
+  if (!fullOnly) {
+    const month8 = check.months.at(-1)!;
+    const before = path.join(WORK, scale, 'before');
+    const monthDir = path.join(dataDir, 'exports', month8);
+    const parked = path.join(WORK, scale, `parked-${month8}`);
+    const manifestFile = path.join(dataDir, 'manifest.json');
+    const manifest = existsSync(manifestFile) ? readFileSync(manifestFile, 'utf8') : null;
+    const bulletinText = path.join(bulletinsDir, `${month8}.mdx`);
+    const parkedText = `${parked}.mdx`;
+    const hasText = existsSync(bulletinText);
+    renameSync(monthDir, parked);
+    if (hasText) renameSync(bulletinText, parkedText);
+    if (manifest) {
+      const m = JSON.parse(manifest) as { published: Record<string, unknown>; revisions: Array<{ month: string }> };
+      m.published = Object.fromEntries(Object.entries(m.published).filter(([f]) => !f.startsWith(`exports/${month8}/`)));
+      m.revisions = m.revisions.filter((r) => r.month !== month8);
+      writeFileSync(manifestFile, `${JSON.stringify(m, null, 2)}\n`);
+    }
+    console.log(`[${scale}] 月度更新：先构建 ${month8} 之前的网站……`);
+    await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
+    if (shardCount > 0) await shardedBuild({ root: path.join(before, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: `${month8} 之前`, rootDir: ROOT });
+    renameSync(parked, monthDir);
+    if (hasText) renameSync(parkedText, bulletinText);
+    if (manifest) writeFileSync(manifestFile, manifest);
+    console.log(`[${scale}] 月度更新：加入 ${month8}，用同一缓存重新构建……`);
+    const monthly = await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
+    row.monthly = { month: month8, ms: monthly.ms, peak: monthly.peak, ...pageCounts(monthly.log), identical: sumsOf(path.join(before, 'dist')) === sumsOf(outDir) };
+    row.steps.push({ build: `月度更新（加入 ${month8}）`, steps: buildSteps(monthly.log), routes: astroRoutes(monthly.log) });
+    if (shardCount > 0) {
+      console.log(`[${scale}] 分片的月度更新：加入 ${month8}，各分片用自己的缓存和上次的输出重新构建，再合并……`);
+      const result = await shardedBuild({ root: path.join(before, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: `加入 ${month8}`, rootDir: ROOT });
+      shardRows.push({ scale, build: `月度更新（加入 ${month8}），${shardCount} 片`, result, identical: sumsOf(result.merged) === sumsOf(outDir) });
+      cpSync(path.join(result.merged, 'SHA256SUMS'), path.join(WORK, scale, `SHA256SUMS.sharded-${shardCount}-monthly`));
+    }
+    rmSync(before, { recursive: true, force: true });
   }
-  console.log(`[${scale}] 月度更新：先构建 ${month8} 之前的网站……`);
-  await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
-  if (shardCount > 0) await shardedBuild({ root: path.join(before, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: `${month8} 之前`, rootDir: ROOT });
-  renameSync(parked, monthDir);
-  if (hasText) renameSync(parkedText, bulletinText);
-  if (manifest) writeFileSync(manifestFile, manifest);
-  console.log(`[${scale}] 月度更新：加入 ${month8}，用同一缓存重新构建……`);
-  const monthly = await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
-  row.monthly = { month: month8, ms: monthly.ms, peak: monthly.peak, ...pageCounts(monthly.log), identical: sumsOf(path.join(before, 'dist')) === sumsOf(outDir) };
-  row.steps.push({ build: `月度更新（加入 ${month8}）`, steps: buildSteps(monthly.log), routes: astroRoutes(monthly.log) });
-  if (shardCount > 0) {
-    console.log(`[${scale}] 分片的月度更新：加入 ${month8}，各分片用自己的缓存和上次的输出重新构建，再合并……`);
-    const result = await shardedBuild({ root: path.join(before, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: `加入 ${month8}`, rootDir: ROOT });
-    shardRows.push({ scale, build: `月度更新（加入 ${month8}），${shardCount} 片`, result, identical: sumsOf(result.merged) === sumsOf(outDir) });
-    cpSync(path.join(result.merged, 'SHA256SUMS'), path.join(WORK, scale, `SHA256SUMS.sharded-${shardCount}-monthly`));
-  }
-  rmSync(before, { recursive: true, force: true });
 
   const query = check.villages[Math.floor(check.villages.length / 2)]!.name;
   console.log(`[${scale}] 搜索：在 Chromium 中查询「${query}」……`);
