@@ -142,7 +142,7 @@ class SiteScan {
   /** A text whole: its hits with line numbers. */
   private scanText(place: Place, text: string): void {
     const blanking = machineNumberBlanking(innermostName(place));
-    const scanned = blanking ? blanking.scanned(blanking.piece(text)) : text;
+    const scanned = blanking ? blanking.whole(text) : text;
     this.textHits(place, scanned, 0, scanned.length, { base: 0, line: 1, lineStart: 0 });
   }
 
