@@ -26,13 +26,17 @@ export interface NumberBlanking {
 }
 
 const same: Blanker = (text) => text;
-/** What the mobile rule could take: most files have no such run, and their figures need no blanking (a quick test, a third of the gate's time at national scale otherwise). */
+/** What the mobile rule could take: most texts have no such run, and their figures need no blanking (a quick test first). */
 const MOBILE_LIKE = /1[3-9]\d{9}/;
-const ifMobileLike = (blank: Blanker): Blanker => (text) => (MOBILE_LIKE.test(text) ? blank(text) : text);
+
+/** `whole` is `piece` then `scanned`, skipped for a text without a mobile-like run (one blanking per file: `piece` may hold state). */
+function blanking(piece: Blanker, scanned: Blanker): NumberBlanking {
+  return { piece, scanned: (text) => (MOBILE_LIKE.test(text) ? scanned(text) : text), whole: (text) => (MOBILE_LIKE.test(text) ? scanned(piece(text)) : text) };
+}
 
 export function machineNumberBlanking(name: string): NumberBlanking | null {
-  if (/\.json$/i.test(name)) return { piece: jsonNumbersBlanker(), scanned: same, whole: ifMobileLike((text) => jsonNumbersBlanker()(text)) };
-  if (/\.html?$/i.test(name)) return { piece: same, scanned: ifMobileLike(dataAttributeNumbersBlanked), whole: ifMobileLike(dataAttributeNumbersBlanked) };
+  if (/\.json$/i.test(name)) return blanking(jsonNumbersBlanker(), same);
+  if (/\.html?$/i.test(name)) return blanking(same, dataAttributeNumbersBlanked);
   return null;
 }
 
