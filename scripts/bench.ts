@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --scale real|national|tiny …] [--ingest-only] [--full-only] [--no-write] [--shards N [--bandwidth MB/s] [--shards-only]]
+ * npm run bench [-- --scale real|national|tiny …] [--ingest-only] [--full-only] [--no-write] [--shards N [--bandwidth MB/s] [--shards-only]] [--lighthouse [--lighthouse-runs N]]
  * For each scale: generates the dataset with the sample generator, times ingest alone (the
  * floor), runs the full build (as a child process; wall time and the peak memory of its
  * whole process tree, sampled from /proc), counts pages and bytes, weighs pages with
@@ -8,7 +8,8 @@
  * reused, and checked to equal the full build's SHA256SUMS) — and one search query in
  * headless Chromium (bytes fetched, time to the first result). Writes the tables into
  * BENCHMARKS.md with the machine it ran on. With `--lighthouse`: then Lighthouse mobile over
- * one page of each type of the first scale's build (scripts/lighthouse.ts), into the file's
+ * one page of each type of the first scale's build (scripts/lighthouse.ts), three runs (or
+ * `--lighthouse-runs N`), the median run and every page type's spread into the file's
  * Lighthouse section.
  */
 import { spawn } from 'node:child_process';
@@ -323,7 +324,9 @@ if (write) {
 }
 
 if (args.includes('--lighthouse') && !ingestOnly) {
-  const { runLighthouse, writeLighthouseSection } = await import('./lighthouse.ts');
-  const rows = await runLighthouse(path.join(WORK, scales[0]!, 'dist'));
-  if (write) writeLighthouseSection(rows, `\`npm run bench -- --lighthouse\`, ${scales[0]} scale`);
+  const { lighthouseRuns, writeLighthouseSection } = await import('./lighthouse.ts');
+  // several runs, because one run on a shared 2-core host moves by 5–15 points
+  const runs = args.includes('--lighthouse-runs') ? Number(args[args.indexOf('--lighthouse-runs') + 1]) : 3;
+  const all = await lighthouseRuns(path.join(WORK, scales[0]!, 'dist'), runs);
+  if (write) writeLighthouseSection(all, `\`npm run bench -- --lighthouse\`, ${scales[0]} scale, ${runs} runs`);
 }
