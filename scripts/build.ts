@@ -37,6 +37,7 @@ import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
 import { StepRunner, seconds, withoutViteEnv } from '../src/build/step-runner.ts';
 import { hasEarlierOutput, pruneStale, startMark } from '../src/build/prune.ts';
 import { round } from '../src/build/build-log.ts';
+import { heapCapsFor, heapOption } from '../src/build/heap-caps.ts';
 import type { BuildHandoff } from '../src/build/handoff.ts';
 import { checksumLine } from '../src/lib/publish/checksums.ts';
 import { clearBuildOk, writeBuildOk } from '../src/lib/release/build-ok.ts';
@@ -57,20 +58,6 @@ if (shard) process.env.ASTRO_CACHE_DIR = path.join(path.resolve(ROOT, process.en
 const astroArgs = args.filter((a, i) => a !== '--verbose' && !/^--shard(=|$)/.test(a) && args[i - 1] !== '--shard');
 const OUT_DIR = path.resolve(ROOT, process.env.ASTRO_OUT_DIR || 'dist');
 const CACHE_DIR = path.resolve(ROOT, process.env.ASTRO_CACHE_DIR || 'node_modules/.astro');
-/**
- * Heap caps. The pages (astro build) and the downloads run side by side, one on each core, and
- * each holds the read model (at national scale about 1.3 GB of heap, see read-model.ts). V8
- * grows a heap towards its cap with garbage, so the caps, not the live data, set the resident
- * peak of the process tree. Each cap sits a little above what its process keeps live at
- * national scale (the step log's `heap` parts say how much), so that the two fit in the
- * memory budget together; the downloads step, which finishes first, takes more collections
- * rather than more room. The steps that run alone (Pagefind and SHA256SUMS) keep more room.
- * Raise the caps (or set NODE_OPTIONS) if the data outgrows them: a process over its cap
- * stops the build. The runs that set them: docs/decisions/0005-heap-caps.md.
- */
-const ASTRO_HEAP = '--max-old-space-size=2816';
-const EXTRAS_HEAP = '--max-old-space-size=1536';
-const INDEX_HEAP = '--max-old-space-size=5632';
 /**
  * Every page Astro renders passes through a Response: its bytes are V8 "external memory", and
  * by default each 64 MB of it starts a full mark of the heap, which holds the read model.
@@ -112,6 +99,8 @@ const downloadsSeconds = (part('read-model')?.seconds ?? 0) + (site?.seconds ?? 
 const slice = part('slice-digest');
 const snapshot = site?.detail?.snapshot ?? slice?.detail?.snapshot ?? null;
 out.print(`[数据] 校验通过，用时 ${(data.record.seconds - downloadsSeconds - (slice?.seconds ?? 0)).toFixed(1)} 秒`);
+// heap caps for the steps after the check, from the size of the data (src/build/heap-caps.ts)
+const caps = heapCapsFor(Number(part('ingest')?.counts.progressRecords ?? 0));
 if (site) out.print(`[下载] 全站开放数据（/downloads/，各月和全部月份、登记表）：${site.counts.filesWritten ?? 0} 个文件，汇总和写出用时 ${downloadsSeconds.toFixed(1)} 秒`);
 
 // a slice whose data and code did not change since its last output is reused whole
@@ -147,7 +136,7 @@ steps.handOff(handoff);
 if (site?.detail) delete site.detail.siteDownloads;
 
 // 3. the pages, and the per-page downloads and the name index from the read model, side by side
-// (heap caps above); Astro renders four pages at a time. Four overlap page writes with
+// (heap caps from the data, src/build/heap-caps.ts); Astro renders four pages at a time. Four overlap page writes with
 // rendering where writes are asynchronous; inside this build they are synchronous
 // (src/build/patches/astro-writes.ts), where four against one is not measured.
 let t = performance.now();
@@ -155,7 +144,7 @@ const pages = steps.run('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.j
   // NODE_ENV=production whoever calls the build, and without the names vitest's workers set for
   // import.meta.env (DEV, PROD, MODE, SSR, BASE_URL: with DEV set the dev-only story report's CSS
   // was bundled; with NODE_ENV=test, React's development build): the same input, the same site.
-  env: { ...withoutViteEnv(process.env), NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1', NODE_OPTIONS: process.env.NODE_OPTIONS ?? ASTRO_HEAP },
+  env: { ...withoutViteEnv(process.env), NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1', NODE_OPTIONS: process.env.NODE_OPTIONS ?? heapOption(caps.astro) },
   passStdout: true,
 }).then((astro) => {
   if (astro.status !== 0) steps.fail(astro.status);
@@ -164,7 +153,7 @@ const pages = steps.run('astro-build', 'astro build', [...ASTRO_V8_FLAGS, path.j
   astro.record.routes = done?.routes ?? {};
   out.print(`[页面] astro build 用时 ${seconds(t)}：渲染 ${(done?.rendered ?? 0).toLocaleString('zh-CN')} 个，数据和代码未变、沿用上次 ${(done?.reused ?? 0).toLocaleString('zh-CN')} 个`);
 });
-const extras = steps.run('site-extras', '下载和名称索引', [path.join(ROOT, 'src/build/steps/site-extras.ts')], { env: { ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? EXTRAS_HEAP }, passStdout: true }).then((extras) => {
+const extras = steps.run('site-extras', '下载和名称索引', [path.join(ROOT, 'src/build/steps/site-extras.ts')], { env: { ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? heapOption(caps.extras) }, passStdout: true }).then((extras) => {
   if (extras.status !== 0) steps.fail(extras.status);
 });
 await Promise.all([pages, extras]);
@@ -203,7 +192,7 @@ await finishSite();
 /** 5 and 6, for a build and a merge alike; then the step log and the mark that the site passed. */
 async function finishSite(): Promise<void> {
   // 5. Pagefind over the content pages, then SHA256SUMS
-  const index = await steps.run('site-index', '搜索索引和 SHA256SUMS', [path.join(ROOT, 'src/build/steps/site-extras.ts'), '--index'], { env: { ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? INDEX_HEAP }, passStdout: true });
+  const index = await steps.run('site-index', '搜索索引和 SHA256SUMS', [path.join(ROOT, 'src/build/steps/site-extras.ts'), '--index'], { env: { ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? heapOption(heapCapsFor(0).index) }, passStdout: true });
   if (index.status !== 0) steps.fail(index.status);
 
   // 6. the personal-data gate over everything written, SHA256SUMS and the search index included
