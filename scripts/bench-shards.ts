@@ -58,8 +58,10 @@ function treeBytes(dir: string): { bytes: number; files: number } {
 /**
  * Build the `count` shards of `env`'s data into `root`/<shared|1…N>/ (caches under `root`/cache,
  * kept: a second call into the same root is an incremental build), then merge into `root`/merged.
+ * With `move` the merge moves the files, as the matrix's merge job does (`--merge … --move`), and
+ * the shard folders are gone after it; without it they stay to be built into again.
  */
-export async function shardedBuild(opts: { root: string; count: number; env: NodeJS.ProcessEnv; timed: Timed; bandwidth: number; label: string; rootDir: string }): Promise<ShardedBuild> {
+export async function shardedBuild(opts: { root: string; count: number; env: NodeJS.ProcessEnv; timed: Timed; bandwidth: number; label: string; rootDir: string; move: boolean }): Promise<ShardedBuild> {
   const { root, count, env, timed } = opts;
   const shards: ShardRun[] = [];
   for (const name of allShardNames(count)) {
@@ -75,7 +77,7 @@ export async function shardedBuild(opts: { root: string; count: number; env: Nod
   }
   const merged = path.join(root, 'merged');
   console.log(`  [${opts.label}] 合并……`);
-  const m = await timed(process.execPath, [path.join(opts.rootDir, 'scripts/build.ts'), '--merge', ...allShardNames(count).map((n) => path.join(root, n.split('/')[0]!))], { ...env, ASTRO_OUT_DIR: merged, ASTRO_CACHE_DIR: path.join(root, 'cache') });
+  const m = await timed(process.execPath, [path.join(opts.rootDir, 'scripts/build.ts'), '--merge', ...allShardNames(count).map((n) => path.join(root, n.split('/')[0]!)), ...(opts.move ? ['--move'] : [])], { ...env, ASTRO_OUT_DIR: merged, ASTRO_CACHE_DIR: path.join(root, 'cache') });
   if (m.code !== 0) throw new Error(`分片合并失败：\n${m.output.slice(-3000)}`);
   const slowest = Math.max(...shards.map((s) => s.ms));
   const transferMs = ((Math.max(...shards.map((s) => s.bytes)) + shards.reduce((t, s) => t + s.bytes, 0)) / opts.bandwidth) * 1000;

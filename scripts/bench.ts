@@ -147,7 +147,7 @@ for (const scale of scales) {
     // the data, stories and bulletins folders of the earlier run, as they are
     const env = { ...process.env, DATA_DIR: dataDir, STORIES_DIR: scale === 'real' ? path.join(ROOT, 'content/stories') : path.join(WORK, scale, 'no-stories'), BULLETINS_DIR: path.join(WORK, scale, 'bulletins'), ASTRO_TELEMETRY_DISABLED: '1' };
     rmSync(path.join(WORK, scale, 'shards'), { recursive: true, force: true });
-    const result = await shardedBuild({ root: path.join(WORK, scale, 'shards'), count: shardCount, env, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: '完整构建', rootDir: ROOT });
+    const result = await shardedBuild({ root: path.join(WORK, scale, 'shards'), count: shardCount, env, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: '完整构建', rootDir: ROOT, move: true });
     const sums = readFileSync(path.join(result.merged, 'SHA256SUMS'), 'utf8');
     shardRows.push({ scale, build: `完整构建，${shardCount} 片`, result, identical: sums === readFileSync(earlier, 'utf8') });
     cpSync(path.join(result.merged, 'SHA256SUMS'), path.join(WORK, scale, `SHA256SUMS.sharded-${shardCount}-full`));
@@ -210,7 +210,7 @@ for (const scale of scales) {
   const sumsOf = (dir: string) => readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8');
   if (shardCount > 0) {
     console.log(`[${scale}] 分片构建：${shardCount} 片和共用分片依次构建，再合并（缓存为空）……`);
-    const result = await shardedBuild({ root: path.join(WORK, scale, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: '完整构建', rootDir: ROOT });
+    const result = await shardedBuild({ root: path.join(WORK, scale, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: '完整构建', rootDir: ROOT, move: true });
     shardRows.push({ scale, build: `完整构建，${shardCount} 片`, result, identical: sumsOf(result.merged) === sumsOf(outDir) });
     // kept for `diff` against dist/SHA256SUMS
     cpSync(path.join(result.merged, 'SHA256SUMS'), path.join(WORK, scale, `SHA256SUMS.sharded-${shardCount}-full`));
@@ -254,7 +254,7 @@ for (const scale of scales) {
     }
     console.log(`[${scale}] 月度更新：先构建 ${month8} 之前的网站……`);
     await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
-    if (shardCount > 0) await shardedBuild({ root: path.join(before, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: `${month8} 之前`, rootDir: ROOT });
+    if (shardCount > 0) await shardedBuild({ root: path.join(before, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: `${month8} 之前`, rootDir: ROOT, move: false });
     renameSync(parked, monthDir);
     if (hasText) renameSync(parkedText, bulletinText);
     if (manifest) writeFileSync(manifestFile, manifest);
@@ -264,7 +264,7 @@ for (const scale of scales) {
     row.steps.push({ build: `月度更新（加入 ${month8}）`, steps: buildSteps(monthly.log), routes: astroRoutes(monthly.log) });
     if (shardCount > 0) {
       console.log(`[${scale}] 分片的月度更新：加入 ${month8}，各分片用自己的缓存和上次的输出重新构建，再合并……`);
-      const result = await shardedBuild({ root: path.join(before, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: `加入 ${month8}`, rootDir: ROOT });
+      const result = await shardedBuild({ root: path.join(before, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: `加入 ${month8}`, rootDir: ROOT, move: true });
       shardRows.push({ scale, build: `月度更新（加入 ${month8}），${shardCount} 片`, result, identical: sumsOf(result.merged) === sumsOf(outDir) });
       cpSync(path.join(result.merged, 'SHA256SUMS'), path.join(WORK, scale, `SHA256SUMS.sharded-${shardCount}-monthly`));
     }

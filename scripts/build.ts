@@ -49,7 +49,7 @@ import { mergeShardsStep } from './build-merge.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 // `npm run build -- --verbose` lists every page and every message of Astro's; `--shard I/N`,
-// `--shard shared/N` and `--merge DIR…` are sharded builds' (issue 34); other arguments go to astro build
+// `--shard shared/N` and `--merge DIR… [--move]` are sharded builds' (issue 34); other arguments go to astro build
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
 const mergeDirs = args.includes('--merge') ? args.slice(args.indexOf('--merge') + 1).filter((a) => !a.startsWith('--')) : null;
@@ -73,7 +73,7 @@ clearBuildOk(OUT_DIR);
 
 // the merge: the shards' outputs put together and handed to steps 5 and 6 (scripts/build-merge.ts)
 if (mergeDirs) {
-  await mergeShardsStep(steps, { root: ROOT, outDir: OUT_DIR, dirs: mergeDirs, verbose });
+  await mergeShardsStep(steps, { root: ROOT, outDir: OUT_DIR, dirs: mergeDirs, verbose, move: args.includes('--move') });
   await finishSite();
   process.exit(0);
 }

@@ -10,7 +10,7 @@
  * in two, and a file two shards both have (the built assets, public/) with different bytes.
  */
 import { createHash } from 'node:crypto';
-import { constants, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sitemap from '@astrojs/sitemap';
@@ -136,10 +136,16 @@ async function writeSitemap(site: string, siteUrl: string, urls: Iterable<string
 
 /**
  * Check the shard folders and write the merged site into `out` (emptied first). Returns the
- * SHA256SUMS lines of every file copied (hashed by the shards; not read again), for the
+ * SHA256SUMS lines of every file merged (hashed by the shards; not read again), for the
  * SHA256SUMS step. Throws MergeRefused with every problem.
+ *
+ * With `move`, each file is renamed into `out` instead of copied, and the shard folders are
+ * deleted once merged: for a merge whose shard folders are fresh copies used once (the
+ * matrix's merge job unpacks them from the uploads), where copying 900,000 files is most of
+ * the merge's time nationally. A file on another file system is copied. Without it the shard
+ * folders stay as they were, to be built into again next month.
  */
-export async function mergeShards(out: string, dirs: string[], log: (line: string) => void): Promise<{ known: string[]; files: number; shards: ShardOutput[] }> {
+export async function mergeShards(out: string, dirs: string[], log: (line: string) => void, opts: { move?: boolean; codeDigest?: string } = {}): Promise<{ known: string[]; files: number; shards: ShardOutput[] }> {
   const outAbs = path.resolve(out);
   const problems: string[] = [];
   const shards: ShardOutput[] = [];
@@ -158,6 +164,9 @@ export async function mergeShards(out: string, dirs: string[], log: (line: strin
   }
   if (!problems.length) problems.push(...checkShardSet(shards));
   else if (shards.length) problems.push(...checkShardSet(shards).filter((p) => !p.startsWith('缺少分片')));
+  // the code that finishes the site must be the code that built the shards (checked before any file moves)
+  const otherCode = opts.codeDigest ? shards.find((s) => s.manifest.codeDigest !== opts.codeDigest) : undefined;
+  if (otherCode) problems.push(`分片由另一版本的代码构建（分片的代码摘要 ${otherCode.manifest.codeDigest.slice(0, 16)}，本机 ${opts.codeDigest!.slice(0, 16)}）；请用构建分片的同一提交合并`);
   if (problems.length) throw new MergeRefused(problems);
 
   rmSync(outAbs, { recursive: true, force: true });
@@ -173,14 +182,28 @@ export async function mergeShards(out: string, dirs: string[], log: (line: strin
         mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
+      const from = path.join(s.dir, ...file.split('/'));
+      if (opts.move) moveFile(from, to);
       // a copy (a clone where the file system can), never a link: a shard's folder may be built into again
-      copyFileSync(path.join(s.dir, ...file.split('/')), to, constants.COPYFILE_FICLONE);
+      else copyFileSync(from, to, constants.COPYFILE_FICLONE);
       known.set(file, checksumLine(sha, file));
     }
   }
-  log(`已合并 ${shards.length} 个分片（${shards.map((s) => s.manifest.shard).join('、')}）：${known.size.toLocaleString('zh-CN')} 个文件`);
+  if (opts.move) for (const s of shards) rmSync(s.dir, { recursive: true, force: true });
+  log(`已合并 ${shards.length} 个分片（${shards.map((s) => s.manifest.shard).join('、')}）：${known.size.toLocaleString('zh-CN')} 个文件${opts.move ? '（移入，分片目录已删除）' : ''}`);
   const urls = new Set(shards.flatMap((s) => s.sitemapUrls));
   await writeSitemap(outAbs, shards[0]!.manifest.site, urls);
   log(`站点地图：${urls.size.toLocaleString('zh-CN')} 个地址`);
   return { known: [...known.values()], files: known.size, shards };
+}
+
+/** A rename, or a copy and delete where the two are on different file systems. */
+function moveFile(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    copyFileSync(from, to);
+    rmSync(from);
+  }
 }

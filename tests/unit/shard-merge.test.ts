@@ -4,7 +4,7 @@
  * the wrong shard and overlapping files that differ; and assembles shards that fit.
  * (Byte identity with an unsharded build: tests/site/shards.test.ts.)
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -108,6 +108,28 @@ describe('shard merge', () => {
     rmSync(path.join(one, 'villages'), { recursive: true });
     const problems = await refusal([one, shared]);
     expect(problems).toContain(`${one}：文件清单 files.sha256 与 manifest.json 记录的摘要不符（清单被改动或不完整）`);
+  });
+
+  it('with move, gives the same site as a copy, leaves no shard folder, and moves nothing when it refuses', async () => {
+    const make = async (tag: string) => [
+      await shard(`shared-${tag}`, 'shared/2', { 'index.html': 'home', ...ASSET }, { urls: [`${SITE}/`], stubs: { 'villages/520525101001/index.html': 'stub' } }),
+      await shard(`one-${tag}`, '1/2', { 'villages/520525101001/index.html': 'v1', ...ASSET }, { urls: [`${SITE}/villages/520525101001/`], stubs: { 'index.html': 'stub' } }),
+      await shard(`two-${tag}`, '2/2', { 'units/91533300MA6K0001XA/index.html': 'u1' }, { urls: [`${SITE}/units/91533300MA6K0001XA/`] }),
+    ];
+    const copied = await mergeShards(path.join(work, 'copied'), await make('c'), () => {});
+    const dirs = await make('m');
+    // another checkout's code: refused before a single file moves
+    await expect(mergeShards(path.join(work, 'moved'), dirs, () => {}, { move: true, codeDigest: 'code-2' })).rejects.toThrow(/分片由另一版本的代码构建/);
+    for (const d of dirs) expect(readFileSync(path.join(d, '.gpdzc-shard/files.sha256'), 'utf8')).not.toBe('');
+    expect(readFileSync(path.join(dirs[1]!, 'villages/520525101001/index.html'), 'utf8')).toBe('v1');
+    const moved = await mergeShards(path.join(work, 'moved'), dirs, () => {}, { move: true, codeDigest: 'code-1' });
+    expect(moved.known.sort()).toEqual(copied.known.sort());
+    for (const line of moved.known) {
+      const file = line.slice(66);
+      expect(readFileSync(path.join(work, 'moved', file), 'utf8')).toBe(readFileSync(path.join(work, 'copied', file), 'utf8'));
+    }
+    expect(readFileSync(path.join(work, 'moved', 'sitemap-0.xml'), 'utf8')).toBe(readFileSync(path.join(work, 'copied', 'sitemap-0.xml'), 'utf8'));
+    for (const d of dirs) expect(existsSync(d)).toBe(false);
   });
 
   it('never merges into a shard folder', async () => {
