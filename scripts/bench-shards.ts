@@ -85,7 +85,7 @@ export async function shardedBuild(opts: { root: string; count: number; env: Nod
 }
 
 /** The Markdown table of sharded builds (full and adding a month) for BENCHMARKS.md. */
-export function shardTable(rows: Array<{ scale: string; build: string; result: ShardedBuild; identical: boolean }>, bandwidthMBs: number): string {
+export function shardTable(rows: Array<{ scale: string; build: string; result: ShardedBuild; identical: boolean | null }>, bandwidthMBs: number): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
   return [
@@ -94,7 +94,7 @@ export function shardTable(rows: Array<{ scale: string; build: string; result: S
     ...rows.flatMap((r) => [
       ...r.result.shards.map((x) => `| ${r.scale} | ${r.build} | ${x.shard} | ${s(x.ms)} | ${mb(x.peak)} | ${x.rendered.toLocaleString('zh-CN')} / ${x.reused.toLocaleString('zh-CN')} | ${x.files.toLocaleString('zh-CN')} 个文件，${mb(x.bytes)} |`),
       `| ${r.scale} | ${r.build} | 合并（--merge：合并、站点地图、Pagefind、SHA256SUMS、个人信息检查） | ${s(r.result.merge.ms)} | ${mb(r.result.merge.peak)} | | |`,
-      `| ${r.scale} | ${r.build} | **N 台机器的墙钟时间**：最慢的分片 ${s(Math.max(...r.result.shards.map((x) => x.ms)))} + 传输 ${s(r.result.transferMs)}（${bandwidthMBs} MB/s：上传最大的分片、合并任务下载全部）+ 合并 ${s(r.result.merge.ms)} | **${s(r.result.wallMs)}** | | | 与不分片的构建 ${r.identical ? '逐字节相同（SHA256SUMS 相同）' : '**不同**'} |`,
+      `| ${r.scale} | ${r.build} | **N 台机器的墙钟时间**：最慢的分片 ${s(Math.max(...r.result.shards.map((x) => x.ms)))} + 传输 ${s(r.result.transferMs)}（${bandwidthMBs} MB/s：上传最大的分片、合并任务下载全部）+ 合并 ${s(r.result.merge.ms)} | **${s(r.result.wallMs)}** | | | ${r.identical === null ? '未与不分片的构建比较' : r.identical ? '与不分片的构建逐字节相同（SHA256SUMS 相同）' : '与不分片的构建**不同**'} |`,
     ]),
     '',
   ].join('\n');

@@ -31,8 +31,8 @@ for (let i = 0; i < args.length; i++) if (args[i] === '--scale') scales.push(arg
 if (scales.length === 0) scales.push('real');
 /**
  * `--shards-only` (with `--shards N`): only the sharded full build, compared with the unsharded
- * build an earlier run left in tmp/bench/<scale>/dist (say which code built it); prints the
- * shard table and writes nothing. For the national scale, where the unsharded build alone
+ * build an earlier run left in tmp/bench/<scale>/dist (say which code built it), or, without
+ * one, on a new sample and not compared; prints the shard table and writes nothing. For the national scale, where the unsharded build alone
  * takes about 35 minutes here.
  */
 const shardsOnly = args.includes('--shards-only');
@@ -44,7 +44,15 @@ const fullOnly = args.includes('--full-only');
 /** `--shards N` (issue 34): also the sharded build, its N slices and shared shard one after another, and the merge (scripts/bench-shards.ts); `--bandwidth MB/s` for the estimate of N runners' wall time (default 20). */
 const shardCount = args.includes('--shards') ? Number(args[args.indexOf('--shards') + 1]) : 0;
 const bandwidthMBs = args.includes('--bandwidth') ? Number(args[args.indexOf('--bandwidth') + 1]) : 20;
-const shardRows: Array<{ scale: string; build: string; result: ShardedBuild; identical: boolean }> = [];
+const shardRows: Array<{ scale: string; build: string; result: ShardedBuild; identical: boolean | null }> = [];
+
+function writeSample(scale: SampleScale, dataDir: string): void {
+  for (const f of createSample({ scale }).files()) {
+    const target = path.join(dataDir, f.path);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, f.bytes);
+  }
+}
 
 const mb = (bytes: number) => (Number.isNaN(bytes) ? '未测' : `${(bytes / 1024 / 1024).toFixed(0)} MB`);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -142,14 +150,22 @@ for (const scale of scales) {
   const outDir = path.join(WORK, scale, 'dist');
   if (shardsOnly) {
     const earlier = path.join(outDir, 'SHA256SUMS');
-    if (shardCount < 1 || !existsSync(earlier)) throw new Error(`--shards-only 需要 --shards N 和之前一次完整构建的输出（${earlier}）`);
-    console.log(`[${scale}] 只做分片构建：${shardCount} 片和共用分片依次构建，再合并（缓存为空），与 ${outDir} 中之前的完整构建比较……`);
-    // the data, stories and bulletins folders of the earlier run, as they are
-    const env = { ...process.env, DATA_DIR: dataDir, STORIES_DIR: scale === 'real' ? path.join(ROOT, 'content/stories') : path.join(WORK, scale, 'no-stories'), BULLETINS_DIR: path.join(WORK, scale, 'bulletins'), ASTRO_TELEMETRY_DISABLED: '1' };
+    if (shardCount < 1) throw new Error('--shards-only 需要 --shards N');
+    // the data, stories and bulletins folders of the earlier run, as they are; without an earlier run, a new sample and no comparison
+    const stories = scale === 'real' ? path.join(ROOT, 'content/stories') : path.join(WORK, scale, 'no-stories');
+    const bulletins = path.join(WORK, scale, 'bulletins');
+    if (!existsSync(dataDir)) {
+      console.log(`\n[${scale}] 生成示例数据（没有之前一次运行的数据）……`);
+      writeSample(scale, dataDir);
+      mkdirSync(stories, { recursive: true });
+      mkdirSync(bulletins, { recursive: true });
+    }
+    console.log(`[${scale}] 只做分片构建：${shardCount} 片和共用分片依次构建，再合并（缓存为空）${existsSync(earlier) ? `，与 ${outDir} 中之前的完整构建比较` : '；没有之前的完整构建，不比较'}……`);
+    const env = { ...process.env, DATA_DIR: dataDir, STORIES_DIR: stories, BULLETINS_DIR: bulletins, ASTRO_TELEMETRY_DISABLED: '1' };
     rmSync(path.join(WORK, scale, 'shards'), { recursive: true, force: true });
     const result = await shardedBuild({ root: path.join(WORK, scale, 'shards'), count: shardCount, env, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: '完整构建', rootDir: ROOT, move: true });
     const sums = readFileSync(path.join(result.merged, 'SHA256SUMS'), 'utf8');
-    shardRows.push({ scale, build: `完整构建，${shardCount} 片`, result, identical: sums === readFileSync(earlier, 'utf8') });
+    shardRows.push({ scale, build: `完整构建，${shardCount} 片`, result, identical: existsSync(earlier) ? sums === readFileSync(earlier, 'utf8') : null });
     cpSync(path.join(result.merged, 'SHA256SUMS'), path.join(WORK, scale, `SHA256SUMS.sharded-${shardCount}-full`));
     console.log(shardTable(shardRows.filter((r) => r.scale === scale), bandwidthMBs));
     continue;
@@ -157,12 +173,7 @@ for (const scale of scales) {
   rmSync(path.join(WORK, scale), { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   console.log(`\n[${scale}] 生成示例数据……`);
-  const sample = createSample({ scale });
-  for (const f of sample.files()) {
-    const target = path.join(dataDir, f.path);
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, f.bytes);
-  }
+  writeSample(scale, dataDir);
 
   console.log(`[${scale}] 只做数据校验（ingest）……`);
   // A cache folder of its own, so this is a real ingest (plus writing its snapshot), and the build below starts cold.
