@@ -41,7 +41,9 @@ if (process.argv.includes('--index')) {
 } else {
   let t = performance.now();
   // the read model (its records pointing at their published source files, as on the pages)
-  const { model, dataset } = composeReadModel(defaultDataDir(), { snapshot: handoff.snapshot });
+  const shard = handoffShard(handoff);
+  // a slice composes only its own villages and units with their partners
+  const { model, dataset, inSlice } = composeReadModel(defaultDataDir(), { snapshot: handoff.snapshot, ...(shard?.kind === 'slice' ? { slice: shard } : {}) });
   console.log(`[模型] 读取校验结果并汇总，用时 ${seconds(t)}`);
   reportStep('read-model', '读取校验结果并汇总', t, { villages: model.villages.size, units: model.units.size });
   // each file's SHA256SUMS line as it is written, straight to the file the index step reads (not kept: 660,000 lines nationally)
@@ -49,8 +51,7 @@ if (process.argv.includes('--index')) {
   const hashed = (line: string) => writeSync(sumsFile, `${line}\n`);
   t = performance.now();
   // a sharded build writes its own entities' files only (src/lib/shard/shard-model.ts)
-  const shard = handoffShard(handoff);
-  const files = await writeEntityDownloads(model, SITE, dataset.synthetic, hashed, entityInShard(model, shard));
+  const files = await writeEntityDownloads(model, SITE, dataset.synthetic, hashed, inSlice ?? entityInShard(model, shard));
   closeSync(sumsFile);
   console.log(`[下载] 各村、单位、县、省的 data.csv / data.json / series.json：${files.toLocaleString('zh-CN')} 个文件，用时 ${seconds(t)}`);
   reportStep('downloads', '各村、单位、县、省的 data.csv / data.json / series.json', t, { filesWritten: files });

@@ -12,6 +12,8 @@ import { publishedSources, type PublishedSources } from '../filing/sources-fs.ts
 import type { IngestResult } from '../ingest/ingest.ts';
 import { defaultIngestCacheDir, ingestDataDirCached } from '../ingest/ingest-cache.ts';
 import { buildSiteModel, type ModelInput, type SiteModel } from './read-model.ts';
+import { sliceModelInput } from '../shard/shard-model.ts';
+import type { EntityKind } from '../routes.ts';
 
 export interface ComposedReadModel {
   /** the received exports as published under /sources/ (names, hashes, contents) */
@@ -21,6 +23,8 @@ export interface ComposedReadModel {
   model: SiteModel;
   /** what the open-data files say of the dataset */
   dataset: { synthetic: boolean; files: IngestResult['files'] };
+  /** composed for one slice of a sharded build: whether an entity is the slice's own (the model also holds their partners) */
+  inSlice?: (kind: EntityKind, code: string) => boolean;
 }
 
 /**
@@ -28,10 +32,14 @@ export interface ComposedReadModel {
  * handed on (src/build/handoff.ts), or the ingest result itself where a step already holds it.
  * Throws when the data is invalid: the build's data check has stopped the build before then.
  */
-export function composeReadModel(dataDir: string, from: { snapshot?: string | null; result?: IngestResult } = {}): ComposedReadModel {
+export function composeReadModel(dataDir: string, from: { snapshot?: string | null; result?: IngestResult; slice?: { index: number; count: number } } = {}): ComposedReadModel {
   const result = from.result ?? ingestDataDirCached(dataDir, defaultIngestCacheDir(), from.snapshot).result;
   if (!result.ok) throw new Error(`数据校验未通过（DATA_DIR=${dataDir}），网站未构建`);
   const sources = publishedSources(result, dataDir);
-  const input: ModelInput = { villages: result.villages, units: result.units, pairings: result.pairings, progress: withPublishedSources(result.progress, sources.index) };
-  return { sources, input, model: buildSiteModel(input), dataset: { synthetic: result.dataset.synthetic, files: result.files } };
+  const received: ModelInput = { villages: result.villages, units: result.units, pairings: result.pairings, progress: result.progress };
+  // a slice keeps its own villages and units with their partners, not the nation (src/lib/shard/shard-model.ts)
+  const sliced = from.slice ? sliceModelInput(received, from.slice.index, from.slice.count) : null;
+  const kept = sliced?.input ?? received;
+  const input: ModelInput = { ...kept, progress: withPublishedSources(kept.progress, sources.index) };
+  return { sources, input, model: buildSiteModel(input), dataset: { synthetic: result.dataset.synthetic, files: result.files }, ...(sliced ? { inSlice: sliced.inSlice } : {}) };
 }

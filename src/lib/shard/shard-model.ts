@@ -1,5 +1,5 @@
 /** Sharded builds (issue 34): the shard rule over the read model (which entities' downloads a shard writes). */
-import type { SiteModel } from '../model/read-model.ts';
+import type { ModelInput, SiteModel } from '../model/read-model.ts';
 import type { EntityKind } from '../routes.ts';
 import { unitSlice, villageSlice, type ShardSpec } from './shard-rule.ts';
 
@@ -15,5 +15,40 @@ export function entityInShard(model: SiteModel, spec: ShardSpec | null): (kind: 
     if (kind === 'villages') return villageSlice(code, count) === index;
     if (kind === 'units') return unitSlice(code, (model.units.get(code)?.pairings ?? []).map((p) => p.village.code), count) === index;
     return false;
+  };
+}
+
+/**
+ * The part of the model's input that a slice's own downloads are made from: the slice's
+ * villages and units (by the shard rule over the whole input), every unit paired with one of
+ * its villages and every village paired with one of those units, and the pairings and progress
+ * between them. A partner outside the slice is there for what the slice's pages show of it
+ * (its name, its part of a pairing); its own files are another slice's. At national scale this
+ * holds about a quarter of the records in each of four slices, where the whole model kept the
+ * downloads step at 1.25 GB live against its 1.5 GB cap and a fifth of its time in GC.
+ */
+export function sliceModelInput(input: ModelInput, index: number, count: number): { input: ModelInput; inSlice: (kind: EntityKind, code: string) => boolean } {
+  const villagesOfUnit = new Map<string, string[]>();
+  for (const p of input.pairings) {
+    const list = villagesOfUnit.get(p.unitCode);
+    if (list) list.push(p.villageCode);
+    else villagesOfUnit.set(p.unitCode, [p.villageCode]);
+  }
+  const ownVillages = new Set(input.villages.filter((v) => villageSlice(v.code, count) === index).map((v) => v.code));
+  const ownUnits = new Set(input.units.filter((u) => unitSlice(u.code, villagesOfUnit.get(u.code) ?? [], count) === index).map((u) => u.code));
+  const units = new Set(ownUnits);
+  for (const p of input.pairings) if (ownVillages.has(p.villageCode)) units.add(p.unitCode);
+  const villages = new Set(ownVillages);
+  for (const p of input.pairings) if (units.has(p.unitCode)) villages.add(p.villageCode);
+  const pairings = input.pairings.filter((p) => units.has(p.unitCode) && villages.has(p.villageCode));
+  const pairingIds = new Set(pairings.map((p) => p.id));
+  return {
+    input: {
+      villages: input.villages.filter((v) => villages.has(v.code)),
+      units: input.units.filter((u) => units.has(u.code)),
+      pairings,
+      progress: input.progress.filter((r) => pairingIds.has(r.pairingId)),
+    },
+    inSlice: (kind, code) => (kind === 'villages' ? ownVillages.has(code) : kind === 'units' ? ownUnits.has(code) : false),
   };
 }

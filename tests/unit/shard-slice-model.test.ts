@@ -1,0 +1,64 @@
+/**
+ * A slice of a sharded build composes only its own villages and units with their partners
+ * (sliceModelInput). Checked on the shipped data: every village and unit is some slice's own,
+ * once, and the same one the shard rule gives over the whole model; and each slice's
+ * downloads written from its slice of the model are byte for byte those written from the
+ * whole model.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
+import { buildSiteModel } from '../../src/lib/model/read-model.ts';
+import { writeEntityDownloads } from '../../src/lib/publish/entity-downloads.ts';
+import { filesUnder } from '../../src/lib/publish/site-files.ts';
+import { entityInShard, sliceModelInput } from '../../src/lib/shard/shard-model.ts';
+import { DATA } from './shipped-cells.ts';
+
+const data = ingestDataDir(DATA);
+const whole = buildSiteModel(data);
+const work = mkdtempSync(path.join(tmpdir(), 'gpdzc-slice-model-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const COUNT = 3;
+
+describe('a slice of the read model', () => {
+  it('owns each village and unit in exactly one slice, the one the shard rule gives over the whole model', () => {
+    const owners = new Map<string, number>();
+    for (let index = 1; index <= COUNT; index++) {
+      const { input, inSlice } = sliceModelInput(data, index, COUNT);
+      const rule = entityInShard(whole, { kind: 'slice', index, count: COUNT });
+      for (const v of data.villages) {
+        expect(inSlice('villages', v.code)).toBe(rule('villages', v.code));
+        if (inSlice('villages', v.code)) owners.set(`v${v.code}`, (owners.get(`v${v.code}`) ?? 0) + 1);
+      }
+      for (const u of data.units) {
+        expect(inSlice('units', u.code)).toBe(rule('units', u.code));
+        if (inSlice('units', u.code)) owners.set(`u${u.code}`, (owners.get(`u${u.code}`) ?? 0) + 1);
+      }
+      expect(inSlice('counties', data.villages[0]!.code.slice(0, 6))).toBe(false);
+      // a slice holds less than the whole, and every kept pairing has both its partners
+      expect(input.progress.length).toBeLessThan(data.progress.length);
+      const villages = new Set(input.villages.map((v) => v.code));
+      const units = new Set(input.units.map((u) => u.code));
+      for (const p of input.pairings) expect(villages.has(p.villageCode) && units.has(p.unitCode)).toBe(true);
+    }
+    expect(owners.size).toBe(data.villages.length + data.units.length);
+    expect([...owners.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('writes each slice the same downloads as the whole model does', async () => {
+    for (let index = 1; index <= COUNT; index++) {
+      const { input, inSlice } = sliceModelInput(data, index, COUNT);
+      const fromSlice = path.join(work, `slice-${index}`);
+      const fromWhole = path.join(work, `whole-${index}`);
+      const a = await writeEntityDownloads(buildSiteModel(input), fromSlice, data.dataset.synthetic, undefined, inSlice);
+      const b = await writeEntityDownloads(whole, fromWhole, data.dataset.synthetic, undefined, entityInShard(whole, { kind: 'slice', index, count: COUNT }));
+      expect(a).toBe(b);
+      expect(a).toBeGreaterThan(0);
+      const files = filesUnder(fromWhole).sort();
+      expect(filesUnder(fromSlice).sort()).toEqual(files);
+      for (const f of files) expect(readFileSync(path.join(fromSlice, f)).equals(readFileSync(path.join(fromWhole, f))), f).toBe(true);
+    }
+  });
+});
