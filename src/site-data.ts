@@ -9,15 +9,13 @@ import { buildPublishedBulletin } from './lib/model/bulletin.ts';
 import { defaultDataDir } from './lib/ingest/ingest-fs.ts';
 import { reportedMonths } from './lib/model/aggregate.ts';
 import { buildSiteModel, type ModelInput, type SiteModel } from './lib/model/read-model.ts';
-import { entityKeyData, groupBy, pairingsKeyData, pairingsKeyDataUpTo, stableDigest } from './lib/publish/page-keys.ts';
+import { entityKeyData, groupBy, pairingsKeyData, pairingsKeyDataUpTo, stableDigest, untrackedImages } from './lib/publish/page-keys.ts';
 import { correctionsByEntity, pageUpdatedOn, type PageUpdated } from './lib/model/page-updated.ts';
 import { recordsAsOf, type RevisionWithChanges } from './lib/ingest/revisions.ts';
 import { SITE } from './lib/site-config.ts';
 import type { PublishedSources as SourceFiles } from './lib/filing/sources-fs.ts';
 import { composeReadModel, type ComposedReadModel } from './lib/model/compose.ts';
 import { readHandoff } from './build/handoff.ts';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 
 let composed: Promise<ComposedReadModel> | null = null;
 
@@ -164,27 +162,6 @@ function storyKeyData(s: StoryEntry, model: SiteModel): unknown {
   return [s.id, untrackedImages(s.data), s.data.villages.map((v) => model.villages.get(v)?.village ?? null)];
 }
 
-const imageFileDigests = new Map<string, string>();
-/**
- * The front matter with each image (the cover) as the digest of its file and its size. Reading
- * an image's `src` during a build marks its original as used, and Astro then publishes the
- * original beside the sizes the pages use: keying every village and unit page on `src` put 15
- * originals no page links to into /_astro/, and only into builds that keyed those pages (so a
- * sharded build's shared shard, which keys none, lacked them). `fsPath`, `width` and `height`
- * are plain properties; the file's digest changes the key whenever the image does.
- */
-function untrackedImages(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(untrackedImages);
-  if (typeof value !== 'object' || value === null || value instanceof Date) return value;
-  const fsPath = (value as { fsPath?: unknown }).fsPath;
-  if (typeof fsPath === 'string') {
-    let digest = imageFileDigests.get(fsPath);
-    if (!digest) imageFileDigests.set(fsPath, (digest = createHash('sha256').update(readFileSync(fsPath)).digest('hex')));
-    const { width, height, format } = value as { width?: unknown; height?: unknown; format?: unknown };
-    return { image: digest, width, height, format };
-  }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, untrackedImages(v)]));
-}
 
 /** cacheKey of /villages/<code>/ and /units/<code>/, by code, for the codes `include` accepts (a shard's own). */
 export async function entityPageKeys(kind: 'villages' | 'units', include: (code: string) => boolean = () => true): Promise<Map<string, string>> {

@@ -5,11 +5,14 @@
  * whose rows differ between the archived copy and the file (found here by comparing the two
  * CSVs cell by cell), and a county's 附件3 key for a month ignores later months.
  */
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
 import { buildSiteModel, type SiteModel } from '../../src/lib/model/read-model.ts';
-import { entityKeyData, groupBy, pairingsKeyData, rowDigest, stableDigest } from '../../src/lib/publish/page-keys.ts';
+import { entityKeyData, groupBy, pairingsKeyData, rowDigest, stableDigest, untrackedImages } from '../../src/lib/publish/page-keys.ts';
 import { sliceDigest, type SliceDigestInput } from '../../src/build/slice-digest.ts';
 import { unitSlice, villageSlice } from '../../src/lib/shard/shard-rule.ts';
 import { monthPublishedOn, recordsAsOf } from '../../src/lib/ingest/revisions.ts';
@@ -202,5 +205,46 @@ describe('a shard’s slice digest (a slice is reused whole while it is unchange
     const key = (on: Record<string, string | null>, corrections = data.revisions.slice(0, 0)) => stableDigest(entityKeyData(model, view, corrections, on));
     expect(key({ ...publishedOn, [data.months.at(-1)!]: '2099-01-01' })).not.toBe(key(publishedOn));
     expect(key(publishedOn, data.revisions.slice(0, 1))).not.toBe(key(publishedOn));
+  });
+});
+
+describe('story images in page keys', () => {
+  const file = path.join(import.meta.dirname, '../../content/stories/images', readdirSync(path.join(import.meta.dirname, '../../content/stories/images')).find((f) => /\.(png|jpe?g)$/.test(f))!);
+  /** An image as a build hands it to a page, the way Astro makes it: `src` a getter that marks the original as used, `fsPath` not enumerable. */
+  const asset = (fsPath: string, reads: { src: number }) => {
+    const a = { width: 800, height: 600, format: 'png' } as Record<string, unknown>;
+    Object.defineProperty(a, 'fsPath', { value: fsPath, enumerable: false });
+    Object.defineProperty(a, 'src', { enumerable: true, get: () => (reads.src++, '/_astro/x.hash.png') });
+    return a;
+  };
+
+  it("keys a story's front matter without reading any image's src, and changes with the image's bytes", () => {
+    const reads = { src: 0 };
+    const date = new Date('2020-07-01');
+    const data = { title: '示例', date, cover: { image: asset(file, reads), alt: '图' }, villages: ['450225001200'] };
+    const key = untrackedImages(data) as { date: Date; cover: { image: { image: string; width: number } } };
+    expect(reads.src).toBe(0);
+    expect(key.date).toBe(date);
+    expect(key.cover.image.width).toBe(800);
+    expect(key.cover.image.image).toMatch(/^[0-9a-f]{64}$/);
+    // another file at another path: another key (the digest is of the bytes)
+    const other = path.join(tmpdir(), `gpdzc-key-image-${process.pid}.png`);
+    writeFileSync(other, Buffer.concat([readFileSync(file), Buffer.from([0])]));
+    try {
+      expect(stableDigest(untrackedImages({ cover: asset(other, reads) }))).not.toBe(stableDigest(untrackedImages({ cover: asset(file, reads) })));
+    } finally {
+      rmSync(other);
+    }
+    expect(reads.src).toBe(0);
+  });
+
+  it("still finds Astro's images shaped as the key expects (src a getter, fsPath a hidden plain value)", async () => {
+    // Astro's own constructor of image metadata (an internal module: if it changes, look again at untrackedImages)
+    const { createImageAsset } = (await import(pathToFileURL(path.join(import.meta.dirname, '../../node_modules/astro/dist/assets/utils/image-asset.js')).href)) as { createImageAsset: (m: object, fsPath: string, track: boolean) => Record<string, unknown> };
+    const made = createImageAsset({ src: '/_astro/x.png', width: 1, height: 1, format: 'png' }, file, true);
+    expect(Object.keys(made)).not.toContain('fsPath');
+    expect(made.fsPath).toBe(file);
+    expect(typeof Object.getOwnPropertyDescriptor(made, 'src')?.get).toBe('function');
+    expect((untrackedImages({ cover: made }) as { cover: { image: string } }).cover.image).toMatch(/^[0-9a-f]{64}$/);
   });
 });
