@@ -37,7 +37,7 @@ import { defaultDataDir } from '../src/lib/ingest/ingest-fs.ts';
 import { StepRunner, seconds, withoutViteEnv } from '../src/build/step-runner.ts';
 import { hasEarlierOutput, pruneStale, startMark } from '../src/build/prune.ts';
 import { round } from '../src/build/build-log.ts';
-import { heapCapsFor, heapOption } from '../src/build/heap-caps.ts';
+import { heapCapsFor, heapOption, INDEX_HEAP_MB } from '../src/build/heap-caps.ts';
 import type { BuildHandoff } from '../src/build/handoff.ts';
 import { checksumLine } from '../src/lib/publish/checksums.ts';
 import { clearBuildOk, writeBuildOk } from '../src/lib/release/build-ok.ts';
@@ -192,7 +192,7 @@ await finishSite();
 /** 5 and 6, for a build and a merge alike; then the step log and the mark that the site passed. */
 async function finishSite(): Promise<void> {
   // 5. Pagefind over the content pages, then SHA256SUMS
-  const index = await steps.run('site-index', '搜索索引和 SHA256SUMS', [path.join(ROOT, 'src/build/steps/site-extras.ts'), '--index'], { env: { ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? heapOption(heapCapsFor(0).index) }, passStdout: true });
+  const index = await steps.run('site-index', '搜索索引和 SHA256SUMS', [path.join(ROOT, 'src/build/steps/site-extras.ts'), '--index'], { env: { ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? heapOption(INDEX_HEAP_MB) }, passStdout: true });
   if (index.status !== 0) steps.fail(index.status);
 
   // 6. the personal-data gate over everything written, SHA256SUMS and the search index included

@@ -26,12 +26,13 @@ export interface HeapCaps {
 /** MB of cap per 1,000 progress rows: about what each process keeps live per row nationally, less its floor. */
 const ASTRO = { floor: 1024, perThousandRows: 1.6, ceiling: 2816 };
 const EXTRAS = { floor: 512, perThousandRows: 1, ceiling: 1536 };
-const INDEX = 5632;
+/** Pagefind and SHA256SUMS: they do not hold the read model, so their cap does not depend on the data. */
+export const INDEX_HEAP_MB = 5632;
 
 export function heapCapsFor(progressRows: number): HeapCaps {
   const rows = Number.isFinite(progressRows) && progressRows > 0 ? progressRows : 0;
   const cap = (c: { floor: number; perThousandRows: number; ceiling: number }) => Math.min(c.ceiling, Math.round(c.floor + (rows / 1000) * c.perThousandRows));
-  return { astro: cap(ASTRO), extras: cap(EXTRAS), index: INDEX };
+  return { astro: cap(ASTRO), extras: cap(EXTRAS), index: INDEX_HEAP_MB };
 }
 
 /** The NODE_OPTIONS value for a cap. */
