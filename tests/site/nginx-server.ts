@@ -48,7 +48,7 @@ export interface Nginx {
   stop(): Promise<void>;
 }
 
-/** Start nginx in `work` (its prefix) serving `<target>/current`, falling back to `<target>/previous` as production does. */
+/** Start nginx in `work` (its prefix) serving `<target>/current`, falling back to `<target>/previous`, then `<target>/older`, as production does. */
 export async function startNginx(work: string, target: string): Promise<Nginx> {
   const bin = nginxBinary();
   mkdirSync(path.join(work, 'logs'), { recursive: true });
@@ -80,6 +80,7 @@ ${productionCacheMap()}
     server_name localhost;
     root ${path.join(target, 'current')};
     set $gpdzc_previous_root ${path.join(target, 'previous')};
+    set $gpdzc_older_root ${path.join(target, 'older')};
     index index.html;
     server_tokens off;
     include snippets/gpdzc-site.conf;

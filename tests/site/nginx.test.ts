@@ -6,7 +6,7 @@
  * while two releases go live and one rollback happens, and every page with the assets it
  * references comes whole from one release, none failing.
  */
-import { cpSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -84,6 +84,35 @@ describe('headers from the production rules', () => {
     const mark = await get('/.build-ok.json');
     expect(mark.status).toBe(404);
     expect(await mark.text()).not.toContain('sha256sums');
+  });
+});
+
+describe('the fallbacks for content-hashed files', () => {
+  it('a hashed file is looked for in current, then previous, then older (the moment of a rollback); a missing one is 404', async () => {
+    // the links as a rollback from C to B leaves them for a moment: previous already moved to C,
+    // current not yet back to B; only older still names B, whose pages readers may hold
+    const t = path.join(work, 'fallbacks');
+    mkdirSync(path.join(t, 'releases'), { recursive: true });
+    for (const [site, link] of [['C', 'current'], ['C', 'previous'], ['B', 'older']] as const) {
+      cpSync(sites[site]!, path.join(t, 'releases', site), { recursive: true });
+      symlinkSync(`releases/${site}`, path.join(t, link));
+    }
+    const second = await startNginx(path.join(work, 'nginx-fallbacks'), t);
+    try {
+      const onlyB = [...sums.B!.keys()].filter((f) => f.startsWith('_astro/') && !sums.C!.has(f));
+      expect(onlyB.length).toBeGreaterThan(0);
+      for (const f of onlyB) {
+        const r = await fetch(`${second.url}${urlPath(f)}`);
+        expect(r.status, f).toBe(200);
+        expect(sha256(Buffer.from(await r.arrayBuffer())), f).toBe(sums.B!.get(f));
+      }
+      expect((await fetch(`${second.url}/_astro/none.deadbeef.js`)).status).toBe(404);
+      // pages come from current only
+      const home = await fetch(`${second.url}/`);
+      expect(sha256(Buffer.from(await home.arrayBuffer()))).toBe(sums.C!.get('index.html'));
+    } finally {
+      await second.stop();
+    }
   });
 });
 

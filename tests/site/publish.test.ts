@@ -81,30 +81,42 @@ describe('publish, list, rollback on a local folder', () => {
     const r3 = publishCli(['--dist', C, '--target', t, '--keep', '2'], at('ccccccc3'));
     expect(r3.status, r3.out).toBe(0);
     const third = live(t)!;
-    // keep 2: the first goes (it is neither live nor the one before it)
-    expect(r3.out).toContain(`只保留最近 2 版：删除了 ${first}`);
-    expect(releases(t)).toEqual([second, third]);
+    // keep 2, but the first stays: `older` points at it (the web server's second fallback)
+    expect(r3.out).not.toContain('只保留最近');
+    expect(releases(t)).toEqual([first, second, third]);
+    expect(readlinkSync(path.join(t, 'previous'))).toBe(`releases/${second}`);
+    expect(readlinkSync(path.join(t, 'older'))).toBe(`releases/${first}`);
+
+    const r4 = publishCli(['--dist', A, '--target', t, '--keep', '2'], at('ddddddd4'));
+    expect(r4.status, r4.out).toBe(0);
+    const fourth = live(t)!;
+    // now the first goes: no link points at it any more
+    expect(r4.out).toContain(`只保留最近 2 版：删除了 ${first}`);
+    expect(releases(t)).toEqual([second, third, fourth]);
 
     const list = publishCli(['--target', t, '--list']);
     expect(list.status, list.out).toBe(0);
-    expect(list.out).toContain(`▶ ${third}  当前上线`);
-    expect(list.out).toContain(`${second}  上一版（刚才上线的）`);
+    expect(list.out).toContain(`▶ ${fourth}  当前上线`);
+    expect(list.out).toContain(`${third}  上一版（刚才上线的）`);
+    expect(list.out).toContain(`${second}  更早一版（仍为旧页面提供样式和脚本）`);
+    expect(list.out.indexOf(fourth)).toBeLessThan(list.out.indexOf(third));
     expect(list.out.indexOf(third)).toBeLessThan(list.out.indexOf(second));
 
     const back = publishCli(['--target', t, '--rollback']);
     expect(back.status, back.out).toBe(0);
-    expect(back.out).toContain(`已回滚：现在上线的是 ${second}（刚才是 ${third}）。`);
-    expect(back.out).toContain(`--rollback --to ${third}`);
-    expect(live(t)).toBe(second);
-    expect(readlinkSync(path.join(t, 'previous'))).toBe(`releases/${third}`);
-    expect(which(path.join(t, 'current'))).toBe(B);
+    expect(back.out).toContain(`已回滚：现在上线的是 ${third}（刚才是 ${fourth}）。`);
+    expect(back.out).toContain(`--rollback --to ${fourth}`);
+    expect(live(t)).toBe(third);
+    expect(readlinkSync(path.join(t, 'previous'))).toBe(`releases/${fourth}`);
+    expect(readlinkSync(path.join(t, 'older'))).toBe(`releases/${third}`);
+    expect(which(path.join(t, 'current'))).toBe(C);
 
+    const to = publishCli(['--target', t, '--rollback', '--to', second]);
+    expect(to.status, to.out).toBe(0);
+    expect(live(t)).toBe(second);
     const again = publishCli(['--target', t, '--rollback']);
     expect(again.status).toBe(1);
     expect(again.out).toContain(`线上的 ${second} 之前没有保留的版本，无法回滚。`);
-    const to = publishCli(['--target', t, '--rollback', '--to', third]);
-    expect(to.status, to.out).toBe(0);
-    expect(live(t)).toBe(third);
   });
 
   it('refuses, in Chinese, a dist/ the build did not finish, one changed after the build, and a damaged release to roll back to', async () => {
@@ -177,11 +189,14 @@ describe('publish, list, rollback on a local folder', () => {
 
 /**
  * Kill the real CLI before its step 1, 2, 3 … until a run finishes: after each kill the live
- * release is the old one or the new one, whole; then `again` (the same command, or for a
- * rollback the same one naming its release) completes, leaving nothing half-made behind.
- * Each run starts from a copy of `template` (links copied as links).
+ * release is the old one or the new one, whole, and the links (`current`, `previous`, `older`)
+ * still point at every release of `reachable` (the live one and the one before it when the run
+ * began: a reader holding a page of either gets its hashed files from the web server's
+ * fallbacks at every instant); then `again` (the same command, or for a rollback the same one
+ * naming its release) completes, leaving nothing half-made behind. Each run starts from a copy
+ * of `template` (links copied as links).
  */
-function killAtEveryStep(template: string, args: (t: string) => string[], again: (t: string) => string[], oldSite: string, newSite: string): { steps: number; oldLive: number; newLive: number } {
+function killAtEveryStep(template: string, args: (t: string) => string[], again: (t: string) => string[], oldSite: string, newSite: string, reachable: string[]): { steps: number; oldLive: number; newLive: number } {
   let oldLive = 0;
   let newLive = 0;
   for (let step = 1; step < 60; step++) {
@@ -197,6 +212,8 @@ function killAtEveryStep(template: string, args: (t: string) => string[], again:
     const site = which(current);
     expect([oldSite, newSite], `step ${step}: current is neither release`).toContain(site);
     expect(whole(current), `step ${step}: the live release is not whole`).toBe(true);
+    const linked = ['current', 'previous', 'older'].map((l) => path.join(t, l)).filter((l) => existsSync(l)).map(which);
+    for (const s of reachable) expect(linked, `step ${step}: no link points at ${path.basename(s)}`).toContain(s);
     if (site === oldSite) oldLive++;
     else newLive++;
     const rerun = publishCli(again(t), { PUBLISH_COMMIT: 'fffffff9' });
@@ -212,9 +229,10 @@ function killAtEveryStep(template: string, args: (t: string) => string[], again:
 }
 
 describe('a kill at every step leaves the old release or the new one live, whole', () => {
-  /** A target with two releases (A live, C before it), so a publish also moves `previous` and prunes one. */
-  const twoReleases = (spec: (t: string) => string) => {
+  /** A target with three releases (A live, C before it, B before that), so a publish also moves `older` and `previous` and prunes one. */
+  const threeReleases = (spec: (t: string) => string) => {
     const t = fresh('template');
+    expect(publishCli(['--dist', B, '--target', spec(t)], at('bbbbbbb0')).status).toBe(0);
     expect(publishCli(['--dist', C, '--target', spec(t)], at('ccccccc0')).status).toBe(0);
     expect(publishCli(['--dist', A, '--target', spec(t)], at('aaaaaaa1')).status).toBe(0);
     return t;
@@ -222,30 +240,30 @@ describe('a kill at every step leaves the old release or the new one live, whole
   const local = (t: string) => t;
   const overSsh = (t: string) => `publisher@localhost:${t}`;
 
-  it('publishing B over A (copy, check, rename, previous, current, prune, unlock)', { timeout: 600_000 }, () => {
+  it('publishing B over A (copy, check, rename, older, previous, current, prune, unlock)', { timeout: 600_000 }, () => {
     const args = (t: string) => ['--dist', B, '--target', t, '--keep', '2'];
-    const r = killAtEveryStep(twoReleases(local), args, args, A, B);
+    const r = killAtEveryStep(threeReleases(local), args, args, A, B, [A, C]);
     console.log(`publish, local folder: killed at each of ${r.steps} steps; afterwards the old release was live ${r.oldLive} times, the new one ${r.newLive} times, each whole`);
-    expect(r.steps).toBeGreaterThanOrEqual(9); // lock, upload, rename, link+rename previous, link+rename current, trash+remove, unlock
+    expect(r.steps).toBeGreaterThanOrEqual(11); // lock, upload, rename, link+rename older, link+rename previous, link+rename current, trash+remove, unlock
     expect(r.oldLive).toBeGreaterThan(0);
     expect(r.newLive).toBeGreaterThan(0);
   });
 
   it('rolling back from A to C', { timeout: 600_000 }, () => {
-    const template = twoReleases(local);
-    const c = releases(template).find((x) => x.endsWith('-ccccccc'))!;
-    const r = killAtEveryStep(template, (t) => ['--target', t, '--rollback'], (t) => ['--target', t, '--rollback', '--to', c], A, C);
+    const template = threeReleases(local);
+    const c = releases(template).find((x) => /-ccccccc(-\d+)?$/.test(x))!;
+    const r = killAtEveryStep(template, (t) => ['--target', t, '--rollback'], (t) => ['--target', t, '--rollback', '--to', c], A, C, [A, C]);
     console.log(`rollback, local folder: killed at each of ${r.steps} steps; old live ${r.oldLive} times, new live ${r.newLive} times`);
-    expect(r.steps).toBeGreaterThanOrEqual(5); // lock, link+rename previous, link+rename current, unlock
+    expect(r.steps).toBeGreaterThanOrEqual(7); // lock, link+rename older, link+rename previous, link+rename current, unlock
     expect(r.oldLive).toBeGreaterThan(0);
     expect(r.newLive).toBeGreaterThan(0);
   });
 
   it('publishing over SSH (rsync, then each step one ssh command)', { timeout: 600_000 }, () => {
-    const template = twoReleases(overSsh);
+    const template = threeReleases(overSsh);
     // the copies live elsewhere: the target's path is in the spec
     const args = (t: string) => ['--dist', B, '--target', overSsh(t), '--keep', '2'];
-    const r = killAtEveryStep(template, args, args, A, B);
+    const r = killAtEveryStep(template, args, args, A, B, [A, C]);
     console.log(`publish over SSH: killed at each of ${r.steps} steps; old live ${r.oldLive} times, new live ${r.newLive} times`);
     expect(r.steps).toBeGreaterThanOrEqual(7);
     expect(r.oldLive).toBeGreaterThan(0);

@@ -34,10 +34,11 @@ describe('releases: names, order, retention, rollback', () => {
     expect(sortReleases([`${name}-2`, '20201106T020000Z-fffffff', name, '.trash-x', '20210106T020000Z-0000000'])).toEqual(['20201106T020000Z-fffffff', name, `${name}-2`, '20210106T020000Z-0000000']);
   });
 
-  it('keeps the newest N and always the live release and the one before it; a rollback goes to the one before the live one', () => {
+  it('keeps the newest N and always the releases the links point at; a rollback goes to the one before the live one', () => {
     const r = ['20200706T000000Z-a', '20200806T000000Z-b', '20200906T000000Z-c', '20201006T000000Z-d'].map((x) => x.replace(/-(\w)$/, '-$1$1$1$1$1$1$1'));
-    expect(releasesToPrune(r, 2, r[3]!, r[2]!)).toEqual([r[0], r[1]]);
-    expect(releasesToPrune(r, 2, r[1]!, r[3]!)).toEqual([r[0]]); // rolled back to b: b stays
+    expect(releasesToPrune(r, 2, [r[3]!, r[2]!, null])).toEqual([r[0], r[1]]);
+    expect(releasesToPrune(r, 2, [r[3]!, r[2]!, r[1]!])).toEqual([r[0]]); // older: b stays
+    expect(releasesToPrune(r, 2, [r[1]!, r[3]!, r[0]!])).toEqual([]); // rolled back to b, a older: both stay
     expect(rollbackTarget(r, r[3]!)).toBe(r[2]);
     expect(rollbackTarget(r, r[0]!)).toBeNull();
     expect(rollbackTarget(r, null)).toBeNull();

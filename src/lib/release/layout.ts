@@ -9,6 +9,10 @@
  *                                         to it for content-hashed files only, so a reader whose
  *                                         page came from it still gets its styles and scripts
  *                                         right after a switch (deploy/gpdzc-site.conf)
+ *   older    -> releases/<name>           the release live before `previous`, the server's second
+ *                                         fallback: while a switch moves `previous`, the release
+ *                                         it pointed at stays reachable (two links cannot trade
+ *                                         places in one rename; a rollback needs that)
  *   .publish.lock/                        one publish at a time (owner: host, process, start)
  *
  * Links are relative (`releases/<name>`), so the folder can be mounted anywhere. A link is
@@ -19,6 +23,9 @@
 export const RELEASES_DIR = 'releases';
 export const CURRENT_LINK = 'current';
 export const PREVIOUS_LINK = 'previous';
+export const OLDER_LINK = 'older';
+/** The links a switch moves, each pointing at a release. */
+export type ReleaseLink = typeof CURRENT_LINK | typeof PREVIOUS_LINK | typeof OLDER_LINK;
 export const LOCK_DIR = '.publish.lock';
 export const INCOMING_PREFIX = '.incoming-';
 export const TRASH_PREFIX = '.trash-';
@@ -76,14 +83,13 @@ export function releaseOfLink(link: string | null): string | null {
 }
 
 /**
- * Which releases to delete, keeping the `keep` newest and always the live one and the one
- * before it (the web server's fallback), oldest first.
+ * Which releases to delete, keeping the `keep` newest and always the ones the links point at
+ * (the live one and the web server's two fallbacks), oldest first.
  */
-export function releasesToPrune(releases: string[], keep: number, current: string | null, previous: string | null): string[] {
+export function releasesToPrune(releases: string[], keep: number, linked: (string | null)[]): string[] {
   const sorted = sortReleases(releases);
   const kept = new Set(sorted.slice(Math.max(0, sorted.length - keep)));
-  if (current) kept.add(current);
-  if (previous) kept.add(previous);
+  for (const r of linked) if (r) kept.add(r);
   return sorted.filter((r) => !kept.has(r));
 }
 

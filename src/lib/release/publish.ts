@@ -10,10 +10,12 @@
  *   3. dist/ and the files published beside SHA256SUMS are copied into releases/.incoming-<name>/
  *      (a dotted name: not a release), and the copy at the target is checked against
  *      SHA256SUMS: every listed file with its hash, nothing else;
- *   4. only then is it renamed releases/<name>/, `previous` pointed at the live release and
- *      `current` at the new one, each by renaming a new link over the old;
- *   5. releases beyond the last `keep` go (renamed .trash-<name> first, then deleted), never the
- *      live one or the one before it; the lock is released.
+ *   4. only then is it renamed releases/<name>/; `older` is pointed at the release `previous`
+ *      named, `previous` at the live release and `current` at the new one, each by renaming a
+ *      new link over the old, in that order: a reader holding a page of the live release or of
+ *      the one before it finds its hashed files through one of the links at every instant;
+ *   5. releases beyond the last `keep` go (renamed .trash-<name> first, then deleted), never one
+ *      a link points at; the lock is released.
  *
  * `rollback` puts the release before the live one (or a named one) live the same way, after
  * checking it is whole. Every step calls `step()`: the tests kill the real CLI at each in turn
@@ -220,14 +222,11 @@ export function publish(o: PublishOptions): Outcome<Published> {
     o.log(`在目标处核对通过：${dist.list.size.toLocaleString('zh-CN')} 个文件与 ${CHECKSUM_FILE} 一致，没有多余的文件。`);
     o.step?.('rename incoming');
     o.target.rename(incoming, name);
-    if (live && live !== name) {
-      o.step?.('link previous');
-      o.target.point('previous', live, () => o.step?.('rename previous'));
-    }
+    const older = live && live !== name ? shiftFallbacks(o, live, state) : releaseOfLink(state.older);
     o.step?.('link current');
     o.target.point('current', name, () => o.step?.('rename current'));
     o.log(`已上线：${name}${live ? `（上一版 ${live}）` : '（这是第一版）'}`);
-    const pruned = releasesToPrune([...releases, name], o.keep, name, live);
+    const pruned = releasesToPrune([...releases, name], o.keep, [name, live, older]);
     for (const old of pruned) {
       o.step?.(`trash ${old}`);
       o.target.rename(old, `${TRASH_PREFIX}${old}`);
@@ -245,6 +244,26 @@ export function publish(o: PublishOptions): Outcome<Published> {
     }
     return { ok: false, reason: 'failed', message: `发布没有完成：${(e as Error).message}\n线上的版本没有改变，除非上面已经显示“已上线”。可以查看：npm run publish -- --target ${o.target.label} --list` };
   }
+}
+
+/**
+ * Before `current` moves: `older` takes the release `previous` points at, then `previous` takes
+ * the live one. Two links cannot trade places in one rename, so without `older` a rollback
+ * (live L, previous P → live P, previous L) would pass through a moment where the links name
+ * only one of L and P, and a reader holding a page of the other would get 404 for its scripts.
+ * Returns what `older` points at afterwards.
+ */
+function shiftFallbacks(o: Common, live: string, state: TargetState): string | null {
+  const previous = releaseOfLink(state.previous);
+  let older = releaseOfLink(state.older);
+  if (previous && previous !== live) {
+    o.step?.('link older');
+    o.target.point('older', previous, () => o.step?.('rename older'));
+    older = previous;
+  }
+  o.step?.('link previous');
+  o.target.point('previous', live, () => o.step?.('rename previous'));
+  return older;
 }
 
 // --- rollback ---------------------------------------------------------------------------------
@@ -278,8 +297,7 @@ export function rollback(o: Common & { to?: string }): Outcome<RolledBack> {
     }
     const problems = checkAtTarget(o.target, to);
     if (problems.length) return fail(`${to} 已不完整，没有回滚，线上仍是 ${live}：\n  ${problems.join('\n  ')}`);
-    o.step?.('link previous');
-    o.target.point('previous', live, () => o.step?.('rename previous'));
+    shiftFallbacks(o, live, state);
     o.step?.('link current');
     o.target.point('current', to, () => o.step?.('rename current'));
     o.log(`已回滚：现在上线的是 ${to}（刚才是 ${live}）。`);
@@ -301,20 +319,21 @@ export interface Listing {
   releases: string[];
   current: string | null;
   previous: string | null;
+  older: string | null;
   leftovers: string[];
   lock: string | null;
 }
 
 export function list(target: Target): Listing {
   const s = target.state();
-  return { releases: sortReleases(s.entries.filter(isReleaseName)), current: releaseOfLink(s.current), previous: releaseOfLink(s.previous), leftovers: s.entries.filter((e) => e.startsWith(INCOMING_PREFIX) || e.startsWith(TRASH_PREFIX)), lock: s.lock };
+  return { releases: sortReleases(s.entries.filter(isReleaseName)), current: releaseOfLink(s.current), previous: releaseOfLink(s.previous), older: releaseOfLink(s.older), leftovers: s.entries.filter((e) => e.startsWith(INCOMING_PREFIX) || e.startsWith(TRASH_PREFIX)), lock: s.lock };
 }
 
 /** --list in Chinese, newest first. */
 export function describeListing(l: Listing, label: string): string[] {
   const out = [`${label} 保留的版本（新的在前）：`];
   if (!l.releases.length) out.push('  （还没有发布过）');
-  for (const r of [...l.releases].reverse()) out.push(`  ${r === l.current ? '▶' : ' '} ${r}${r === l.current ? '  当前上线' : r === l.previous ? '  上一版（刚才上线的）' : ''}`);
+  for (const r of [...l.releases].reverse()) out.push(`  ${r === l.current ? '▶' : ' '} ${r}${r === l.current ? '  当前上线' : r === l.previous ? '  上一版（刚才上线的）' : r === l.older ? '  更早一版（仍为旧页面提供样式和脚本）' : ''}`);
   if (l.current === null && l.releases.length) out.push('  注意：没有上线的版本（current 不存在）');
   for (const e of l.leftovers) out.push(`  未完成的发布留下的 releases/${e}（下次发布时清除）`);
   if (l.lock !== null) out.push(`  发布锁：${l.lock || '（内容为空）'}`);

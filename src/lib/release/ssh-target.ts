@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CURRENT_LINK, LOCK_DIR, PREVIOUS_LINK, RELEASES_DIR, releasePath } from './layout.ts';
+import { CURRENT_LINK, LOCK_DIR, OLDER_LINK, PREVIOUS_LINK, RELEASES_DIR, releasePath, type ReleaseLink } from './layout.ts';
 import type { FolderHashes } from './sums.ts';
 import type { Target, TargetState } from './target.ts';
 
@@ -64,18 +64,19 @@ export class SshTarget implements Target {
     const out = this.run(
       [
         `mkdir -p "$R"/${RELEASES_DIR} && cd "$R"`,
-        `for l in ${CURRENT_LINK} ${PREVIOUS_LINK}; do if [ -L "$l" ]; then printf '%s %s\\n' "$l" "$(readlink "$l")"; elif [ -e "$l" ]; then echo "$l 不是符号链接：发布目录里的 $l 应是指向 releases/ 下某一版的符号链接，请先把它移走" >&2; exit 4; fi; done`,
+        `for l in ${CURRENT_LINK} ${PREVIOUS_LINK} ${OLDER_LINK}; do if [ -L "$l" ]; then printf '%s %s\\n' "$l" "$(readlink "$l")"; elif [ -e "$l" ]; then echo "$l 不是符号链接：发布目录里的 $l 应是指向 releases/ 下某一版的符号链接，请先把它移走" >&2; exit 4; fi; done`,
         `if [ -d ${LOCK_DIR} ]; then printf 'lock %s\\n' "$(cat ${LOCK_DIR}/owner 2>/dev/null)"; fi`,
         `ls -A ${RELEASES_DIR} | sed 's/^/entry /'`,
       ].join('\n'),
     ).stdout.toString('utf8');
-    const state: TargetState = { entries: [], current: null, previous: null, lock: null };
+    const state: TargetState = { entries: [], current: null, previous: null, older: null, lock: null };
     for (const line of out.split('\n')) {
       const sp = line.indexOf(' ');
       if (sp < 0) continue;
       const [key, value] = [line.slice(0, sp), line.slice(sp + 1)];
       if (key === CURRENT_LINK) state.current = value;
       else if (key === PREVIOUS_LINK) state.previous = value;
+      else if (key === OLDER_LINK) state.older = value;
       else if (key === 'lock') state.lock = value;
       else if (key === 'entry') state.entries.push(value);
     }
@@ -140,7 +141,7 @@ export class SshTarget implements Target {
     this.run(`mv -T ${this.rel(from)} ${this.rel(to)}`);
   }
 
-  point(link: typeof CURRENT_LINK | typeof PREVIOUS_LINK, release: string): void {
+  point(link: ReleaseLink, release: string): void {
     this.rel(release);
     // one script: a kill of this process leaves the old link or the new one (mv -T is rename(2))
     this.run(`cd "$R" || exit 1\nrm -f .${link}.*.new\nln -s ${shq(releasePath(release))} .${link}.$$.new && mv -T .${link}.$$.new ${link}`);

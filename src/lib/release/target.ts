@@ -7,15 +7,16 @@
  */
 import { cpSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync, closeSync, fsyncSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { CURRENT_LINK, LOCK_DIR, PREVIOUS_LINK, RELEASES_DIR, releasePath } from './layout.ts';
+import { CURRENT_LINK, LOCK_DIR, OLDER_LINK, PREVIOUS_LINK, RELEASES_DIR, releasePath, type ReleaseLink } from './layout.ts';
 import { hashFolder, type FolderHashes } from './sums.ts';
 
 export interface TargetState {
   /** names in releases/ (releases, and the .incoming-/.trash- folders of unfinished steps) */
   entries: string[];
-  /** what `current` and `previous` point to (the link's text), null when there is none */
+  /** what `current`, `previous` and `older` point to (the link's text), null when there is none */
   current: string | null;
   previous: string | null;
+  older: string | null;
   /** the lock's owner record when a publish holds it (or a killed one left it) */
   lock: string | null;
 }
@@ -41,7 +42,7 @@ export interface Target {
   /** Rename releases/<from> to releases/<to> (both in releases/: atomic). */
   rename(from: string, to: string): void;
   /** Point `link` at releases/<release>: a new link renamed over the old one (atomic). `onMade`: between the two (a step). */
-  point(link: typeof CURRENT_LINK | typeof PREVIOUS_LINK, release: string, onMade?: () => void): void;
+  point(link: ReleaseLink, release: string, onMade?: () => void): void;
   /** Delete releases/<dir> and everything in it. */
   remove(dir: string): void;
 }
@@ -92,7 +93,7 @@ export class LocalTarget implements Target {
     } catch {
       lock = lstatExists(this.at(LOCK_DIR)) ? '' : null;
     }
-    return { entries: readdirSync(this.at(RELEASES_DIR)).sort(), current: readLink(this.at(CURRENT_LINK)), previous: readLink(this.at(PREVIOUS_LINK)), lock };
+    return { entries: readdirSync(this.at(RELEASES_DIR)).sort(), current: readLink(this.at(CURRENT_LINK)), previous: readLink(this.at(PREVIOUS_LINK)), older: readLink(this.at(OLDER_LINK)), lock };
   }
 
   lock(owner: string): boolean {
@@ -163,7 +164,7 @@ export class LocalTarget implements Target {
     fsyncDir(this.at(RELEASES_DIR));
   }
 
-  point(link: typeof CURRENT_LINK | typeof PREVIOUS_LINK, release: string, onMade?: () => void): void {
+  point(link: ReleaseLink, release: string, onMade?: () => void): void {
     // a link a killed publish was making (the lock is ours: nobody else is making one)
     for (const name of readdirSync(this.root)) if (name.startsWith(`.${link}.`) && name.endsWith('.new')) rmSync(this.at(name), { force: true });
     const tmp = this.at(`.${link}.${process.pid}.new`);
