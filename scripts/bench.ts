@@ -30,10 +30,14 @@ const scales: SampleScale[] = [];
 for (let i = 0; i < args.length; i++) if (args[i] === '--scale') scales.push(args[++i] as SampleScale);
 if (scales.length === 0) scales.push('real');
 /**
- * `--shards-only` (with `--shards N`): only the sharded full build, compared with the unsharded
- * build an earlier run left in tmp/bench/<scale>/dist (say which code built it), or, without
- * one, on a new sample and not compared; prints the shard table and writes nothing. For the national scale, where the unsharded build alone
- * takes about 35 minutes here.
+ * `--shards-only` (with `--shards N`): only sharded builds, no unsharded one; prints the shard
+ * table and writes nothing. For the national scale, where the unsharded build alone takes about
+ * 35 minutes here. With `--full-only`: the sharded full build, compared with the unsharded build
+ * an earlier run left in tmp/bench/<scale>/dist (say which code built it), or, without one, on a
+ * new sample and not compared. Otherwise the monthly pair: the shards built cold from the data
+ * without its last month (a full build of one month less), then the month added and every shard
+ * rebuilt with its own cache and last output, then merged (not compared: there is no unsharded
+ * build of the same data).
  */
 const shardsOnly = args.includes('--shards-only');
 const write = !args.includes('--no-write') && !shardsOnly;
@@ -144,10 +148,65 @@ function pageCounts(log: BuildLog): { rendered: number; reused: number } {
   return { rendered: astro?.counts.pagesRendered ?? NaN, reused: astro?.counts.pagesReused ?? NaN };
 }
 
+/**
+ * Run `fn` on the data as it stood before `month` arrived: the month's exports and bulletin text
+ * parked beside the data, its manifest entries and revisions left out; everything put back after.
+ */
+async function withoutMonth<T>(dataDir: string, bulletinsDir: string, month: string, fn: () => Promise<T>): Promise<T> {
+  const monthDir = path.join(dataDir, 'exports', month);
+  const parked = path.join(path.dirname(dataDir), `parked-${month}`);
+  const manifestFile = path.join(dataDir, 'manifest.json');
+  const manifest = existsSync(manifestFile) ? readFileSync(manifestFile, 'utf8') : null;
+  const bulletinText = path.join(bulletinsDir, `${month}.mdx`);
+  const parkedText = `${parked}.mdx`;
+  const hasText = existsSync(bulletinText);
+  renameSync(monthDir, parked);
+  if (hasText) renameSync(bulletinText, parkedText);
+  if (manifest) {
+    const m = JSON.parse(manifest) as { published: Record<string, unknown>; revisions: Array<{ month: string }> };
+    m.published = Object.fromEntries(Object.entries(m.published).filter(([f]) => !f.startsWith(`exports/${month}/`)));
+    m.revisions = m.revisions.filter((r) => r.month !== month);
+    writeFileSync(manifestFile, `${JSON.stringify(m, null, 2)}\n`);
+  }
+  try {
+    return await fn();
+  } finally {
+    renameSync(parked, monthDir);
+    if (hasText) renameSync(parkedText, bulletinText);
+    if (manifest) writeFileSync(manifestFile, manifest);
+  }
+}
+
 const rows: Row[] = [];
 for (const scale of scales) {
   const dataDir = path.join(WORK, scale, 'data');
   const outDir = path.join(WORK, scale, 'dist');
+  if (shardsOnly && !fullOnly) {
+    if (shardCount < 1) throw new Error('--shards-only 需要 --shards N');
+    const stories = scale === 'real' ? path.join(ROOT, 'content/stories') : path.join(WORK, scale, 'no-stories');
+    const bulletins = path.join(WORK, scale, 'bulletins');
+    if (!existsSync(dataDir)) {
+      console.log(`\n[${scale}] 生成示例数据（没有之前一次运行的数据）……`);
+      writeSample(scale, dataDir);
+      mkdirSync(stories, { recursive: true });
+      mkdirSync(bulletins, { recursive: true });
+    }
+    const env = { ...process.env, DATA_DIR: dataDir, STORIES_DIR: stories, BULLETINS_DIR: bulletins, ASTRO_TELEMETRY_DISABLED: '1' };
+    const root = path.join(WORK, scale, 'shards-monthly');
+    rmSync(root, { recursive: true, force: true });
+    const months = readdirSync(path.join(dataDir, 'exports')).filter((m) => /^\d{4}-\d{2}$/.test(m)).sort();
+    const month8 = months.at(-1)!;
+    const bandwidth = bandwidthMBs * 1024 * 1024;
+    console.log(`[${scale}] 只做分片构建：先不含 ${month8} 的 ${shardCount} 片和共用分片（缓存为空），再加入 ${month8} 重新构建，各自合并……`);
+    const before = await withoutMonth(dataDir, bulletins, month8, () => shardedBuild({ root, count: shardCount, env, timed, bandwidth, label: `${month8} 之前`, rootDir: ROOT, move: false }));
+    shardRows.push({ scale, build: `完整构建（${month8} 之前的 ${months.length - 1} 个月），${shardCount} 片`, result: before, identical: null });
+    rmSync(before.merged, { recursive: true, force: true });
+    const monthly = await shardedBuild({ root, count: shardCount, env, timed, bandwidth, label: `加入 ${month8}`, rootDir: ROOT, move: true });
+    shardRows.push({ scale, build: `月度更新（加入 ${month8}），${shardCount} 片`, result: monthly, identical: null });
+    cpSync(path.join(monthly.merged, 'SHA256SUMS'), path.join(WORK, scale, `SHA256SUMS.sharded-${shardCount}-monthly`));
+    console.log(shardTable(shardRows.filter((r) => r.scale === scale), bandwidthMBs));
+    continue;
+  }
   if (shardsOnly) {
     const earlier = path.join(outDir, 'SHA256SUMS');
     if (shardCount < 1) throw new Error('--shards-only 需要 --shards N');
@@ -248,27 +307,11 @@ for (const scale of scales) {
   if (!fullOnly) {
     const month8 = check.months.at(-1)!;
     const before = path.join(WORK, scale, 'before');
-    const monthDir = path.join(dataDir, 'exports', month8);
-    const parked = path.join(WORK, scale, `parked-${month8}`);
-    const manifestFile = path.join(dataDir, 'manifest.json');
-    const manifest = existsSync(manifestFile) ? readFileSync(manifestFile, 'utf8') : null;
-    const bulletinText = path.join(bulletinsDir, `${month8}.mdx`);
-    const parkedText = `${parked}.mdx`;
-    const hasText = existsSync(bulletinText);
-    renameSync(monthDir, parked);
-    if (hasText) renameSync(bulletinText, parkedText);
-    if (manifest) {
-      const m = JSON.parse(manifest) as { published: Record<string, unknown>; revisions: Array<{ month: string }> };
-      m.published = Object.fromEntries(Object.entries(m.published).filter(([f]) => !f.startsWith(`exports/${month8}/`)));
-      m.revisions = m.revisions.filter((r) => r.month !== month8);
-      writeFileSync(manifestFile, `${JSON.stringify(m, null, 2)}\n`);
-    }
-    console.log(`[${scale}] 月度更新：先构建 ${month8} 之前的网站……`);
-    await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
-    if (shardCount > 0) await shardedBuild({ root: path.join(before, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: `${month8} 之前`, rootDir: ROOT, move: false });
-    renameSync(parked, monthDir);
-    if (hasText) renameSync(parkedText, bulletinText);
-    if (manifest) writeFileSync(manifestFile, manifest);
+    await withoutMonth(dataDir, bulletinsDir, month8, async () => {
+      console.log(`[${scale}] 月度更新：先构建 ${month8} 之前的网站……`);
+      await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
+      if (shardCount > 0) await shardedBuild({ root: path.join(before, 'shards'), count: shardCount, env: shardEnv, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: `${month8} 之前`, rootDir: ROOT, move: false });
+    });
     console.log(`[${scale}] 月度更新：加入 ${month8}，用同一缓存重新构建……`);
     const monthly = await buildSite(dataDir, path.join(before, 'dist'), path.join(before, 'cache'));
     row.monthly = { month: month8, ms: monthly.ms, peak: monthly.peak, ...pageCounts(monthly.log), identical: sumsOf(path.join(before, 'dist')) === sumsOf(outDir) };
