@@ -3,14 +3,14 @@
  * (sliceModelInput). Checked on the shipped data: every village and unit is some slice's own,
  * once, and the same one the shard rule gives over the whole model; and each slice's
  * downloads written from its slice of the model are byte for byte those written from the
- * whole model.
+ * whole model, also when the slice's own records lack a month that other counties reported.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestDataDir } from '../../src/lib/ingest/ingest-fs.ts';
-import { buildSiteModel } from '../../src/lib/model/read-model.ts';
+import { buildSiteModel, monthsOf, type ModelInput } from '../../src/lib/model/read-model.ts';
 import { writeEntityDownloads } from '../../src/lib/publish/entity-downloads.ts';
 import { filesUnder } from '../../src/lib/publish/site-files.ts';
 import { entityInShard, sliceModelInput } from '../../src/lib/shard/shard-model.ts';
@@ -47,18 +47,33 @@ describe('a slice of the read model', () => {
     expect([...owners.values()].every((n) => n === 1)).toBe(true);
   });
 
+  /** Slice `index`'s downloads written from its slice of `received` and from the whole model of it: the same files, byte for byte. */
+  const sameDownloads = async (received: ModelInput, index: number, label: string) => {
+    const { input, months, inSlice } = sliceModelInput(received, index, COUNT);
+    const model = buildSiteModel(received);
+    const fromSlice = path.join(work, `${label}-slice-${index}`);
+    const fromWhole = path.join(work, `${label}-whole-${index}`);
+    const a = await writeEntityDownloads(buildSiteModel(input, months), fromSlice, data.dataset.synthetic, undefined, inSlice);
+    const b = await writeEntityDownloads(model, fromWhole, data.dataset.synthetic, undefined, entityInShard(model, { kind: 'slice', index, count: COUNT }));
+    expect(a).toBe(b);
+    expect(a).toBeGreaterThan(0);
+    const files = filesUnder(fromWhole).sort();
+    expect(filesUnder(fromSlice).sort()).toEqual(files);
+    for (const f of files) expect(readFileSync(path.join(fromSlice, f)).equals(readFileSync(path.join(fromWhole, f))), f).toBe(true);
+  };
+
   it('writes each slice the same downloads as the whole model does', async () => {
-    for (let index = 1; index <= COUNT; index++) {
-      const { input, inSlice } = sliceModelInput(data, index, COUNT);
-      const fromSlice = path.join(work, `slice-${index}`);
-      const fromWhole = path.join(work, `whole-${index}`);
-      const a = await writeEntityDownloads(buildSiteModel(input), fromSlice, data.dataset.synthetic, undefined, inSlice);
-      const b = await writeEntityDownloads(whole, fromWhole, data.dataset.synthetic, undefined, entityInShard(whole, { kind: 'slice', index, count: COUNT }));
-      expect(a).toBe(b);
-      expect(a).toBeGreaterThan(0);
-      const files = filesUnder(fromWhole).sort();
-      expect(filesUnder(fromSlice).sort()).toEqual(files);
-      for (const f of files) expect(readFileSync(path.join(fromSlice, f)).equals(readFileSync(path.join(fromWhole, f))), f).toBe(true);
-    }
+    for (let index = 1; index <= COUNT; index++) await sameDownloads(data, index, 'shipped');
+  });
+
+  it('shows the nation’s months in a slice whose own records lack the newest (other counties reported it first)', async () => {
+    const newest = monthsOf(data.progress).at(-1)!;
+    const kept = new Set(sliceModelInput(data, 1, COUNT).input.pairings.map((p) => p.id));
+    const received = { ...data, progress: data.progress.filter((r) => !(r.month === newest && kept.has(r.pairingId))) };
+    // the case: slice 1 has no record of the newest month, the nation has
+    expect(monthsOf(sliceModelInput(received, 1, COUNT).input.progress)).not.toContain(newest);
+    expect(monthsOf(received.progress)).toContain(newest);
+    expect(sliceModelInput(received, 1, COUNT).months).toEqual(monthsOf(received.progress));
+    await sameDownloads(received, 1, 'late');
   });
 });

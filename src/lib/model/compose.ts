@@ -41,5 +41,5 @@ export function composeReadModel(dataDir: string, from: { snapshot?: string | nu
   const sliced = from.slice ? sliceModelInput(received, from.slice.index, from.slice.count) : null;
   const kept = sliced?.input ?? received;
   const input: ModelInput = { ...kept, progress: withPublishedSources(kept.progress, sources.index) };
-  return { sources, input, model: buildSiteModel(input), dataset: { synthetic: result.dataset.synthetic, files: result.files }, ...(sliced ? { inSlice: sliced.inSlice } : {}) };
+  return { sources, input, model: buildSiteModel(input, sliced?.months), dataset: { synthetic: result.dataset.synthetic, files: result.files }, ...(sliced ? { inSlice: sliced.inSlice } : {}) };
 }

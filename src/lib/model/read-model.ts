@@ -159,8 +159,18 @@ function entityTotals(months: string[], pairings: PairingView[]): AreaTotals {
   return area;
 }
 
-export function buildSiteModel(input: ModelInput): SiteModel {
-  const months = [...new Set(input.progress.map((p) => p.month))].sort();
+/** The months with records, oldest first. */
+export function monthsOf(progress: readonly ProgressRecord[]): string[] {
+  return [...new Set(progress.map((p) => p.month))].sort();
+}
+
+/**
+ * The model over `input`. `months`: the months every page and file shows, by default those
+ * `input` has records in; a slice of a sharded build passes the nation's (sliceModelInput),
+ * since its own records may lack a month that other counties already reported.
+ */
+export function buildSiteModel(input: ModelInput, monthsShown?: readonly string[]): SiteModel {
+  const months = monthsShown ? [...monthsShown] : monthsOf(input.progress);
   const villagesByCode = new Map(input.villages.map((v) => [v.code, v]));
   const unitsByCode = new Map(input.units.map((u) => [u.code, u]));
 

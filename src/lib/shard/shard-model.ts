@@ -1,5 +1,5 @@
 /** Sharded builds (issue 34): the shard rule over the read model (which entities' downloads a shard writes). */
-import type { ModelInput, SiteModel } from '../model/read-model.ts';
+import { monthsOf, type ModelInput, type SiteModel } from '../model/read-model.ts';
 import type { EntityKind } from '../routes.ts';
 import { unitSlice, villageSlice, type ShardSpec } from './shard-rule.ts';
 
@@ -26,8 +26,10 @@ export function entityInShard(model: SiteModel, spec: ShardSpec | null): (kind: 
  * (its name, its part of a pairing); its own files are another slice's. At national scale this
  * holds about a quarter of the records in each of four slices, where the whole model kept the
  * downloads step at 1.25 GB live against its 1.5 GB cap and a fifth of its time in GC.
+ * `months`: the nation's months, which the slice's model must show (buildSiteModel's second
+ * argument) even where its own records lack one.
  */
-export function sliceModelInput(input: ModelInput, index: number, count: number): { input: ModelInput; inSlice: (kind: EntityKind, code: string) => boolean } {
+export function sliceModelInput(input: ModelInput, index: number, count: number): { input: ModelInput; months: string[]; inSlice: (kind: EntityKind, code: string) => boolean } {
   const villagesOfUnit = new Map<string, string[]>();
   for (const p of input.pairings) {
     const list = villagesOfUnit.get(p.unitCode);
@@ -49,6 +51,7 @@ export function sliceModelInput(input: ModelInput, index: number, count: number)
       pairings,
       progress: input.progress.filter((r) => pairingIds.has(r.pairingId)),
     },
+    months: monthsOf(input.progress),
     inSlice: (kind, code) => (kind === 'villages' ? ownVillages.has(code) : kind === 'units' ? ownUnits.has(code) : false),
   };
 }
