@@ -6,8 +6,7 @@
  * placeholders for them (the static pages, which have no getStaticPaths, still get the
  * middleware's placeholder). An unsharded build renders everything.
  */
-import { getSiteModel } from './site-data.ts';
-import { unitSlice, villageSlice } from './lib/shard/shard-rule.ts';
+import { getSliceOwner } from './site-data.ts';
 import { handoffShard } from './build/handoff.ts';
 
 const shard = handoffShard();
@@ -21,8 +20,7 @@ export function rendersSharedPages(): boolean {
 export async function entityPageInShard(kind: 'villages' | 'units'): Promise<(code: string) => boolean> {
   if (shard === null) return () => true;
   if (shard.kind === 'shared') return () => false;
-  const { index, count } = shard;
-  if (kind === 'villages') return (code) => villageSlice(code, count) === index;
-  const model = await getSiteModel();
-  return (code) => unitSlice(code, (model.units.get(code)?.pairings ?? []).map((p) => p.village.code), count) === index;
+  // the slice's model knows its own (the shard rule over the whole input, src/lib/shard/shard-model.ts)
+  const owner = (await getSliceOwner())!;
+  return (code) => owner(kind, code);
 }

@@ -16,18 +16,32 @@ import { recordsAsOf, type RevisionWithChanges } from './lib/ingest/revisions.ts
 import { SITE } from './lib/site-config.ts';
 import type { PublishedSources as SourceFiles } from './lib/filing/sources-fs.ts';
 import { composeReadModel, type ComposedReadModel } from './lib/model/compose.ts';
-import { readHandoff } from './build/handoff.ts';
+import { handoffShard, readHandoff } from './build/handoff.ts';
+import type { EntityKind } from './lib/routes.ts';
 
 let composed: Promise<ComposedReadModel> | null = null;
 
 /**
  * The read model (src/lib/model/compose.ts), composed once per build however many pages ask:
- * inside npm run build from the snapshot its data check handed on (src/build/handoff.ts).
+ * inside npm run build from the snapshot its data check handed on (src/build/handoff.ts). A
+ * slice of a sharded build composes only its own villages and units with their partners, and
+ * the nation's months (src/lib/shard/shard-model.ts): the only pages it renders are theirs.
  */
 function load(): Promise<ComposedReadModel> {
   // (the content loader has already failed the build with the full report when the data is invalid)
-  composed ??= (async () => composeReadModel(defaultDataDir(), { snapshot: readHandoff()?.snapshot }))();
+  composed ??= (async () => {
+    const shard = handoffShard();
+    if (shard?.kind !== 'slice') return composeReadModel(defaultDataDir(), { snapshot: readHandoff()?.snapshot });
+    // the story cards on its pages name the stories' villages
+    const namedVillages = (await getStories()).flatMap((s) => s.data.villages);
+    return composeReadModel(defaultDataDir(), { snapshot: readHandoff()?.snapshot, slice: { index: shard.index, count: shard.count, namedVillages } });
+  })();
   return composed;
+}
+
+/** In a slice of a sharded build, whether a village or unit is the slice's own (its page is rendered here); null otherwise. */
+export function getSliceOwner(): Promise<((kind: EntityKind, code: string) => boolean) | null> {
+  return load().then((l) => l.inSlice ?? null);
 }
 
 /** The received exports as published under /sources/ (names, hashes, contents), planned once. */

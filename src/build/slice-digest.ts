@@ -5,6 +5,8 @@
  * data is the very list its incremental-build key digests (entityKeyData, src/lib/publish/page-keys.ts);
  * beside it the settings and months every page shows. Its downloads are made from the same pairings. The stories are
  * counted whole (a story's page links are few; any change of a story rebuilds every slice).
+ * The model may be the slice's own (sliceModelInput): it holds the slice's villages and units
+ * with all their pairings, so the digest is the same as over the whole model.
  */
 import type { IngestResult } from '../lib/ingest/ingest.ts';
 import type { SiteModel } from '../lib/model/read-model.ts';

@@ -17,10 +17,10 @@ import { FIXTURE, FIXTURE_BULLETINS, FIXTURE_STORIES } from './global-setup.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let work: string;
 
-function run(args: string[], out: string, data = FIXTURE, cache = path.join(work, 'cache')): { status: number | null; output: string } {
+function run(args: string[], out: string, data = FIXTURE, cache = path.join(work, 'cache'), stories = FIXTURE_STORIES): { status: number | null; output: string } {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.ts'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: data, STORIES_DIR: FIXTURE_STORIES, BULLETINS_DIR: FIXTURE_BULLETINS, ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: cache, ASTRO_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, DATA_DIR: data, STORIES_DIR: stories, BULLETINS_DIR: FIXTURE_BULLETINS, ASTRO_OUT_DIR: out, ASTRO_CACHE_DIR: cache, ASTRO_TELEMETRY_DISABLED: '1' },
     encoding: 'utf8',
   });
   return { status: r.status, output: r.stdout + r.stderr };
@@ -92,12 +92,20 @@ describe('sharded build', () => {
     expect(existsSync(path.join(out, BUILD_OK_FILE))).toBe(false);
   });
 
-  it('a change of one county rebuilds its slice and the shared shard; the other slice is reused whole, and the merge equals the unsharded build', { timeout: 900_000 }, async () => {
+  it('a change of one county rebuilds its slice and the shared shard; the other slice is reused whole, and the merge equals the unsharded build (with a story naming villages of both slices)', { timeout: 900_000 }, async () => {
     const data = path.join(work, 'data-c');
     cpSync(FIXTURE, data, { recursive: true });
+    // a story of 纳雍县 (slice 1 of 2) that also names a village of 福贡县 (slice 2): its card on
+    // the unit's page in slice 1 names both counties, so slice 1's model must hold that village
+    const stories = path.join(work, 'stories-c');
+    cpSync(FIXTURE_STORIES, stories, { recursive: true });
+    const story = path.join(stories, '2020-07-nayong-vegetables.mdx');
+    const text = readFileSync(story, 'utf8');
+    writeFileSync(story, text.replace("villages: ['520525101001', '520525101002']", "villages: ['520525101001', '520525101002', '533323101001']"));
+    expect(readFileSync(story, 'utf8')).not.toBe(text);
     const cache = path.join(work, 'cache-c');
     const dir = (s: string) => path.join(work, 'n2c', s);
-    const buildAll = () => Object.fromEntries(['shared', '1', '2'].map((s) => [s, run(['--shard', `${s}/2`], dir(s), data, cache)]));
+    const buildAll = () => Object.fromEntries(['shared', '1', '2'].map((s) => [s, run(['--shard', `${s}/2`], dir(s), data, cache, stories)]));
     for (const r of Object.values(buildAll())) expect(r.status, r.output).toBe(0);
     // 纳雍县 (520525) is slice 1 of 2 (tests/unit/shard-rule.test.ts): one figure of 安乐村 corrected
     const file = path.join(data, 'exports/2020-07/贵州省.csv');
@@ -111,12 +119,13 @@ describe('sharded build', () => {
     expect(again['1']!.output).not.toMatch(/沿用上次的输出/);
     expect(again.shared!.output).not.toMatch(/沿用上次的输出/);
     const merged = path.join(work, 'n2c', 'merged');
-    const m = run(['--merge', dir('shared'), dir('1'), dir('2')], merged, data, cache);
+    const m = run(['--merge', dir('shared'), dir('1'), dir('2')], merged, data, cache, stories);
     expect(m.status, m.output).toBe(0);
     const full = path.join(work, 'full-c');
-    const f = run([], full, data, path.join(work, 'cache-full-c'));
+    const f = run([], full, data, path.join(work, 'cache-full-c'), stories);
     expect(f.status, f.output).toBe(0);
     expect(readFileSync(path.join(merged, 'villages/520525101001/data.csv'), 'utf8')).toContain('160');
+    expect(readFileSync(path.join(merged, 'units/91520500MA6K0002XC/index.html'), 'utf8')).toMatch(/data-story="2020-07-nayong-vegetables"[^]*?纳雍县、[^<]*福贡县/);
     expect(await checksums(merged)).toBe(await checksums(full));
     expect(readFileSync(path.join(merged, CHECKSUM_FILE), 'utf8')).toBe(readFileSync(path.join(full, CHECKSUM_FILE), 'utf8'));
   });

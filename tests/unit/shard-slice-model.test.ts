@@ -47,6 +47,17 @@ describe('a slice of the read model', () => {
     expect([...owners.values()].every((n) => n === 1)).toBe(true);
   });
 
+  it('keeps the villages its pages name besides its own and their partners (the places of story cards) as rows, not as its own', () => {
+    const { input: plain } = sliceModelInput(data, 1, COUNT);
+    const kept = new Set(plain.villages.map((v) => v.code));
+    const elsewhere = data.villages.find((v) => !kept.has(v.code))!;
+    expect(elsewhere).toBeDefined();
+    const { input, inSlice } = sliceModelInput(data, 1, COUNT, [elsewhere.code]);
+    expect(input.villages.find((v) => v.code === elsewhere.code)).toEqual(elsewhere);
+    expect(inSlice('villages', elsewhere.code)).toBe(false);
+    expect(input.villages.length).toBe(plain.villages.length + 1);
+  });
+
   /** Slice `index`'s downloads written from its slice of `received` and from the whole model of it: the same files, byte for byte. */
   const sameDownloads = async (received: ModelInput, index: number, label: string) => {
     const { input, months, inSlice } = sliceModelInput(received, index, COUNT);

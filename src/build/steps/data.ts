@@ -65,7 +65,8 @@ function writeDownloads(): void {
 /** A slice: the digest of what its output depends on (no /downloads/). */
 function writeSliceDigest(index: number, count: number): void {
   const t = performance.now();
-  const { model } = composeReadModel(defaultDataDir(), { result });
+  // the slice's own model: the digest covers only its own villages and units, whose pairings it holds whole
+  const { model } = composeReadModel(defaultDataDir(), { result, slice: { index, count } });
   const publishedOn = Object.fromEntries(result.months.map((m) => [m, result.manifest ? monthPublishedOn(result.manifest, m) : null]));
   const digest = sliceDigest({ model, revisions: result.revisions, publishedOn, synthetic: result.dataset.synthetic, common: [codeDigest(ROOT), contentDigest()] }, index, count);
   reportStep('slice-digest', '分片摘要', t, { villages: model.villages.size, units: model.units.size }, {

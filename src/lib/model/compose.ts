@@ -32,13 +32,13 @@ export interface ComposedReadModel {
  * handed on (src/build/handoff.ts), or the ingest result itself where a step already holds it.
  * Throws when the data is invalid: the build's data check has stopped the build before then.
  */
-export function composeReadModel(dataDir: string, from: { snapshot?: string | null; result?: IngestResult; slice?: { index: number; count: number } } = {}): ComposedReadModel {
+export function composeReadModel(dataDir: string, from: { snapshot?: string | null; result?: IngestResult; slice?: { index: number; count: number; namedVillages?: Iterable<string> } } = {}): ComposedReadModel {
   const result = from.result ?? ingestDataDirCached(dataDir, defaultIngestCacheDir(), from.snapshot).result;
   if (!result.ok) throw new Error(`数据校验未通过（DATA_DIR=${dataDir}），网站未构建`);
   const sources = publishedSources(result, dataDir);
   const received: ModelInput = { villages: result.villages, units: result.units, pairings: result.pairings, progress: result.progress };
   // a slice keeps its own villages and units with their partners, not the nation (src/lib/shard/shard-model.ts)
-  const sliced = from.slice ? sliceModelInput(received, from.slice.index, from.slice.count) : null;
+  const sliced = from.slice ? sliceModelInput(received, from.slice.index, from.slice.count, from.slice.namedVillages) : null;
   const kept = sliced?.input ?? received;
   const input: ModelInput = { ...kept, progress: withPublishedSources(kept.progress, sources.index) };
   return { sources, input, model: buildSiteModel(input, sliced?.months), dataset: { synthetic: result.dataset.synthetic, files: result.files }, ...(sliced ? { inSlice: sliced.inSlice } : {}) };

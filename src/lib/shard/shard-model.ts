@@ -27,9 +27,10 @@ export function entityInShard(model: SiteModel, spec: ShardSpec | null): (kind: 
  * holds about a quarter of the records in each of four slices, where the whole model kept the
  * downloads step at 1.25 GB live against its 1.5 GB cap and a fifth of its time in GC.
  * `months`: the nation's months, which the slice's model must show (buildSiteModel's second
- * argument) even where its own records lack one.
+ * argument) even where its own records lack one. `namedVillages`: villages the slice's pages
+ * name besides those (the places of the stories they list), kept as registry rows.
  */
-export function sliceModelInput(input: ModelInput, index: number, count: number): { input: ModelInput; months: string[]; inSlice: (kind: EntityKind, code: string) => boolean } {
+export function sliceModelInput(input: ModelInput, index: number, count: number, namedVillages: Iterable<string> = []): { input: ModelInput; months: string[]; inSlice: (kind: EntityKind, code: string) => boolean } {
   const villagesOfUnit = new Map<string, string[]>();
   for (const p of input.pairings) {
     const list = villagesOfUnit.get(p.unitCode);
@@ -40,7 +41,7 @@ export function sliceModelInput(input: ModelInput, index: number, count: number)
   const ownUnits = new Set(input.units.filter((u) => unitSlice(u.code, villagesOfUnit.get(u.code) ?? [], count) === index).map((u) => u.code));
   const units = new Set(ownUnits);
   for (const p of input.pairings) if (ownVillages.has(p.villageCode)) units.add(p.unitCode);
-  const villages = new Set(ownVillages);
+  const villages = new Set([...ownVillages, ...namedVillages]);
   for (const p of input.pairings) if (units.has(p.unitCode)) villages.add(p.villageCode);
   const pairings = input.pairings.filter((p) => units.has(p.unitCode) && villages.has(p.villageCode));
   const pairingIds = new Set(pairings.map((p) => p.id));
