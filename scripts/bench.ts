@@ -177,21 +177,29 @@ async function withoutMonth<T>(dataDir: string, bulletinsDir: string, month: str
   }
 }
 
+/**
+ * `--shards-only`: the data, stories and bulletins folders of an earlier run, as they are; without
+ * an earlier run, a new sample (and nothing to compare with). The environment of the shard builds.
+ */
+function shardsOnlyInput(scale: SampleScale, dataDir: string): { env: NodeJS.ProcessEnv; bulletins: string } {
+  if (shardCount < 1) throw new Error('--shards-only 需要 --shards N');
+  const stories = scale === 'real' ? path.join(ROOT, 'content/stories') : path.join(WORK, scale, 'no-stories');
+  const bulletins = path.join(WORK, scale, 'bulletins');
+  if (!existsSync(dataDir)) {
+    console.log(`\n[${scale}] 生成示例数据（没有之前一次运行的数据）……`);
+    writeSample(scale, dataDir);
+    mkdirSync(stories, { recursive: true });
+    mkdirSync(bulletins, { recursive: true });
+  }
+  return { env: { ...process.env, DATA_DIR: dataDir, STORIES_DIR: stories, BULLETINS_DIR: bulletins, ASTRO_TELEMETRY_DISABLED: '1' }, bulletins };
+}
+
 const rows: Row[] = [];
 for (const scale of scales) {
   const dataDir = path.join(WORK, scale, 'data');
   const outDir = path.join(WORK, scale, 'dist');
   if (shardsOnly && !fullOnly) {
-    if (shardCount < 1) throw new Error('--shards-only 需要 --shards N');
-    const stories = scale === 'real' ? path.join(ROOT, 'content/stories') : path.join(WORK, scale, 'no-stories');
-    const bulletins = path.join(WORK, scale, 'bulletins');
-    if (!existsSync(dataDir)) {
-      console.log(`\n[${scale}] 生成示例数据（没有之前一次运行的数据）……`);
-      writeSample(scale, dataDir);
-      mkdirSync(stories, { recursive: true });
-      mkdirSync(bulletins, { recursive: true });
-    }
-    const env = { ...process.env, DATA_DIR: dataDir, STORIES_DIR: stories, BULLETINS_DIR: bulletins, ASTRO_TELEMETRY_DISABLED: '1' };
+    const { env, bulletins } = shardsOnlyInput(scale, dataDir);
     const root = path.join(WORK, scale, 'shards-monthly');
     rmSync(root, { recursive: true, force: true });
     const months = readdirSync(path.join(dataDir, 'exports')).filter((m) => /^\d{4}-\d{2}$/.test(m)).sort();
@@ -209,18 +217,8 @@ for (const scale of scales) {
   }
   if (shardsOnly) {
     const earlier = path.join(outDir, 'SHA256SUMS');
-    if (shardCount < 1) throw new Error('--shards-only 需要 --shards N');
-    // the data, stories and bulletins folders of the earlier run, as they are; without an earlier run, a new sample and no comparison
-    const stories = scale === 'real' ? path.join(ROOT, 'content/stories') : path.join(WORK, scale, 'no-stories');
-    const bulletins = path.join(WORK, scale, 'bulletins');
-    if (!existsSync(dataDir)) {
-      console.log(`\n[${scale}] 生成示例数据（没有之前一次运行的数据）……`);
-      writeSample(scale, dataDir);
-      mkdirSync(stories, { recursive: true });
-      mkdirSync(bulletins, { recursive: true });
-    }
+    const { env } = shardsOnlyInput(scale, dataDir);
     console.log(`[${scale}] 只做分片构建：${shardCount} 片和共用分片依次构建，再合并（缓存为空）${existsSync(earlier) ? `，与 ${outDir} 中之前的完整构建比较` : '；没有之前的完整构建，不比较'}……`);
-    const env = { ...process.env, DATA_DIR: dataDir, STORIES_DIR: stories, BULLETINS_DIR: bulletins, ASTRO_TELEMETRY_DISABLED: '1' };
     rmSync(path.join(WORK, scale, 'shards'), { recursive: true, force: true });
     const result = await shardedBuild({ root: path.join(WORK, scale, 'shards'), count: shardCount, env, timed, bandwidth: bandwidthMBs * 1024 * 1024, label: '完整构建', rootDir: ROOT, move: true });
     const sums = readFileSync(path.join(result.merged, 'SHA256SUMS'), 'utf8');
