@@ -5,8 +5,9 @@
  * data is the very list its incremental-build key digests (entityKeyData, src/lib/publish/page-keys.ts);
  * beside it the settings and months every page shows. Its downloads are made from the same pairings. The stories are
  * counted whole (a story's page links are few; any change of a story rebuilds every slice).
- * The model may be the slice's own (sliceModelInput): it holds the slice's villages and units
- * with all their pairings, so the digest is the same as over the whole model.
+ * The model may be the slice's own (sliceModelInput, with its `inSlice` as `owns`): it holds the
+ * slice's villages and units with all their pairings, so the digest is the same as over the
+ * whole model.
  */
 import type { IngestResult } from '../lib/ingest/ingest.ts';
 import type { SiteModel } from '../lib/model/read-model.ts';
@@ -21,18 +22,21 @@ export interface SliceDigestInput {
   synthetic: boolean;
   /** codeDigest (src/build/shard.ts), the stories' digest, the settings */
   common: unknown;
+  /** which villages and units are the slice's own; by default the shard rule over `model`, which must then be whole */
+  owns?: (kind: 'villages' | 'units', code: string) => boolean;
 }
 
 export function sliceDigest(input: SliceDigestInput, index: number, count: number): string {
   const { model } = input;
   const byVillage = correctionsByEntity(input.revisions, (c) => c.villageCode);
   const byUnit = correctionsByEntity(input.revisions, (c) => c.unitCode);
+  const owns = input.owns ?? ((kind, code) => (kind === 'villages' ? villageSlice(code, count) === index : unitSlice(code, model.units.get(code)!.pairings.map((p) => p.village.code), count) === index));
   const villages = [...model.villages]
-    .filter(([code]) => villageSlice(code, count) === index)
+    .filter(([code]) => owns('villages', code))
     .sort(([a], [b]) => a.localeCompare(b, 'en'))
     .map(([code, v]) => [code, entityKeyData(model, v, byVillage.get(code) ?? [], input.publishedOn)]);
   const units = [...model.units]
-    .filter(([code, u]) => unitSlice(code, u.pairings.map((p) => p.village.code), count) === index)
+    .filter(([code]) => owns('units', code))
     .sort(([a], [b]) => a.localeCompare(b, 'en'))
     .map(([code, u]) => [code, entityKeyData(model, u, byUnit.get(code) ?? [], input.publishedOn)]);
   return stableDigest(['slice/1', index, count, input.common, input.synthetic, model.months, model.latestMonth, input.publishedOn, villages, units]);

@@ -16,6 +16,7 @@ import { entityKeyData, groupBy, pairingsKeyData, rowDigest, stableDigest } from
 import { untrackedImages } from '../../src/lib/publish/image-key.ts';
 import { sliceDigest, type SliceDigestInput } from '../../src/build/slice-digest.ts';
 import { unitSlice, villageSlice } from '../../src/lib/shard/shard-rule.ts';
+import { sliceModelInput } from '../../src/lib/shard/shard-model.ts';
 import { monthPublishedOn, recordsAsOf } from '../../src/lib/ingest/revisions.ts';
 import type { ProgressRecord } from '../../src/lib/ingest/records.ts';
 import { DATA, readFlatExport } from './shipped-cells.ts';
@@ -173,10 +174,11 @@ describe('groupBy', () => {
 describe('a shard’s slice digest (a slice is reused whole while it is unchanged)', () => {
   const COUNT = 4;
   const publishedOn = Object.fromEntries(data.months.map((m) => [m, data.manifest ? monthPublishedOn(data.manifest, m) : null]));
+  // slices are numbered 1…N (sliceOfKey); digests[i] is slice i + 1's
   const digests = (m: SiteModel, extra: Partial<SliceDigestInput> = {}) =>
-    Array.from({ length: COUNT }, (_, i) => sliceDigest({ model: m, revisions: data.revisions, publishedOn, synthetic: data.dataset.synthetic, common: 'code', ...extra }, i, COUNT));
+    Array.from({ length: COUNT }, (_, i) => sliceDigest({ model: m, revisions: data.revisions, publishedOn, synthetic: data.dataset.synthetic, common: 'code', ...extra }, i + 1, COUNT));
   const before = digests(model);
-  const changed = (after: string[]) => after.flatMap((d, i) => (d === before[i] ? [] : [i]));
+  const changed = (after: string[]) => after.flatMap((d, i) => (d === before[i] ? [] : [i + 1]));
 
   it('the shipped data falls into more than one slice, so “only its slice changed” can fail', () => {
     expect(new Set([...model.villages.keys()].map((c) => villageSlice(c, COUNT))).size).toBeGreaterThan(1);
@@ -193,12 +195,22 @@ describe('a shard’s slice digest (a slice is reused whole while it is unchange
     const revision = data.revisions[0]!;
     const village = revision.changes[0]!.villageCode;
     const without = digests(model, { revisions: data.revisions.filter((r) => r !== revision) });
-    expect(without[villageSlice(village, COUNT)]).not.toBe(before[villageSlice(village, COUNT)]);
+    expect(without[villageSlice(village, COUNT) - 1]).not.toBe(before[villageSlice(village, COUNT) - 1]);
+  });
+
+  it('a slice works it out from its own model (the data step does) with the same result as from the whole model', () => {
+    for (let index = 1; index <= COUNT; index++) {
+      const slice = sliceModelInput(data, index, COUNT);
+      const own = buildSiteModel(slice.input, slice.months);
+      expect(own.villages.size).toBeLessThan(model.villages.size);
+      const input = { revisions: data.revisions, publishedOn, synthetic: data.dataset.synthetic, common: 'code' };
+      expect(sliceDigest({ ...input, model: own, owns: slice.inSlice }, index, COUNT)).toBe(sliceDigest({ ...input, model }, index, COUNT));
+    }
   });
 
   it('a month’s publication date changes every slice (every village and unit page dates its footer by it)', () => {
     const month = data.months.at(-1)!;
-    expect(changed(digests(model, { publishedOn: { ...publishedOn, [month]: '2099-01-01' } }))).toEqual([0, 1, 2, 3]);
+    expect(changed(digests(model, { publishedOn: { ...publishedOn, [month]: '2099-01-01' } }))).toEqual([1, 2, 3, 4]);
   });
 
   it('a village’s own key data (the page key’s and the slice’s) changes with its footer date and with a correction', () => {

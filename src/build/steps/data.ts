@@ -66,9 +66,9 @@ function writeDownloads(): void {
 function writeSliceDigest(index: number, count: number): void {
   const t = performance.now();
   // the slice's own model: the digest covers only its own villages and units, whose pairings it holds whole
-  const { model } = composeReadModel(defaultDataDir(), { result, slice: { index, count } });
+  const { model, inSlice } = composeReadModel(defaultDataDir(), { result, slice: { index, count } });
   const publishedOn = Object.fromEntries(result.months.map((m) => [m, result.manifest ? monthPublishedOn(result.manifest, m) : null]));
-  const digest = sliceDigest({ model, revisions: result.revisions, publishedOn, synthetic: result.dataset.synthetic, common: [codeDigest(ROOT), contentDigest()] }, index, count);
+  const digest = sliceDigest({ model, revisions: result.revisions, publishedOn, synthetic: result.dataset.synthetic, common: [codeDigest(ROOT), contentDigest()], owns: inSlice }, index, count);
   reportStep('slice-digest', '分片摘要', t, { villages: model.villages.size, units: model.units.size }, {
     ...(cached.snapshot ? { snapshot: cached.snapshot } : {}),
     sliceDigest: digest,

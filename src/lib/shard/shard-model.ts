@@ -19,13 +19,12 @@ export function entityInShard(model: SiteModel, spec: ShardSpec | null): (kind: 
 }
 
 /**
- * The part of the model's input that a slice's own downloads are made from: the slice's
- * villages and units (by the shard rule over the whole input), every unit paired with one of
- * its villages and every village paired with one of those units, and the pairings and progress
- * between them. A partner outside the slice is there for what the slice's pages show of it
- * (its name, its part of a pairing); its own files are another slice's. At national scale this
- * holds about a quarter of the records in each of four slices, where the whole model kept the
- * downloads step at 1.25 GB live against its 1.5 GB cap and a fifth of its time in GC.
+ * The part of the model's input that a slice's pages and downloads are made from: the slice's
+ * own villages and units (by the shard rule over the whole input), the pairings of either with
+ * their progress, and the partners at the other end of those pairings as registry rows. A
+ * partner is there for what the slice's pages show of it (its name, its place); its pairings
+ * with others, its page and its files are another slice's. Nationally a unit's villages lie
+ * across the country, so the partners are many; their other pairings are not kept.
  * `months`: the nation's months, which the slice's model must show (buildSiteModel's second
  * argument) even where its own records lack one. `namedVillages`: villages the slice's pages
  * name besides those (the places of the stories they list), kept as registry rows.
@@ -39,11 +38,9 @@ export function sliceModelInput(input: ModelInput, index: number, count: number,
   }
   const ownVillages = new Set(input.villages.filter((v) => villageSlice(v.code, count) === index).map((v) => v.code));
   const ownUnits = new Set(input.units.filter((u) => unitSlice(u.code, villagesOfUnit.get(u.code) ?? [], count) === index).map((u) => u.code));
-  const units = new Set(ownUnits);
-  for (const p of input.pairings) if (ownVillages.has(p.villageCode)) units.add(p.unitCode);
-  const villages = new Set([...ownVillages, ...namedVillages]);
-  for (const p of input.pairings) if (units.has(p.unitCode)) villages.add(p.villageCode);
-  const pairings = input.pairings.filter((p) => units.has(p.unitCode) && villages.has(p.villageCode));
+  const pairings = input.pairings.filter((p) => ownVillages.has(p.villageCode) || ownUnits.has(p.unitCode));
+  const units = new Set([...ownUnits, ...pairings.map((p) => p.unitCode)]);
+  const villages = new Set([...ownVillages, ...namedVillages, ...pairings.map((p) => p.villageCode)]);
   const pairingIds = new Set(pairings.map((p) => p.id));
   return {
     input: {
