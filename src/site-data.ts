@@ -31,10 +31,9 @@ function load(): Promise<ComposedReadModel> {
   // (the content loader has already failed the build with the full report when the data is invalid)
   composed ??= (async () => {
     const shard = handoffShard();
-    if (shard?.kind !== 'slice') return composeReadModel(defaultDataDir(), { snapshot: readHandoff()?.snapshot });
-    // the story cards on its pages name the stories' villages
-    const namedVillages = (await getStories()).flatMap((s) => s.data.villages);
-    return composeReadModel(defaultDataDir(), { snapshot: readHandoff()?.snapshot, slice: { index: shard.index, count: shard.count, namedVillages } });
+    // a slice's story cards name the stories' villages
+    const slice = shard?.kind === 'slice' ? { index: shard.index, count: shard.count, namedVillages: (await getStories()).flatMap((s) => s.data.villages) } : undefined;
+    return composeReadModel(defaultDataDir(), { snapshot: readHandoff()?.snapshot, ...(slice ? { slice } : {}) });
   })();
   return composed;
 }
@@ -176,7 +175,6 @@ async function keyBase() {
 function storyKeyData(s: StoryEntry, model: SiteModel): unknown {
   return [s.id, untrackedImages(s.data), s.data.villages.map((v) => model.villages.get(v)?.village ?? null)];
 }
-
 
 /** cacheKey of /villages/<code>/ and /units/<code>/, by code, for the codes `include` accepts (a shard's own). */
 export async function entityPageKeys(kind: 'villages' | 'units', include: (code: string) => boolean = () => true): Promise<Map<string, string>> {

@@ -13,7 +13,7 @@ import type { IngestResult } from '../lib/ingest/ingest.ts';
 import type { SiteModel } from '../lib/model/read-model.ts';
 import { correctionsByEntity } from '../lib/model/page-updated.ts';
 import { entityKeyData, stableDigest } from '../lib/publish/page-keys.ts';
-import { unitSlice, villageSlice } from '../lib/shard/shard-rule.ts';
+import { entityInShard } from '../lib/shard/shard-model.ts';
 
 export interface SliceDigestInput {
   model: SiteModel;
@@ -30,7 +30,7 @@ export function sliceDigest(input: SliceDigestInput, index: number, count: numbe
   const { model } = input;
   const byVillage = correctionsByEntity(input.revisions, (c) => c.villageCode);
   const byUnit = correctionsByEntity(input.revisions, (c) => c.unitCode);
-  const owns = input.owns ?? ((kind, code) => (kind === 'villages' ? villageSlice(code, count) === index : unitSlice(code, model.units.get(code)!.pairings.map((p) => p.village.code), count) === index));
+  const owns = input.owns ?? entityInShard(model, { kind: 'slice', index, count });
   const villages = [...model.villages]
     .filter(([code]) => owns('villages', code))
     .sort(([a], [b]) => a.localeCompare(b, 'en'))
